@@ -1,0 +1,133 @@
+//! The list endpoint's semantics over an in-memory slice: filter, server sort, `created_before`,
+//! limit/offset, `total`/`has_more`/`next_offset`. One implementation serves the native mock
+//! server and the in-browser demo source, so both behave exactly alike.
+//!
+//! Where the vendor's documentation is silent we chose, and document here:
+//! - ties in every order are broken by `created_at` descending, then `id`, so pages never
+//!   overlap or skip;
+//! - `status_asc` orders by the status's wire name (cancelled, completed, pending, timeout);
+//! - `next_offset` is `offset + limit` (the seed's example shows 50 after a first page of 50);
+//! - `created_before` is a filter like the others: it narrows `total` too.
+
+use chrono::{DateTime, Utc};
+use serde_json::{json, Value};
+use std::borrow::Borrow;
+use std::cmp::Ordering;
+
+use crate::model::{HitlRequest, Pagination, RequestDetail, RequestPage, Status};
+use crate::query::{RequestQuery, Sort};
+
+/// True when `r` passes the query's filters (status, priority, loop, cursor).
+pub fn matches(r: &HitlRequest, q: &RequestQuery) -> bool {
+    q.status.as_ref().is_none_or(|s| &r.status == s)
+        && q.priority.as_ref().is_none_or(|p| &r.priority == p)
+        && q.loop_id.as_deref().is_none_or(|l| r.loop_id == l)
+        && q.created_before
+            .is_none_or(|cursor| r.created_at.is_some_and(|c| c < cursor))
+}
+
+/// The server's order for `sort`.
+pub fn compare(sort: Sort, a: &HitlRequest, b: &HitlRequest) -> Ordering {
+    let newest_first = || {
+        b.created_at
+            .cmp(&a.created_at)
+            .then_with(|| b.id.cmp(&a.id))
+    };
+    match sort {
+        Sort::CreatedAtDesc => newest_first(),
+        Sort::CreatedAtAsc => a
+            .created_at
+            .cmp(&b.created_at)
+            .then_with(|| a.id.cmp(&b.id)),
+        Sort::PriorityDesc => b
+            .priority
+            .rank()
+            .cmp(&a.priority.rank())
+            .then_with(newest_first),
+        Sort::StatusAsc => a
+            .status
+            .as_str()
+            .cmp(b.status.as_str())
+            .then_with(newest_first),
+    }
+}
+
+/// One page of `all` as the API would answer `q`. `q` must be valid ([`RequestQuery::validate`]).
+pub fn list<R: Borrow<HitlRequest>>(all: &[R], q: &RequestQuery) -> RequestPage {
+    let mut matching: Vec<&HitlRequest> = all
+        .iter()
+        .map(Borrow::borrow)
+        .filter(|r| matches(r, q))
+        .collect();
+    let total = matching.len() as u64;
+    let start = usize::try_from(q.offset)
+        .unwrap_or(usize::MAX)
+        .min(matching.len());
+    let end = start.saturating_add(q.limit as usize).min(matching.len());
+    // Only the rows up to the end of the page need to be in order.
+    if end > 0 && end < matching.len() {
+        matching.select_nth_unstable_by(end - 1, |a, b| compare(q.sort, a, b));
+        matching.truncate(end);
+    }
+    matching.sort_by(|a, b| compare(q.sort, a, b));
+    let requests: Vec<HitlRequest> = matching[start..end].iter().map(|r| (*r).clone()).collect();
+    let count = requests.len() as u64;
+    RequestPage {
+        requests,
+        count,
+        total,
+        has_more: q.offset + count < total,
+        pagination: Pagination {
+            limit: u64::from(q.limit),
+            offset: q.offset,
+            next_offset: q.offset + u64::from(q.limit),
+        },
+    }
+}
+
+/// Finds a request by id.
+pub fn find<'a>(all: &'a [RequestDetail], id: &str) -> Option<&'a RequestDetail> {
+    all.iter().find(|r| r.request.id == id)
+}
+
+/// Why a cancel was refused: HTTP status, `msg`, `data` of the error envelope.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Refusal {
+    pub status: u16,
+    pub msg: String,
+    pub data: Value,
+}
+
+/// The 404 body for an unknown request id.
+pub fn not_found(id: &str) -> Refusal {
+    Refusal {
+        status: 404,
+        msg: "Request not found".to_owned(),
+        data: json!(format!("no request with id {id}")),
+    }
+}
+
+/// Cancels a pending request (`DELETE /v1/api/requests/{id}`). Only `pending` requests can be
+/// cancelled; the request becomes `cancelled` with `updated_at = now`.
+pub fn cancel(
+    all: &mut [RequestDetail],
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<RequestDetail, Refusal> {
+    let Some(found) = all.iter_mut().find(|r| r.request.id == id) else {
+        return Err(not_found(id));
+    };
+    if found.request.status != Status::Pending {
+        return Err(Refusal {
+            status: 400,
+            msg: "Request cannot be cancelled".to_owned(),
+            data: json!(format!(
+                "only pending requests can be cancelled; this request is {}",
+                found.request.status
+            )),
+        });
+    }
+    found.request.status = Status::Cancelled;
+    found.request.updated_at = Some(now);
+    Ok(found.clone())
+}

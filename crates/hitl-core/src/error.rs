@@ -1,0 +1,298 @@
+//! Every way a call can fail, as one value, and the mapping from an HTTP response to it.
+//!
+//! The mapping lives here (not in the browser code) so that every case is unit-tested natively:
+//! HTTP status + the envelope's `msg`/`data`, quota exhaustion with its usage figures, bodies that
+//! are not JSON, `error: true` with status 200, and transport failures with no status at all.
+
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use serde_json::Value;
+
+use crate::query::QueryError;
+
+/// Why a call did not give us data.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ApiError {
+    /// The API answered with an error envelope (or a non-2xx status).
+    Api {
+        status: u16,
+        msg: String,
+        /// Arbitrary JSON detail: a string, an object or null.
+        data: Value,
+    },
+    /// 429: the key's hourly quota is spent.
+    QuotaExceeded {
+        msg: String,
+        usage_count: Option<u64>,
+        usage_limit: Option<u64>,
+        remaining: Option<u64>,
+        /// Unix seconds when the window resets, from `X-RateLimit-Reset` when exposed.
+        reset_at: Option<i64>,
+    },
+    /// No HTTP status at all: the server could not be reached, or the browser blocked the
+    /// response (CORS).
+    Network { detail: String },
+    /// The server answered but the body is not what the API documents.
+    Decode { status: u16, detail: String },
+    /// The query was rejected locally with the API's own rule, before spending a call.
+    Invalid(QueryError),
+    /// Not sent: we know the quota is spent until `reset_at` (unix seconds).
+    QuotaPaused { reset_at: Option<i64> },
+    /// The call was cancelled by the user or superseded by a newer one.
+    Aborted,
+}
+
+impl ApiError {
+    /// The headline: the API's own `msg` where there is one.
+    pub fn title(&self) -> String {
+        match self {
+            ApiError::Api { msg, status, .. } if msg.is_empty() => {
+                format!("The API answered with HTTP {status}")
+            }
+            ApiError::Api { msg, .. } => msg.clone(),
+            ApiError::QuotaExceeded { msg, .. } if msg.is_empty() => {
+                "API key request limit exceeded".to_owned()
+            }
+            ApiError::QuotaExceeded { msg, .. } => msg.clone(),
+            ApiError::Network { .. } => "Could not reach the API".to_owned(),
+            ApiError::Decode { .. } => {
+                "The API sent a response the dashboard cannot read".to_owned()
+            }
+            ApiError::Invalid(e) => e.msg.to_owned(),
+            ApiError::QuotaPaused { .. } => {
+                "Paused: the API key's hourly quota is spent".to_owned()
+            }
+            ApiError::Aborted => "Cancelled".to_owned(),
+        }
+    }
+
+    /// The detail line: the envelope's `data` rendered as text, or what we know.
+    pub fn detail(&self) -> Option<String> {
+        match self {
+            ApiError::Api { data, .. } => data_text(data),
+            ApiError::QuotaExceeded {
+                usage_count,
+                usage_limit,
+                remaining,
+                ..
+            } => match (usage_count, usage_limit) {
+                (Some(used), Some(limit)) => Some(format!(
+                    "{used} of {limit} calls used this hour, {} remaining",
+                    remaining.unwrap_or(limit.saturating_sub(*used))
+                )),
+                _ => None,
+            },
+            ApiError::Network { detail } | ApiError::Decode { detail, .. } => {
+                Some(detail.clone()).filter(|d| !d.is_empty())
+            }
+            ApiError::Invalid(e) => Some(e.data.clone()),
+            ApiError::QuotaPaused { .. } | ApiError::Aborted => None,
+        }
+    }
+
+    /// What the user can do about it.
+    pub fn advice(&self) -> &'static str {
+        match self {
+            ApiError::Api { status: 401, .. } => {
+                "Check the API key in Settings: it is missing, mistyped or revoked."
+            }
+            ApiError::Api { status: 403, .. } => {
+                "This key is not allowed to read these requests. Use a key of the account that created them."
+            }
+            ApiError::Api { status: 404, .. } => {
+                "Check the API base URL in Settings; the request may also have been deleted."
+            }
+            ApiError::Api { status: 400, .. } | ApiError::Invalid(_) => {
+                "Change the filters or the page settings to allowed values."
+            }
+            ApiError::Api { status, .. } if *status >= 500 => {
+                "The API had a problem. Data shown is the last that loaded; try Refresh in a minute."
+            }
+            ApiError::Api { .. } => "Try again; if it persists, check the API base URL.",
+            ApiError::QuotaExceeded { .. } | ApiError::QuotaPaused { .. } => {
+                "Nothing is lost: what is shown stays. Calls resume by themselves when the quota resets."
+            }
+            ApiError::Network { .. } => {
+                "Check the API base URL and your connection. If the API does not allow this site (CORS), \
+                 serve the dashboard behind a same-origin proxy (see the README, \"CORS and proxies\")."
+            }
+            ApiError::Decode { .. } => {
+                "The API base URL may point at something that is not the HITL.sh API, or a proxy rewrote the answer."
+            }
+            ApiError::Aborted => "",
+        }
+    }
+
+    /// The HTTP status, where the server answered.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::Api { status, .. } | ApiError::Decode { status, .. } => Some(*status),
+            ApiError::QuotaExceeded { .. } => Some(429),
+            _ => None,
+        }
+    }
+
+    /// Worth trying again by itself: server errors and transport failures, never 4xx.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            ApiError::Api { status, .. } => *status >= 500,
+            ApiError::Network { .. } => true,
+            ApiError::Decode { status, .. } => *status >= 500,
+            _ => false,
+        }
+    }
+
+    /// Replaces every occurrence of `secret` (the API key) in the texts this error carries, so
+    /// that a server echoing the key can never put it on screen.
+    pub fn redact(mut self, secret: &str) -> Self {
+        if secret.is_empty() {
+            return self;
+        }
+        let scrub = |s: &mut String| {
+            if s.contains(secret) {
+                *s = s.replace(secret, "•••");
+            }
+        };
+        match &mut self {
+            ApiError::Api { msg, data, .. } => {
+                scrub(msg);
+                let text = data.to_string();
+                if text.contains(secret) {
+                    *data =
+                        serde_json::from_str(&text.replace(secret, "•••")).unwrap_or(Value::Null);
+                }
+            }
+            ApiError::QuotaExceeded { msg, .. } => scrub(msg),
+            ApiError::Network { detail } | ApiError::Decode { detail, .. } => scrub(detail),
+            _ => {}
+        }
+        self
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.title())?;
+        if let Some(detail) = self.detail() {
+            write!(f, ": {detail}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// An envelope's `data` as one line of text: strings verbatim, null as nothing, the rest as
+/// compact JSON.
+pub fn data_text(data: &Value) -> Option<String> {
+    match data {
+        Value::Null => None,
+        Value::String(s) if s.is_empty() => None,
+        Value::String(s) => Some(s.clone()),
+        other => Some(other.to_string()),
+    }
+}
+
+#[derive(Deserialize)]
+struct RawEnvelope<'a> {
+    #[serde(default)]
+    error: bool,
+    #[serde(default, deserialize_with = "crate::lenient::string")]
+    msg: String,
+    #[serde(borrow, default)]
+    data: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct QuotaData {
+    usage_count: Option<u64>,
+    usage_limit: Option<u64>,
+    remaining: Option<u64>,
+}
+
+/// Limits shown of a body we cannot decode: enough to recognise an HTML error page.
+const SNIPPET: usize = 120;
+
+fn snippet(body: &str) -> String {
+    let trimmed = body.trim();
+    let mut cut: String = trimmed.chars().take(SNIPPET).collect();
+    if cut.len() < trimmed.len() {
+        cut.push('…');
+    }
+    cut
+}
+
+/// Turns one HTTP response into the envelope's `data` decoded as `T`, or the [`ApiError`] it
+/// stands for. `reset_at` is the `X-RateLimit-Reset` header, where the browser could read it.
+pub fn decode_response<T: DeserializeOwned>(
+    status: u16,
+    body: &str,
+    reset_at: Option<i64>,
+) -> Result<T, ApiError> {
+    let ok_status = (200..300).contains(&status);
+    let envelope: RawEnvelope = match serde_json::from_str(body) {
+        Ok(env) => env,
+        Err(err) => {
+            return Err(if status == 429 {
+                ApiError::QuotaExceeded {
+                    msg: String::new(),
+                    usage_count: None,
+                    usage_limit: None,
+                    remaining: None,
+                    reset_at,
+                }
+            } else if ok_status {
+                ApiError::Decode {
+                    status,
+                    detail: if body.trim().is_empty() {
+                        "The response body was empty.".to_owned()
+                    } else {
+                        format!("Not JSON ({err}): {}", snippet(body))
+                    },
+                }
+            } else {
+                ApiError::Api {
+                    status,
+                    msg: String::new(),
+                    data: Value::String(snippet(body)),
+                }
+            })
+        }
+    };
+    if status == 429 {
+        let usage: QuotaData = envelope
+            .data
+            .and_then(|raw| serde_json::from_str(raw.get()).ok())
+            .unwrap_or_default();
+        return Err(ApiError::QuotaExceeded {
+            msg: envelope.msg,
+            usage_count: usage.usage_count,
+            usage_limit: usage.usage_limit,
+            remaining: usage.remaining,
+            reset_at,
+        });
+    }
+    if envelope.error || !ok_status {
+        let data = envelope
+            .data
+            .and_then(|raw| serde_json::from_str(raw.get()).ok())
+            .unwrap_or(Value::Null);
+        return Err(ApiError::Api {
+            status,
+            msg: envelope.msg,
+            data,
+        });
+    }
+    let Some(raw) = envelope.data else {
+        return Err(ApiError::Decode {
+            status,
+            detail: "The response has no \"data\".".to_owned(),
+        });
+    };
+    serde_json::from_str(raw.get()).map_err(|err| ApiError::Decode {
+        status,
+        detail: format!("Unexpected \"data\": {err}"),
+    })
+}

@@ -1,0 +1,140 @@
+//! Text for people: durations the way the vendor's examples write them, relative times,
+//! thousands separators, and timestamps in a given UTC offset.
+
+use chrono::{DateTime, Datelike, Duration, FixedOffset, Timelike, Utc};
+
+/// Formats seconds the way the vendor's `format_duration` does: under a minute "45 seconds",
+/// under an hour "12 minutes", otherwise "2h 5m". Whole units are truncated, as in the seed.
+/// (The seed writes "1 seconds"/"1 minutes"; we use the singular for exactly one.)
+pub fn format_duration(seconds: f64) -> String {
+    let seconds = if seconds.is_finite() {
+        seconds.max(0.0)
+    } else {
+        0.0
+    };
+    if seconds < 60.0 {
+        plural(seconds as u64, "second")
+    } else if seconds < 3600.0 {
+        plural((seconds / 60.0) as u64, "minute")
+    } else {
+        let whole = seconds as u64;
+        format!("{}h {}m", whole / 3600, (whole % 3600) / 60)
+    }
+}
+
+fn plural(n: u64, unit: &str) -> String {
+    if n == 1 {
+        format!("1 {unit}")
+    } else {
+        format!("{n} {unit}s")
+    }
+}
+
+/// A compact duration for tight spaces: "45s", "12m", "2h 5m", "3d 4h".
+pub fn format_duration_short(seconds: f64) -> String {
+    let s = if seconds.is_finite() {
+        seconds.max(0.0) as u64
+    } else {
+        0
+    };
+    match s {
+        0..=59 => format!("{s}s"),
+        60..=3599 => format!("{}m", s / 60),
+        3600..=86_399 => format!("{}h {}m", s / 3600, (s % 3600) / 60),
+        _ => format!("{}d {}h", s / 86_400, (s % 86_400) / 3600),
+    }
+}
+
+/// "3 min ago", "in 2 h", "just now": `then` relative to `now`.
+pub fn relative(then: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let delta = now.signed_duration_since(then);
+    let future = delta < Duration::zero();
+    let secs = delta.num_seconds().unsigned_abs();
+    if secs < 45 {
+        return if future { "in a moment" } else { "just now" }.to_owned();
+    }
+    let amount = match secs {
+        0..=3_599 => format!("{} min", (secs + 30) / 60),
+        3_600..=86_399 => format!("{} h", (secs + 1_800) / 3_600),
+        86_400..=2_591_999 => format!("{} d", (secs + 43_200) / 86_400),
+        _ => format!("{} mo", secs / 2_592_000),
+    };
+    if future {
+        format!("in {amount}")
+    } else {
+        format!("{amount} ago")
+    }
+}
+
+/// 1234567 → "1,234,567".
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A share as a percentage with at most one decimal: 0.1234 → "12.3%", 1.0 → "100%".
+pub fn percent(share: f64) -> String {
+    if !share.is_finite() {
+        return "—".to_owned();
+    }
+    let p = (share * 1000.0).round() / 10.0;
+    if p.fract() == 0.0 {
+        format!("{p:.0}%")
+    } else {
+        format!("{p:.1}%")
+    }
+}
+
+/// The zone label for an offset in minutes east of UTC: "UTC", "UTC+01:00", "UTC−05:30".
+pub fn zone_label(offset_minutes: i32) -> String {
+    if offset_minutes == 0 {
+        return "UTC".to_owned();
+    }
+    let sign = if offset_minutes > 0 { '+' } else { '−' };
+    let m = offset_minutes.unsigned_abs();
+    format!("UTC{sign}{:02}:{:02}", m / 60, m % 60)
+}
+
+/// `t` in the zone `offset_minutes` east of UTC, as "2024-03-15 10:45".
+pub fn local_datetime(t: DateTime<Utc>, offset_minutes: i32) -> String {
+    let offset = FixedOffset::east_opt(offset_minutes * 60)
+        .unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero offset is valid"));
+    let l = t.with_timezone(&offset);
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        l.year(),
+        l.month(),
+        l.day(),
+        l.hour(),
+        l.minute()
+    )
+}
+
+/// Shortens `text` to at most `max` characters (not bytes), adding "…" when cut, on one line.
+pub fn one_line(text: &str, max: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(max * 4));
+    let mut chars = 0;
+    let mut last_space = false;
+    for c in text.chars() {
+        let c = if c.is_whitespace() { ' ' } else { c };
+        if c == ' ' && last_space {
+            continue;
+        }
+        last_space = c == ' ';
+        if chars == max {
+            out.truncate(out.trim_end().len());
+            out.push('…');
+            return out;
+        }
+        out.push(c);
+        chars += 1;
+    }
+    out
+}

@@ -1,0 +1,24 @@
+//! Pure core of the HITL requests dashboard: no web or UI dependencies, so all of it is tested
+//! with plain `cargo test` and shared by the browser app, the demo source and the mock server.
+//!
+//! - [`model`]: the API's objects (serde), lenient where the API could surprise us.
+//! - [`error`]: every failure as one [`error::ApiError`], mapped from status + envelope.
+//! - [`query`]: [`query::RequestQuery`] ⇄ query string, with the API's validation rules.
+//! - [`contract`]: the list endpoint's filter/sort/page semantics over a slice.
+//! - [`demo`]: deterministic generated data.
+//! - [`response`]: `response_data` read by `response_type`.
+//! - [`format`]: durations, relative times, numbers.
+
+pub mod contract;
+pub mod demo;
+pub mod error;
+pub mod format;
+mod lenient;
+pub mod model;
+pub mod query;
+pub mod response;
+
+pub use error::{decode_response, ApiError};
+pub use lenient::parse_time;
+pub use model::*;
+pub use query::{QueryError, RequestQuery, Sort};

@@ -1,0 +1,364 @@
+//! The API's objects, as the vendor's "Get User Requests" page and its sibling pages describe
+//! them.
+//!
+//! Decoding is deliberately lenient where the API could plausibly surprise us: enum fields keep
+//! values outside the documented set (`Other`), timestamps that do not parse become `None`,
+//! a numeric field sent as a string still counts, and missing fields take empty defaults. One odd
+//! row must never fail a whole page.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::borrow::Borrow;
+
+use crate::lenient;
+
+/// Declares an API enum: documented wire values map to variants, anything else is kept verbatim
+/// in `Other` so it can be shown (and round-tripped) instead of failing the decode.
+macro_rules! api_enum {
+    (
+        $(#[$meta:meta])*
+        $name:ident { $( $(#[$vmeta:meta])* $variant:ident = $wire:literal / $label:literal ),+ $(,)? }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name {
+            $( $(#[$vmeta])* $variant, )+
+            /// A value outside the documented set, kept as the API sent it.
+            Other(String),
+        }
+
+        impl $name {
+            /// Every documented value, in the API documentation's order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The value as the API spells it.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $( $name::$variant => $wire, )+
+                    $name::Other(raw) => raw,
+                }
+            }
+
+            /// A short human label ("Time-sensitive", "Single select").
+            pub fn label(&self) -> &str {
+                match self {
+                    $( $name::$variant => $label, )+
+                    $name::Other(raw) if raw.is_empty() => "—",
+                    $name::Other(raw) => raw,
+                }
+            }
+
+            /// The documented variant for `wire`, or `None` when the API does not define it.
+            pub fn known(wire: &str) -> Option<Self> {
+                match wire {
+                    $( $wire => Some($name::$variant), )+
+                    _ => None,
+                }
+            }
+
+            /// Any wire value: documented ones become their variant, the rest `Other`.
+            pub fn from_wire(wire: &str) -> Self {
+                Self::known(wire).unwrap_or_else(|| $name::Other(wire.to_owned()))
+            }
+
+            /// The documented values joined the way the API's error messages list them.
+            pub fn documented_list() -> String {
+                let values: &[&str] = &[$($wire),+];
+                values.join(", ")
+            }
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                $name::Other(String::new())
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                lenient::string_like(d).map(|raw| $name::from_wire(&raw))
+            }
+        }
+    };
+}
+
+api_enum! {
+    /// Where a request is in its life (`status`).
+    Status {
+        Pending = "pending" / "Pending",
+        Completed = "completed" / "Completed",
+        Timeout = "timeout" / "Timeout",
+        Cancelled = "cancelled" / "Cancelled",
+    }
+}
+
+api_enum! {
+    /// How urgent a request is (`priority`).
+    Priority {
+        Low = "low" / "Low",
+        Medium = "medium" / "Medium",
+        High = "high" / "High",
+        Critical = "critical" / "Critical",
+    }
+}
+
+api_enum! {
+    /// Processing urgency (`processing_type`).
+    ProcessingType {
+        TimeSensitive = "time-sensitive" / "Time-sensitive",
+        Deferred = "deferred" / "Deferred",
+    }
+}
+
+api_enum! {
+    /// Content type of the request (`type`).
+    ContentType {
+        Markdown = "markdown" / "Markdown",
+        Image = "image" / "Image",
+    }
+}
+
+api_enum! {
+    /// The kind of answer the reviewer gives (`response_type`).
+    ResponseType {
+        Text = "text" / "Text",
+        SingleSelect = "single_select" / "Single select",
+        MultiSelect = "multi_select" / "Multi select",
+        Rating = "rating" / "Rating",
+        Number = "number" / "Number",
+        Boolean = "boolean" / "Yes/no",
+    }
+}
+
+impl Status {
+    /// What the status means, in the words of the API documentation's status overview.
+    pub fn meaning(&self) -> &'static str {
+        match self {
+            Status::Pending => "Waiting for reviewer response; can be cancelled",
+            Status::Completed => "Reviewer submitted a response",
+            Status::Timeout => "Timed out; default response used as final answer",
+            Status::Cancelled => "Cancelled before completion; no response data",
+            Status::Other(_) => "Status not described by the API documentation",
+        }
+    }
+
+    /// Final statuses never change again.
+    pub fn is_final(&self) -> bool {
+        matches!(
+            self,
+            Status::Completed | Status::Timeout | Status::Cancelled
+        )
+    }
+}
+
+impl Priority {
+    /// Rank for ordering: critical > high > medium > low > anything undocumented.
+    pub fn rank(&self) -> i8 {
+        match self {
+            Priority::Low => 0,
+            Priority::Medium => 1,
+            Priority::High => 2,
+            Priority::Critical => 3,
+            Priority::Other(_) => -1,
+        }
+    }
+}
+
+/// One human-review request as the list endpoint returns it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct HitlRequest {
+    #[serde(deserialize_with = "lenient::string")]
+    pub id: String,
+    #[serde(deserialize_with = "lenient::string")]
+    pub loop_id: String,
+    pub processing_type: ProcessingType,
+    #[serde(rename = "type")]
+    pub content_type: ContentType,
+    pub priority: Priority,
+    #[serde(deserialize_with = "lenient::string")]
+    pub request_text: String,
+    pub response_type: ResponseType,
+    pub status: Status,
+    /// The reviewer's answer: any JSON (see [`crate::response::ResponseValue`]); `None` for null.
+    pub response_data: Option<Value>,
+    #[serde(deserialize_with = "lenient::opt_string")]
+    pub response_by: Option<String>,
+    #[serde(deserialize_with = "lenient::opt_time")]
+    pub response_at: Option<DateTime<Utc>>,
+    #[serde(deserialize_with = "lenient::opt_f64")]
+    pub response_time_seconds: Option<f64>,
+    #[serde(deserialize_with = "lenient::opt_time")]
+    pub timeout_at: Option<DateTime<Utc>>,
+    #[serde(deserialize_with = "lenient::opt_time")]
+    pub created_at: Option<DateTime<Utc>>,
+    #[serde(deserialize_with = "lenient::opt_time")]
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+/// `data.pagination` of a list response.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Pagination {
+    pub limit: u64,
+    pub offset: u64,
+    pub next_offset: u64,
+}
+
+/// `data` of a successful list response.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RequestPage {
+    pub requests: Vec<HitlRequest>,
+    #[serde(default)]
+    pub count: u64,
+    /// Everything that matches the filters, not just this page.
+    pub total: u64,
+    #[serde(default)]
+    pub has_more: bool,
+    #[serde(default)]
+    pub pagination: Pagination,
+}
+
+/// One entry of `broadcasted_to` in the single-request response.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Broadcast {
+    #[serde(deserialize_with = "lenient::string")]
+    pub user_id: String,
+    #[serde(deserialize_with = "lenient::string")]
+    pub email: String,
+    #[serde(deserialize_with = "lenient::string")]
+    pub role: String,
+    pub notification_sent: bool,
+    #[serde(deserialize_with = "lenient::opt_string")]
+    pub notification_error: Option<String>,
+}
+
+/// The single-request object (`GET /v1/api/requests/{id}`): every list field plus detail.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RequestDetail {
+    #[serde(flatten)]
+    pub request: HitlRequest,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub creator_id: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub api_key_id: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub image_url: Option<String>,
+    #[serde(default)]
+    pub context: Option<Value>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub platform: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub platform_version: Option<String>,
+    #[serde(default)]
+    pub response_config: Option<Value>,
+    #[serde(default)]
+    pub default_response: Option<Value>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub callback_url: Option<String>,
+    #[serde(default)]
+    pub broadcasted_to: Vec<Broadcast>,
+    #[serde(default, deserialize_with = "lenient::opt_time")]
+    pub broadcasted_at: Option<DateTime<Utc>>,
+}
+
+impl Borrow<HitlRequest> for RequestDetail {
+    fn borrow(&self) -> &HitlRequest {
+        &self.request
+    }
+}
+
+/// `data` of the single-request response.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RequestEnvelopeData {
+    pub request: RequestDetail,
+}
+
+/// A member of a loop.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LoopMember {
+    #[serde(deserialize_with = "lenient::string")]
+    pub user_id: String,
+    #[serde(deserialize_with = "lenient::string")]
+    pub email: String,
+    #[serde(deserialize_with = "lenient::string")]
+    pub status: String,
+    #[serde(deserialize_with = "lenient::opt_time")]
+    pub joined_at: Option<DateTime<Utc>>,
+}
+
+/// A loop: a group of reviewers requests are routed to.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Loop {
+    #[serde(deserialize_with = "lenient::string")]
+    pub id: String,
+    #[serde(deserialize_with = "lenient::string")]
+    pub name: String,
+    #[serde(deserialize_with = "lenient::string")]
+    pub description: String,
+    #[serde(deserialize_with = "lenient::string")]
+    pub icon: String,
+    #[serde(deserialize_with = "lenient::string")]
+    pub creator_id: String,
+    pub members: Vec<LoopMember>,
+    pub member_count: u64,
+    pub pending_count: u64,
+    #[serde(deserialize_with = "lenient::opt_time")]
+    pub created_at: Option<DateTime<Utc>>,
+    #[serde(deserialize_with = "lenient::opt_time")]
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+/// `data` of the loops response.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LoopList {
+    pub loops: Vec<Loop>,
+    pub count: u64,
+}
+
+/// The envelope every response shares: `{"error": bool, "msg": "...", "data": ...}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Envelope<T> {
+    pub error: bool,
+    pub msg: String,
+    pub data: T,
+}
+
+impl<T> Envelope<T> {
+    /// A success envelope.
+    pub fn ok(msg: impl Into<String>, data: T) -> Self {
+        Envelope {
+            error: false,
+            msg: msg.into(),
+            data,
+        }
+    }
+}
+
+impl Envelope<Value> {
+    /// An error envelope; `data` is arbitrary JSON (string, object or null).
+    pub fn err(msg: impl Into<String>, data: Value) -> Self {
+        Envelope {
+            error: true,
+            msg: msg.into(),
+            data,
+        }
+    }
+}

@@ -1,0 +1,234 @@
+//! The list endpoint's semantics over generated data: filters, sorts, paging, cursor, totals.
+
+use chrono::{TimeZone, Utc};
+use hitl_core::contract::{self, compare};
+use hitl_core::demo::Dataset;
+use hitl_core::{HitlRequest, Priority, RequestQuery, Sort, Status};
+use std::collections::HashSet;
+
+fn data() -> Dataset {
+    Dataset::generate(
+        42,
+        500,
+        Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap(),
+    )
+}
+
+#[test]
+fn generation_is_deterministic_and_covers_every_status_and_priority() {
+    let a = data();
+    let b = data();
+    assert_eq!(a.requests, b.requests);
+    assert_eq!(a.requests.len(), 500);
+    for s in Status::ALL {
+        assert!(a.list_objects().any(|r| &r.status == s), "no {s}");
+    }
+    for p in Priority::ALL {
+        assert!(a.list_objects().any(|r| &r.priority == p), "no {p}");
+    }
+    let ids: HashSet<&str> = a.list_objects().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids.len(), 500, "ids are unique");
+    for r in a.list_objects() {
+        assert_eq!(r.id.len(), 24);
+        match r.status {
+            Status::Completed => {
+                assert!(r.response_data.is_some() && r.response_time_seconds.is_some());
+                assert!(r.response_at.unwrap() > r.created_at.unwrap());
+            }
+            Status::Timeout => assert!(r.response_data.is_some() && r.response_by.is_none()),
+            _ => assert!(r.response_data.is_none() && r.response_time_seconds.is_none()),
+        }
+    }
+    let other = Dataset::generate(
+        43,
+        500,
+        Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap(),
+    );
+    assert_ne!(a.requests[0].request.id, other.requests[0].request.id);
+}
+
+#[test]
+fn filters_narrow_and_total_counts_all_matches() {
+    let d = data();
+    let all = contract::list(&d.requests, &RequestQuery::default());
+    assert_eq!(all.total, 500);
+    assert_eq!(all.count, 50);
+    assert!(all.has_more);
+    assert_eq!(all.pagination.next_offset, 50);
+
+    let mut sum = 0;
+    for s in Status::ALL {
+        let q = RequestQuery {
+            status: Some(s.clone()),
+            limit: 100,
+            ..Default::default()
+        };
+        let page = contract::list(&d.requests, &q);
+        assert!(page.requests.iter().all(|r| &r.status == s));
+        let expected = d.list_objects().filter(|r| &r.status == s).count() as u64;
+        assert_eq!(page.total, expected);
+        sum += page.total;
+    }
+    assert_eq!(sum, 500, "status totals add up to the unfiltered total");
+
+    let lp = d.loops[1].id.clone();
+    let q = RequestQuery {
+        priority: Some(Priority::High),
+        loop_id: Some(lp.clone()),
+        limit: 100,
+        ..Default::default()
+    };
+    let page = contract::list(&d.requests, &q);
+    assert!(page.total > 0);
+    assert!(page
+        .requests
+        .iter()
+        .all(|r| r.priority == Priority::High && r.loop_id == lp));
+}
+
+#[test]
+fn every_sort_order_is_what_it_says() {
+    let d = data();
+    for sort in Sort::ALL {
+        let q = RequestQuery {
+            sort,
+            limit: 100,
+            ..Default::default()
+        };
+        let page = contract::list(&d.requests, &q);
+        for w in page.requests.windows(2) {
+            assert_ne!(
+                compare(sort, &w[0], &w[1]),
+                std::cmp::Ordering::Greater,
+                "{sort:?}"
+            );
+        }
+        match sort {
+            Sort::CreatedAtDesc => {
+                assert!(page
+                    .requests
+                    .windows(2)
+                    .all(|w| w[0].created_at >= w[1].created_at))
+            }
+            Sort::CreatedAtAsc => {
+                assert!(page
+                    .requests
+                    .windows(2)
+                    .all(|w| w[0].created_at <= w[1].created_at))
+            }
+            Sort::PriorityDesc => assert!(page
+                .requests
+                .windows(2)
+                .all(|w| w[0].priority.rank() >= w[1].priority.rank())),
+            Sort::StatusAsc => assert!(page
+                .requests
+                .windows(2)
+                .all(|w| w[0].status.as_str() <= w[1].status.as_str())),
+        }
+    }
+}
+
+#[test]
+fn offset_pages_tile_the_whole_set_without_overlap() {
+    let d = data();
+    for sort in Sort::ALL {
+        let mut seen = Vec::new();
+        let mut offset = 0;
+        loop {
+            let q = RequestQuery {
+                sort,
+                limit: 37,
+                offset,
+                ..Default::default()
+            };
+            let page = contract::list(&d.requests, &q);
+            seen.extend(page.requests.iter().map(|r| r.id.clone()));
+            if !page.has_more {
+                break;
+            }
+            offset = page.pagination.next_offset;
+        }
+        assert_eq!(seen.len(), 500, "{sort:?}");
+        assert_eq!(seen.iter().collect::<HashSet<_>>().len(), 500, "{sort:?}");
+        // Paging gives the same order as one big sort.
+        let mut all: Vec<&HitlRequest> = d.list_objects().collect();
+        all.sort_by(|a, b| compare(sort, a, b));
+        assert_eq!(seen, all.iter().map(|r| r.id.clone()).collect::<Vec<_>>());
+    }
+}
+
+#[test]
+fn offset_past_the_end_gives_an_empty_page() {
+    let d = data();
+    let page = contract::list(
+        &d.requests,
+        &RequestQuery {
+            offset: 10_000,
+            ..Default::default()
+        },
+    );
+    assert_eq!(page.count, 0);
+    assert!(page.requests.is_empty());
+    assert_eq!(page.total, 500);
+    assert!(!page.has_more);
+}
+
+#[test]
+fn cursor_paging_walks_history_without_duplicates() {
+    let d = data();
+    let mut q = RequestQuery {
+        limit: 100,
+        ..Default::default()
+    };
+    let mut seen = HashSet::new();
+    loop {
+        let page = contract::list(&d.requests, &q);
+        for r in &page.requests {
+            assert!(seen.insert(r.id.clone()), "duplicate {}", r.id);
+            if let Some(cursor) = q.created_before {
+                assert!(r.created_at.unwrap() < cursor);
+            }
+        }
+        if page.requests.len() < q.limit as usize {
+            break;
+        }
+        q.created_before = page.requests.last().and_then(|r| r.created_at);
+    }
+    assert_eq!(seen.len(), 500);
+}
+
+#[test]
+fn cancel_only_pending() {
+    let mut d = data();
+    let now = Utc.with_ymd_and_hms(2026, 11, 28, 12, 5, 0).unwrap();
+    let pending = d
+        .list_objects()
+        .find(|r| r.status == Status::Pending)
+        .unwrap()
+        .id
+        .clone();
+    let done = d
+        .list_objects()
+        .find(|r| r.status == Status::Completed)
+        .unwrap()
+        .id
+        .clone();
+    let cancelled = contract::cancel(&mut d.requests, &pending, now).unwrap();
+    assert_eq!(cancelled.request.status, Status::Cancelled);
+    assert_eq!(cancelled.request.updated_at, Some(now));
+    assert_eq!(
+        contract::find(&d.requests, &pending)
+            .unwrap()
+            .request
+            .status,
+        Status::Cancelled
+    );
+
+    let refusal = contract::cancel(&mut d.requests, &pending, now).unwrap_err();
+    assert_eq!(refusal.status, 400);
+    let refusal = contract::cancel(&mut d.requests, &done, now).unwrap_err();
+    assert_eq!(refusal.status, 400);
+    assert!(refusal.data.as_str().unwrap().contains("completed"));
+    let refusal = contract::cancel(&mut d.requests, "nope", now).unwrap_err();
+    assert_eq!(refusal.status, 404);
+}

@@ -1,0 +1,139 @@
+//! Text formatting against the seed's rules.
+
+use chrono::{Duration, TimeZone, Utc};
+use hitl_core::format::*;
+use hitl_core::response::ResponseValue;
+use hitl_core::ResponseType;
+use serde_json::json;
+
+#[test]
+fn durations_follow_the_seeds_thresholds() {
+    assert_eq!(format_duration(0.0), "0 seconds");
+    assert_eq!(format_duration(1.0), "1 second");
+    assert_eq!(format_duration(45.9), "45 seconds");
+    assert_eq!(format_duration(59.0), "59 seconds");
+    assert_eq!(format_duration(59.999), "59 seconds");
+    assert_eq!(format_duration(60.0), "1 minute");
+    assert_eq!(format_duration(900.5), "15 minutes");
+    assert_eq!(format_duration(3599.0), "59 minutes");
+    assert_eq!(format_duration(3600.0), "1h 0m");
+    assert_eq!(format_duration(7500.0), "2h 5m");
+    assert_eq!(format_duration(90_061.0), "25h 1m");
+    assert_eq!(format_duration(-3.0), "0 seconds");
+    assert_eq!(format_duration(f64::NAN), "0 seconds");
+}
+
+#[test]
+fn short_durations() {
+    assert_eq!(format_duration_short(59.0), "59s");
+    assert_eq!(format_duration_short(60.0), "1m");
+    assert_eq!(format_duration_short(3600.0), "1h 0m");
+    assert_eq!(format_duration_short(90_000.0), "1d 1h");
+}
+
+#[test]
+fn relative_times() {
+    let now = Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap();
+    assert_eq!(relative(now - Duration::seconds(10), now), "just now");
+    assert_eq!(relative(now - Duration::minutes(3), now), "3 min ago");
+    assert_eq!(relative(now - Duration::hours(5), now), "5 h ago");
+    assert_eq!(relative(now - Duration::days(2), now), "2 d ago");
+    assert_eq!(relative(now + Duration::minutes(12), now), "in 12 min");
+    assert_eq!(relative(now - Duration::days(65), now), "2 mo ago");
+}
+
+#[test]
+fn numbers_and_shares() {
+    assert_eq!(thousands(0), "0");
+    assert_eq!(thousands(999), "999");
+    assert_eq!(thousands(1_000), "1,000");
+    assert_eq!(thousands(1_234_567), "1,234,567");
+    assert_eq!(percent(0.1234), "12.3%");
+    assert_eq!(percent(1.0), "100%");
+    assert_eq!(percent(0.0), "0%");
+    assert_eq!(percent(f64::NAN), "—");
+}
+
+#[test]
+fn zones_and_local_times() {
+    let t = Utc.with_ymd_and_hms(2024, 3, 15, 23, 30, 0).unwrap();
+    assert_eq!(zone_label(0), "UTC");
+    assert_eq!(zone_label(60), "UTC+01:00");
+    assert_eq!(zone_label(-330), "UTC−05:30");
+    assert_eq!(local_datetime(t, 0), "2024-03-15 23:30");
+    assert_eq!(local_datetime(t, 60), "2024-03-16 00:30");
+    assert_eq!(local_datetime(t, -300), "2024-03-15 18:30");
+}
+
+#[test]
+fn one_line_shortens_by_characters() {
+    assert_eq!(one_line("a\n\nb   c", 10), "a b c");
+    assert_eq!(one_line("héllo wörld", 5), "héllo…");
+    assert_eq!(one_line("abc", 3), "abc");
+    assert_eq!(one_line("ab cd", 3), "ab…");
+}
+
+#[test]
+fn response_values_by_type() {
+    let cases = [
+        (
+            ResponseType::SingleSelect,
+            json!("Approve"),
+            "Approve",
+            "choice",
+        ),
+        (
+            ResponseType::MultiSelect,
+            json!(["A", "B"]),
+            "A, B",
+            "choices",
+        ),
+        (
+            ResponseType::MultiSelect,
+            json!([]),
+            "(none selected)",
+            "choices",
+        ),
+        (ResponseType::Rating, json!(4), "★ 4", "rating"),
+        (ResponseType::Number, json!(12.5), "12.5", "number"),
+        (ResponseType::Boolean, json!(true), "Yes", "yesno"),
+        (ResponseType::Boolean, json!(false), "No", "yesno"),
+        (
+            ResponseType::Text,
+            json!("Looks fine"),
+            "Looks fine",
+            "text",
+        ),
+        (
+            ResponseType::Rating,
+            json!({"stars": 4}),
+            r#"{"stars":4}"#,
+            "json",
+        ),
+        (
+            ResponseType::MultiSelect,
+            json!([1, "x"]),
+            r#"[1,"x"]"#,
+            "json",
+        ),
+        (
+            ResponseType::Other("slider".into()),
+            json!(3),
+            "3",
+            "number",
+        ),
+    ];
+    for (rt, data, shown, kind) in cases {
+        let v = ResponseValue::interpret(&rt, Some(&data));
+        assert_eq!(v.display(), shown, "{rt:?} {data}");
+        assert_eq!(v.kind(), kind, "{rt:?} {data}");
+    }
+    assert_eq!(
+        ResponseValue::interpret(&ResponseType::Text, None),
+        ResponseValue::None
+    );
+    assert_eq!(
+        ResponseValue::interpret(&ResponseType::Text, Some(&json!(null))),
+        ResponseValue::None
+    );
+}

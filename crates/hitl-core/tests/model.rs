@@ -1,0 +1,296 @@
+//! The vendor's JSON examples decode exactly, and odd values never fail a page.
+
+use hitl_core::{
+    decode_response, ApiError, ContentType, Envelope, HitlRequest, Priority, ProcessingType,
+    RequestPage, ResponseType, Status,
+};
+use serde_json::{json, Value};
+
+const SEED_LIST: &str = include_str!("fixtures/seed-list.json");
+
+#[test]
+fn seed_list_example_decodes_exactly() {
+    let page: RequestPage = decode_response(200, SEED_LIST, None).expect("seed decodes");
+    assert_eq!(page.count, 2);
+    assert_eq!(page.total, 15);
+    assert!(page.has_more);
+    assert_eq!(page.pagination.limit, 50);
+    assert_eq!(page.pagination.offset, 0);
+    assert_eq!(page.pagination.next_offset, 50);
+
+    let first = &page.requests[0];
+    assert_eq!(first.id, "65f1234567890abcdef12348");
+    assert_eq!(first.loop_id, "65f1234567890abcdef12345");
+    assert_eq!(first.processing_type, ProcessingType::TimeSensitive);
+    assert_eq!(first.content_type, ContentType::Markdown);
+    assert_eq!(first.priority, Priority::High);
+    assert_eq!(first.response_type, ResponseType::SingleSelect);
+    assert_eq!(first.status, Status::Completed);
+    assert_eq!(first.response_data, Some(json!("Approve")));
+    assert_eq!(
+        first.response_by.as_deref(),
+        Some("65f1234567890abcdef12350")
+    );
+    assert_eq!(first.response_time_seconds, Some(900.5));
+    assert_eq!(
+        first.created_at.map(|t| t.to_rfc3339()),
+        Some("2024-03-15T10:30:00+00:00".to_owned())
+    );
+
+    let second = &page.requests[1];
+    assert_eq!(second.status, Status::Pending);
+    assert_eq!(second.processing_type, ProcessingType::Deferred);
+    assert_eq!(second.response_type, ResponseType::Rating);
+    assert_eq!(second.response_data, None);
+    assert_eq!(second.response_by, None);
+    assert_eq!(second.response_at, None);
+    assert_eq!(second.response_time_seconds, None);
+}
+
+#[test]
+fn seed_list_example_round_trips_to_the_same_json() {
+    let original: Value = serde_json::from_str(SEED_LIST).unwrap();
+    let page: RequestPage = decode_response(200, SEED_LIST, None).unwrap();
+    let again =
+        serde_json::to_value(Envelope::ok("Requests retrieved successfully", page)).unwrap();
+    assert_eq!(again, original);
+}
+
+#[test]
+fn seed_error_examples_map_to_api_errors_with_the_apis_words() {
+    let status = include_str!("fixtures/seed-invalid-status.json");
+    let err = decode_response::<RequestPage>(400, status, None).unwrap_err();
+    assert_eq!(err.title(), "Invalid status filter value");
+    assert_eq!(
+        err.detail().as_deref(),
+        Some("status must be one of: pending, completed, timeout, cancelled")
+    );
+    assert_eq!(err.status(), Some(400));
+    assert!(!err.is_retryable());
+
+    let pagination = include_str!("fixtures/seed-invalid-pagination.json");
+    let err = decode_response::<RequestPage>(400, pagination, None).unwrap_err();
+    assert_eq!(err.title(), "Invalid pagination parameters");
+    assert_eq!(
+        err.detail().as_deref(),
+        Some("limit must be between 1 and 100")
+    );
+
+    let quota = include_str!("fixtures/seed-rate-limit.json");
+    let err = decode_response::<RequestPage>(429, quota, Some(1_700_000_000)).unwrap_err();
+    assert_eq!(
+        err,
+        ApiError::QuotaExceeded {
+            msg: "API key request limit exceeded".to_owned(),
+            usage_count: Some(100),
+            usage_limit: Some(100),
+            remaining: Some(0),
+            reset_at: Some(1_700_000_000),
+        }
+    );
+    assert_eq!(
+        err.detail().as_deref(),
+        Some("100 of 100 calls used this hour, 0 remaining")
+    );
+}
+
+#[test]
+fn unknown_enum_values_are_kept_not_fatal() {
+    let row: HitlRequest = serde_json::from_value(json!({
+        "id": "a", "status": "escalated", "priority": "urgent", "type": "video",
+        "processing_type": "batch", "response_type": "slider", "created_at": "2024-03-15T10:30:00Z"
+    }))
+    .unwrap();
+    assert_eq!(row.status, Status::Other("escalated".into()));
+    assert_eq!(row.status.label(), "escalated");
+    assert_eq!(row.priority, Priority::Other("urgent".into()));
+    assert_eq!(row.priority.rank(), -1);
+    assert_eq!(row.content_type, ContentType::Other("video".into()));
+    assert_eq!(row.processing_type, ProcessingType::Other("batch".into()));
+    assert_eq!(row.response_type, ResponseType::Other("slider".into()));
+    // And they serialise back to what the API sent.
+    let back = serde_json::to_value(&row).unwrap();
+    assert_eq!(back["status"], "escalated");
+    assert_eq!(back["type"], "video");
+}
+
+#[test]
+fn odd_field_values_degrade_to_empty_not_errors() {
+    let row: HitlRequest = serde_json::from_value(json!({
+        "id": 12345,
+        "request_text": null,
+        "status": null,
+        "priority": 3,
+        "response_time_seconds": "900.5",
+        "created_at": "yesterday",
+        "timeout_at": 17,
+        "response_by": "",
+        "response_data": {"nested": [1, 2]}
+    }))
+    .unwrap();
+    assert_eq!(row.id, "12345");
+    assert_eq!(row.request_text, "");
+    assert_eq!(row.status, Status::Other(String::new()));
+    assert_eq!(row.status.label(), "—");
+    assert_eq!(row.priority, Priority::Other("3".into()));
+    assert_eq!(row.response_time_seconds, Some(900.5));
+    assert_eq!(row.created_at, None);
+    assert_eq!(row.timeout_at, None);
+    assert_eq!(row.response_by, None);
+    assert_eq!(row.response_data, Some(json!({"nested": [1, 2]})));
+
+    let missing: HitlRequest = serde_json::from_value(json!({})).unwrap();
+    assert_eq!(missing, HitlRequest::default());
+
+    for bad in [json!("NaN"), json!(true), json!([1]), json!({"a": 1})] {
+        let row: HitlRequest =
+            serde_json::from_value(json!({ "response_time_seconds": bad })).unwrap();
+        assert_eq!(row.response_time_seconds, None);
+    }
+}
+
+#[test]
+fn malformed_bodies_become_readable_errors() {
+    let err = decode_response::<RequestPage>(200, "<html>Gateway</html>", None).unwrap_err();
+    assert!(
+        matches!(err, ApiError::Decode { status: 200, .. }),
+        "{err:?}"
+    );
+    assert!(err.detail().unwrap().contains("<html>Gateway</html>"));
+
+    let err = decode_response::<RequestPage>(200, "", None).unwrap_err();
+    assert_eq!(
+        err.detail().as_deref(),
+        Some("The response body was empty.")
+    );
+
+    let err = decode_response::<RequestPage>(502, "Bad gateway", None).unwrap_err();
+    assert_eq!(err.title(), "The API answered with HTTP 502");
+    assert_eq!(err.detail().as_deref(), Some("Bad gateway"));
+    assert!(err.is_retryable());
+
+    // error: true with status 200 is still an error.
+    let err = decode_response::<RequestPage>(
+        200,
+        r#"{"error": true, "msg": "Something odd", "data": {"why": "because"}}"#,
+        None,
+    )
+    .unwrap_err();
+    assert_eq!(err.title(), "Something odd");
+    assert_eq!(err.detail().as_deref(), Some(r#"{"why":"because"}"#));
+
+    // Success envelope whose data is not a page.
+    let err =
+        decode_response::<RequestPage>(200, r#"{"error": false, "msg": "ok", "data": "x"}"#, None)
+            .unwrap_err();
+    assert!(matches!(err, ApiError::Decode { .. }));
+    let err =
+        decode_response::<RequestPage>(200, r#"{"error": false, "msg": "ok"}"#, None).unwrap_err();
+    assert_eq!(
+        err.detail().as_deref(),
+        Some("The response has no \"data\".")
+    );
+
+    // A 401 with the documented envelope.
+    let err = decode_response::<RequestPage>(
+        401,
+        r#"{"error": true, "msg": "Invalid API key", "data": null}"#,
+        None,
+    )
+    .unwrap_err();
+    assert_eq!(err.title(), "Invalid API key");
+    assert_eq!(err.detail(), None);
+    assert!(err.advice().contains("API key"));
+
+    // 429 without a JSON body still says quota.
+    let err = decode_response::<RequestPage>(429, "slow down", Some(5)).unwrap_err();
+    assert!(matches!(
+        err,
+        ApiError::QuotaExceeded {
+            reset_at: Some(5),
+            ..
+        }
+    ));
+}
+
+#[test]
+fn every_error_kind_has_a_title_and_advice() {
+    let all = [
+        ApiError::Api {
+            status: 401,
+            msg: String::new(),
+            data: Value::Null,
+        },
+        ApiError::Api {
+            status: 403,
+            msg: "Forbidden".into(),
+            data: Value::Null,
+        },
+        ApiError::Api {
+            status: 404,
+            msg: "Not found".into(),
+            data: Value::Null,
+        },
+        ApiError::Api {
+            status: 400,
+            msg: "Bad".into(),
+            data: json!("x"),
+        },
+        ApiError::Api {
+            status: 500,
+            msg: "Boom".into(),
+            data: Value::Null,
+        },
+        ApiError::Api {
+            status: 418,
+            msg: "Teapot".into(),
+            data: Value::Null,
+        },
+        ApiError::QuotaExceeded {
+            msg: String::new(),
+            usage_count: None,
+            usage_limit: None,
+            remaining: None,
+            reset_at: None,
+        },
+        ApiError::Network {
+            detail: "TypeError: Failed to fetch".into(),
+        },
+        ApiError::Decode {
+            status: 200,
+            detail: "x".into(),
+        },
+        ApiError::QuotaPaused { reset_at: Some(10) },
+    ];
+    for err in all {
+        assert!(!err.title().is_empty(), "{err:?}");
+        assert!(!err.advice().is_empty(), "{err:?}");
+        assert!(!err.to_string().is_empty());
+    }
+    let network = ApiError::Network {
+        detail: String::new(),
+    };
+    assert!(network.advice().contains("CORS"));
+    assert!(network.advice().contains("proxy"));
+    assert!(network.is_retryable());
+}
+
+#[test]
+fn redaction_removes_the_key_everywhere() {
+    let key = "sk_live_secret123";
+    let err = ApiError::Api {
+        status: 401,
+        msg: format!("Invalid key {key}"),
+        data: json!({ "key": key, "nested": [format!("prefix-{key}")] }),
+    }
+    .redact(key);
+    let shown = format!("{} {:?}", err, err);
+    assert!(!shown.contains(key), "{shown}");
+    assert!(shown.contains("•••"));
+
+    let err = ApiError::Network {
+        detail: format!("fetch https://x/?k={key}"),
+    }
+    .redact(key);
+    assert!(!err.to_string().contains(key));
+}

@@ -1,0 +1,172 @@
+//! RequestQuery ⇄ query string, with the API's validation rules and wording.
+
+use chrono::{TimeZone, Utc};
+use hitl_core::{Priority, RequestQuery, Sort, Status};
+use proptest::prelude::*;
+
+#[test]
+fn default_view_is_the_empty_query_string() {
+    assert_eq!(RequestQuery::default().to_query_string(), "");
+    assert_eq!(
+        RequestQuery::from_query_string("").unwrap(),
+        RequestQuery::default()
+    );
+    assert_eq!(
+        RequestQuery::from_query_string("?").unwrap(),
+        RequestQuery::default()
+    );
+}
+
+#[test]
+fn parses_the_seed_examples() {
+    let q = RequestQuery::from_query_string("status=pending").unwrap();
+    assert_eq!(q.status, Some(Status::Pending));
+    let q = RequestQuery::from_query_string("?priority=high&limit=20&offset=0").unwrap();
+    assert_eq!(q.priority, Some(Priority::High));
+    assert_eq!(q.limit, 20);
+    assert_eq!(q.offset, 0);
+    let q = RequestQuery::from_query_string("status=pending&priority=high&sort=created_at_asc")
+        .unwrap();
+    assert_eq!(q.sort, Sort::CreatedAtAsc);
+    assert_eq!(
+        q.to_query_string(),
+        "status=pending&priority=high&sort=created_at_asc"
+    );
+}
+
+#[test]
+fn canonical_form_has_fixed_order_and_no_defaults() {
+    let q = RequestQuery::from_query_string(
+        "offset=100&limit=50&sort=created_at_desc&loop_id=abc&priority=low&status=timeout&view=x",
+    )
+    .unwrap();
+    assert_eq!(
+        q.to_query_string(),
+        "status=timeout&priority=low&loop_id=abc&offset=100"
+    );
+}
+
+#[test]
+fn empty_values_mean_all_and_unknown_keys_are_ignored() {
+    let q = RequestQuery::from_query_string("status=&priority=&loop_id=&request=abc").unwrap();
+    assert_eq!(q, RequestQuery::default());
+}
+
+#[test]
+fn invalid_values_are_rejected_with_the_apis_words() {
+    let err = RequestQuery::from_query_string("status=bogus").unwrap_err();
+    assert_eq!(err.msg, "Invalid status filter value");
+    assert_eq!(
+        err.data,
+        "status must be one of: pending, completed, timeout, cancelled"
+    );
+
+    let err = RequestQuery::from_query_string("priority=urgent").unwrap_err();
+    assert_eq!(err.msg, "Invalid priority filter value");
+    assert_eq!(
+        err.data,
+        "priority must be one of: low, medium, high, critical"
+    );
+
+    for bad in [
+        "limit=0",
+        "limit=101",
+        "limit=500",
+        "limit=-1",
+        "limit=abc",
+        "limit=1.5",
+    ] {
+        let err = RequestQuery::from_query_string(bad).unwrap_err();
+        assert_eq!(err.msg, "Invalid pagination parameters", "{bad}");
+        assert_eq!(err.data, "limit must be between 1 and 100", "{bad}");
+    }
+    for ok in ["limit=1", "limit=100"] {
+        assert!(RequestQuery::from_query_string(ok).is_ok(), "{ok}");
+    }
+    let err = RequestQuery::from_query_string("offset=-5").unwrap_err();
+    assert_eq!(err.msg, "Invalid pagination parameters");
+
+    let err = RequestQuery::from_query_string("sort=newest").unwrap_err();
+    assert_eq!(err.msg, "Invalid sort value");
+    assert!(err
+        .data
+        .contains("created_at_desc, created_at_asc, priority_desc, status_asc"));
+
+    let err = RequestQuery::from_query_string("created_before=last-week").unwrap_err();
+    assert!(err.data.contains("created_before"));
+
+    // Values are case-sensitive, as the API documents them.
+    assert!(RequestQuery::from_query_string("status=Pending").is_err());
+}
+
+#[test]
+fn validate_catches_what_code_can_build() {
+    let q = RequestQuery {
+        limit: 0,
+        ..Default::default()
+    };
+    assert_eq!(
+        q.validate().unwrap_err().msg,
+        "Invalid pagination parameters"
+    );
+    let q = RequestQuery {
+        status: Some(Status::Other("x".into())),
+        ..Default::default()
+    };
+    assert_eq!(q.validate().unwrap_err().msg, "Invalid status filter value");
+    assert!(RequestQuery::default().validate().is_ok());
+}
+
+#[test]
+fn created_before_uses_the_apis_timestamp_form() {
+    let t = Utc.with_ymd_and_hms(2024, 3, 15, 10, 30, 0).unwrap();
+    let q = RequestQuery {
+        created_before: Some(t),
+        ..Default::default()
+    };
+    assert_eq!(
+        q.to_query_string(),
+        "created_before=2024-03-15T10%3A30%3A00Z"
+    );
+    assert_eq!(
+        RequestQuery::from_query_string(&q.to_query_string()).unwrap(),
+        q
+    );
+}
+
+fn arb_query() -> impl Strategy<Value = RequestQuery> {
+    (
+        proptest::option::of(0..4usize),
+        proptest::option::of(0..4usize),
+        proptest::option::of("[ -~]{1,30}|[a-f0-9]{24}|\\PC{1,10}"),
+        0..4usize,
+        1..=100u32,
+        0..100_000u64,
+        proptest::option::of(0..4_000_000_000i64),
+    )
+        .prop_map(|(s, p, l, sort, limit, offset, cb)| RequestQuery {
+            status: s.map(|i| Status::ALL[i].clone()),
+            priority: p.map(|i| Priority::ALL[i].clone()),
+            // Surrounding blanks are trimmed by the parser, and a blank id means "all".
+            loop_id: l.map(|l| l.trim().to_owned()).filter(|l| !l.is_empty()),
+            sort: Sort::ALL[sort],
+            limit,
+            offset,
+            created_before: cb.and_then(|s| Utc.timestamp_opt(s, 0).single()),
+        })
+}
+
+proptest! {
+    #[test]
+    fn query_string_round_trips(q in arb_query()) {
+        let qs = q.to_query_string();
+        prop_assert_eq!(RequestQuery::from_query_string(&qs).unwrap(), q.clone());
+        // And the canonical form is a fixed point.
+        prop_assert_eq!(RequestQuery::from_query_string(&qs).unwrap().to_query_string(), qs);
+    }
+
+    #[test]
+    fn parsing_arbitrary_strings_never_panics(s in "\\PC{0,80}") {
+        let _ = RequestQuery::from_query_string(&s);
+    }
+}
