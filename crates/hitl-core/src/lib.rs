@@ -8,7 +8,10 @@
 //! - [`demo`]: deterministic generated data.
 //! - [`response`]: `response_data` read by `response_type`.
 //! - [`format`]: durations, relative times, numbers.
+//! - [`quota`]: the hourly call quota from headers or a local log.
+//! - [`cache`]: a time-bounded answer cache keyed by URL.
 
+pub mod cache;
 pub mod contract;
 pub mod demo;
 pub mod error;
@@ -16,6 +19,7 @@ pub mod format;
 mod lenient;
 pub mod model;
 pub mod query;
+pub mod quota;
 pub mod response;
 
 pub use error::{decode_response, ApiError};

@@ -1,0 +1,163 @@
+//! The hourly call quota (100 calls per hour per key), as far as a browser can know it.
+//!
+//! Two sources, best first: the `X-RateLimit-*` headers, when the server exposes them to the
+//! page (CORS `Access-Control-Expose-Headers`), and otherwise a local log of the calls this
+//! browser made with the key in the last hour. A 429 always wins: nothing is sent until the
+//! reset time passes.
+
+use serde::{Deserialize, Serialize};
+
+/// The documented quota: calls per hour per key.
+pub const DEFAULT_LIMIT: u64 = 100;
+/// The documented window, in seconds.
+pub const WINDOW_SECS: i64 = 3600;
+/// When a 429 gives no reset time and we have no log to infer one, try again after this long.
+pub const UNKNOWN_RESET_RETRY_SECS: i64 = 300;
+
+/// `X-RateLimit-Limit`, `-Remaining`, `-Reset` as the server sent them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RateLimitHeaders {
+    pub limit: u64,
+    pub remaining: u64,
+    /// Unix seconds.
+    pub reset_at: i64,
+}
+
+impl RateLimitHeaders {
+    /// Parses the three header values; `None` unless all three are present and numeric.
+    pub fn parse(
+        limit: Option<&str>,
+        remaining: Option<&str>,
+        reset: Option<&str>,
+    ) -> Option<Self> {
+        Some(RateLimitHeaders {
+            limit: limit?.trim().parse().ok()?,
+            remaining: remaining?.trim().parse().ok()?,
+            reset_at: reset?.trim().parse().ok()?,
+        })
+    }
+}
+
+/// Where a quota figure came from, so the meter can say how sure it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QuotaSource {
+    /// The server's own headers.
+    Headers,
+    /// Our count of this browser's calls in the last hour.
+    LocalCount,
+}
+
+/// What the meter shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct QuotaView {
+    pub limit: u64,
+    pub remaining: u64,
+    /// Unix seconds when calls are available again (when known).
+    pub reset_at: Option<i64>,
+    pub source: QuotaSource,
+    /// True while a 429 (or the headers) says nothing may be sent.
+    pub paused: bool,
+}
+
+/// The quota state of one key.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Quota {
+    /// Unix seconds of the calls this browser made with the key, oldest first.
+    pub calls: Vec<i64>,
+    /// The latest headers seen, if the server exposes them.
+    pub headers: Option<RateLimitHeaders>,
+    /// Set by a 429: nothing is sent before this instant (unix seconds).
+    pub paused_until: Option<i64>,
+}
+
+impl Quota {
+    fn prune(&mut self, now: i64) {
+        let cutoff = now - WINDOW_SECS;
+        self.calls.retain(|&t| t > cutoff);
+        if self.paused_until.is_some_and(|t| t <= now) {
+            self.paused_until = None;
+        }
+        if self.headers.is_some_and(|h| h.reset_at <= now) {
+            self.headers = None;
+        }
+    }
+
+    /// Records one call sent at `now` (every call, whatever its answer).
+    pub fn record_call(&mut self, now: i64) {
+        self.prune(now);
+        self.calls.push(now);
+    }
+
+    /// Records the rate-limit headers of an answer.
+    pub fn record_headers(&mut self, headers: RateLimitHeaders, now: i64) {
+        self.headers = Some(headers);
+        self.prune(now);
+    }
+
+    /// Records a 429. `reset_at` is the header's value when the browser could read it.
+    pub fn record_exhausted(&mut self, reset_at: Option<i64>, now: i64) {
+        self.prune(now);
+        let inferred = self
+            .calls
+            .first()
+            .map(|first| first + WINDOW_SECS)
+            .filter(|t| *t > now);
+        let until = reset_at
+            .filter(|t| *t > now)
+            .or(inferred)
+            .unwrap_or(now + UNKNOWN_RESET_RETRY_SECS);
+        self.paused_until = Some(until);
+    }
+
+    /// When nothing may be sent, the instant (unix seconds) it may again.
+    pub fn paused(&self, now: i64) -> Option<i64> {
+        if let Some(until) = self.paused_until.filter(|t| *t > now) {
+            return Some(until);
+        }
+        self.headers
+            .filter(|h| h.remaining == 0 && h.reset_at > now)
+            .map(|h| h.reset_at)
+    }
+
+    /// The meter's figures at `now`.
+    pub fn view(&self, now: i64) -> QuotaView {
+        let mut q = self.clone();
+        q.prune(now);
+        let paused = q.paused(now);
+        match q.headers {
+            Some(h) => QuotaView {
+                limit: h.limit,
+                remaining: if paused.is_some() { 0 } else { h.remaining },
+                reset_at: Some(paused.unwrap_or(h.reset_at)),
+                source: QuotaSource::Headers,
+                paused: paused.is_some(),
+            },
+            None => {
+                let used = q.calls.len() as u64;
+                QuotaView {
+                    limit: DEFAULT_LIMIT,
+                    remaining: if paused.is_some() {
+                        0
+                    } else {
+                        DEFAULT_LIMIT.saturating_sub(used)
+                    },
+                    reset_at: paused.or_else(|| q.calls.first().map(|t| t + WINDOW_SECS)),
+                    source: QuotaSource::LocalCount,
+                    paused: paused.is_some(),
+                }
+            }
+        }
+    }
+}
+
+/// A short, stable, non-reversible-in-practice label for a key (FNV-1a, 64 bits, hex), so that
+/// per-key records can be stored without storing the key. Not a security hash: it only has to
+/// keep the key itself out of storage.
+pub fn key_fingerprint(key: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in key.as_bytes() {
+        hash ^= u64::from(*b);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}

@@ -1,0 +1,127 @@
+//! Quota bookkeeping and the answer cache, with time passed in.
+
+use hitl_core::cache::TtlCache;
+use hitl_core::quota::{key_fingerprint, Quota, QuotaSource, RateLimitHeaders, WINDOW_SECS};
+
+#[test]
+fn local_count_is_a_sliding_hour() {
+    let mut q = Quota::default();
+    for t in 0..10 {
+        q.record_call(1_000 + t);
+    }
+    let v = q.view(1_100);
+    assert_eq!(v.source, QuotaSource::LocalCount);
+    assert_eq!(v.limit, 100);
+    assert_eq!(v.remaining, 90);
+    assert_eq!(v.reset_at, Some(1_000 + WINDOW_SECS));
+    assert!(!v.paused);
+    // An hour after the first five calls, they no longer count.
+    let v = q.view(1_000 + WINDOW_SECS + 4);
+    assert_eq!(v.remaining, 95);
+    assert_eq!(q.view(1_000 + 2 * WINDOW_SECS).remaining, 100);
+}
+
+#[test]
+fn headers_win_over_the_local_count_until_they_expire() {
+    let mut q = Quota::default();
+    q.record_call(100);
+    q.record_headers(
+        RateLimitHeaders {
+            limit: 100,
+            remaining: 37,
+            reset_at: 2_000,
+        },
+        100,
+    );
+    let v = q.view(150);
+    assert_eq!(v.source, QuotaSource::Headers);
+    assert_eq!(v.remaining, 37);
+    assert_eq!(v.reset_at, Some(2_000));
+    // After the reset the headers are stale: back to the local log.
+    let v = q.view(2_001);
+    assert_eq!(v.source, QuotaSource::LocalCount);
+    assert_eq!(v.remaining, 99);
+}
+
+#[test]
+fn headers_with_nothing_remaining_pause_until_reset() {
+    let mut q = Quota::default();
+    q.record_headers(
+        RateLimitHeaders {
+            limit: 100,
+            remaining: 0,
+            reset_at: 500,
+        },
+        100,
+    );
+    assert_eq!(q.paused(100), Some(500));
+    assert_eq!(q.paused(500), None);
+}
+
+#[test]
+fn a_429_pauses_until_the_best_known_reset() {
+    let mut q = Quota::default();
+    q.record_exhausted(Some(900), 100);
+    assert_eq!(q.paused(100), Some(900));
+    let v = q.view(100);
+    assert!(v.paused);
+    assert_eq!(v.remaining, 0);
+    assert_eq!(q.paused(901), None, "recovers by itself");
+
+    // No header: inferred from the oldest logged call.
+    let mut q = Quota::default();
+    q.record_call(50);
+    q.record_call(60);
+    q.record_exhausted(None, 100);
+    assert_eq!(q.paused(100), Some(50 + WINDOW_SECS));
+
+    // Nothing known: a bounded wait, never forever.
+    let mut q = Quota::default();
+    q.record_exhausted(None, 100);
+    let until = q.paused(100).unwrap();
+    assert!(until > 100 && until <= 100 + 600);
+}
+
+#[test]
+fn rate_limit_headers_parse_only_when_complete() {
+    assert_eq!(
+        RateLimitHeaders::parse(Some("100"), Some(" 7 "), Some("1700000000")),
+        Some(RateLimitHeaders {
+            limit: 100,
+            remaining: 7,
+            reset_at: 1_700_000_000
+        })
+    );
+    assert_eq!(RateLimitHeaders::parse(Some("100"), None, Some("1")), None);
+    assert_eq!(
+        RateLimitHeaders::parse(Some("x"), Some("1"), Some("1")),
+        None
+    );
+}
+
+#[test]
+fn fingerprints_are_stable_and_do_not_contain_the_key() {
+    let a = key_fingerprint("sk_live_abc123");
+    assert_eq!(a, key_fingerprint("sk_live_abc123"));
+    assert_ne!(a, key_fingerprint("sk_live_abc124"));
+    assert_eq!(a.len(), 16);
+    assert!(!a.contains("abc123"));
+}
+
+#[test]
+fn cache_expires_and_evicts_the_oldest() {
+    let mut c: TtlCache<u32> = TtlCache::new(1_000.0, 2);
+    c.insert("a".into(), 1, 0.0);
+    assert_eq!(c.get("a", 999.0), Some((0.0, 1)));
+    assert_eq!(c.get("a", 1_000.0), None, "expired at the TTL");
+    c.insert("b".into(), 2, 10.0);
+    c.insert("c".into(), 3, 20.0);
+    c.insert("d".into(), 4, 30.0);
+    assert_eq!(c.len(), 2);
+    assert_eq!(c.get("b", 40.0), None, "oldest evicted");
+    assert_eq!(c.get("d", 40.0), Some((30.0, 4)));
+    c.remove_where(|k| k == "c");
+    assert_eq!(c.get("c", 40.0), None);
+    c.clear();
+    assert!(c.is_empty());
+}
