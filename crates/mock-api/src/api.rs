@@ -1,0 +1,134 @@
+//! The contract's endpoints. Each one is a thin adapter: parsing, filtering, sorting, paging and
+//! cancel rules all come from `hitl_core`, so the mock, the in-browser demo and the dashboard
+//! agree by construction. Auth, quota and faults happened before these run (see `gate`).
+
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{Method, Uri};
+use axum::response::Response;
+use hitl_core::contract;
+use hitl_core::model::{HitlRequest, Loop, LoopList, RequestEnvelopeData};
+use hitl_core::RequestQuery;
+use serde::Serialize;
+use serde_json::{json, Value};
+use std::collections::VecDeque;
+
+use crate::reply;
+use crate::state::{LogEntry, Shared};
+
+/// `GET /v1/api/requests`: the raw query string is validated exactly as the API does.
+pub async fn list_requests(State(s): State<Shared>, RawQuery(raw): RawQuery) -> Response {
+    let q = match RequestQuery::from_query_string(raw.as_deref().unwrap_or("")) {
+        Ok(q) => q,
+        Err(e) => return reply::err(400, e.msg, Value::String(e.data)),
+    };
+    let page = contract::list(&s.lock().dataset.requests, &q);
+    reply::ok("Requests retrieved successfully", page)
+}
+
+/// `GET /v1/api/requests/{id}`.
+pub async fn get_request(State(s): State<Shared>, Path(id): Path<String>) -> Response {
+    let found = contract::find(&s.lock().dataset.requests, &id).cloned();
+    match found {
+        Some(request) => reply::ok(
+            "Request retrieved successfully",
+            RequestEnvelopeData { request },
+        ),
+        None => reply::refusal(contract::not_found(&id)),
+    }
+}
+
+/// `DELETE /v1/api/requests/{id}`: only pending requests can be cancelled.
+pub async fn cancel_request(State(s): State<Shared>, Path(id): Path<String>) -> Response {
+    let now = s.clock();
+    let result = {
+        let mut inner = s.lock();
+        let result = contract::cancel(&mut inner.dataset.requests, &id, now);
+        if result.is_ok() {
+            inner.recount_pending();
+        }
+        result
+    };
+    match result {
+        Ok(request) => reply::ok(
+            "Request cancelled successfully",
+            RequestEnvelopeData { request },
+        ),
+        Err(refusal) => reply::refusal(refusal),
+    }
+}
+
+/// `GET /v1/api/loops`.
+pub async fn loops(State(s): State<Shared>) -> Response {
+    let loops = s.lock().dataset.loops.clone();
+    let count = loops.len() as u64;
+    reply::ok("Loops retrieved successfully", LoopList { loops, count })
+}
+
+/// Any other `/v1` path (after auth, so probing costs quota like the real API would).
+pub async fn unknown_route(method: Method, uri: Uri) -> Response {
+    reply::err(
+        404,
+        "Not found",
+        json!(format!("no route for {method} {}", uri.path())),
+    )
+}
+
+/// A known path with a method it does not support.
+pub async fn method_not_allowed(method: Method, uri: Uri) -> Response {
+    reply::err(
+        405,
+        "Method not allowed",
+        json!(format!("{method} is not supported on {}", uri.path())),
+    )
+}
+
+/// The `/__mock/stats` body (a struct, so the keys keep this order).
+#[derive(Serialize)]
+struct Stats<'a> {
+    calls: u64,
+    log: &'a VecDeque<LogEntry>,
+}
+
+/// `GET /__mock/stats`: how many `/v1` calls were made (preflights excluded), and each one.
+pub async fn stats(State(s): State<Shared>) -> Response {
+    let inner = s.lock();
+    reply::json(
+        200,
+        &Stats {
+            calls: inner.calls,
+            log: &inner.log,
+        },
+    )
+}
+
+/// `POST /__mock/reset-stats`: forget the calls so far (quota windows are kept).
+pub async fn reset_stats(State(s): State<Shared>) -> Response {
+    let mut inner = s.lock();
+    inner.calls = 0;
+    inner.log.clear();
+    reply::json(
+        200,
+        &Stats {
+            calls: 0,
+            log: &inner.log,
+        },
+    )
+}
+
+/// The `/__mock/dataset` body.
+#[derive(Serialize)]
+struct DatasetDump<'a> {
+    requests: Vec<&'a HitlRequest>,
+    loops: &'a [Loop],
+}
+
+/// `GET /__mock/dataset`: every list object in its current state (newest first) and the loops,
+/// so tests can compute the answer they expect.
+pub async fn dataset(State(s): State<Shared>) -> Response {
+    let inner = s.lock();
+    let dump = DatasetDump {
+        requests: inner.dataset.list_objects().collect(),
+        loops: &inner.dataset.loops,
+    };
+    reply::json(200, &dump)
+}
