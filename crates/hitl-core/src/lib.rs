@@ -8,19 +8,26 @@
 //! - [`demo`]: deterministic generated data.
 //! - [`response`]: `response_data` read by `response_type`.
 //! - [`format`]: durations, relative times, numbers.
+//! - [`stats`]: the seed's analytics and what they miss, plus chart geometry.
+//! - [`csv`], [`export`]: the seed's CSV export done properly, JSON export, file names.
+//! - [`sorting`]: client-side column sorting of loaded rows.
 //! - [`quota`]: the hourly call quota from headers or a local log.
 //! - [`cache`]: a time-bounded answer cache keyed by URL.
 
 pub mod cache;
 pub mod contract;
+pub mod csv;
 pub mod demo;
 pub mod error;
+pub mod export;
 pub mod format;
 mod lenient;
 pub mod model;
 pub mod query;
 pub mod quota;
 pub mod response;
+pub mod sorting;
+pub mod stats;
 
 pub use error::{decode_response, ApiError};
 pub use lenient::parse_time;

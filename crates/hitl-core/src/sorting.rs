@@ -1,0 +1,284 @@
+//! Client-side column sorting of loaded rows: the table's columns, the header click cycle, and
+//! a sort that returns a permutation instead of moving (or cloning) rows.
+//!
+//! Rules, the same for every column:
+//! - typed comparisons: instants as instants, priority by rank, status in the documented order,
+//!   numbers as numbers, text case-insensitively;
+//! - empty or missing values go last in both directions (an ascending sort should not open with
+//!   a screen of blanks, and neither should a descending one);
+//! - stable: rows with equal keys keep their input (server) order.
+
+use chrono::{DateTime, Utc};
+use std::borrow::Borrow;
+use std::cmp::Ordering;
+
+use crate::model::{HitlRequest, Priority, Status};
+use crate::response::ResponseValue;
+
+/// A sortable column of the requests table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Column {
+    /// `created_at`.
+    Created,
+    /// `status`.
+    Status,
+    /// `priority`.
+    Priority,
+    /// Content type (`type`).
+    Type,
+    /// `request_text`.
+    Request,
+    /// `response_data`, read by `response_type`.
+    Response,
+    /// `response_time_seconds`.
+    ResponseTime,
+    /// `response_by`.
+    Reviewer,
+    /// `loop_id`.
+    Loop,
+    /// `timeout_at`.
+    Timeout,
+}
+
+impl Column {
+    /// Every column, in the table's order.
+    pub const ALL: [Column; 10] = [
+        Column::Created,
+        Column::Status,
+        Column::Priority,
+        Column::Type,
+        Column::Request,
+        Column::Response,
+        Column::ResponseTime,
+        Column::Reviewer,
+        Column::Loop,
+        Column::Timeout,
+    ];
+
+    /// The header label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Column::Created => "Created",
+            Column::Status => "Status",
+            Column::Priority => "Priority",
+            Column::Type => "Type",
+            Column::Request => "Request",
+            Column::Response => "Response",
+            Column::ResponseTime => "Response time",
+            Column::Reviewer => "Reviewer",
+            Column::Loop => "Loop",
+            Column::Timeout => "Timeout",
+        }
+    }
+
+    /// A stable short name, e.g. to keep the sort in the URL.
+    pub fn key(self) -> &'static str {
+        match self {
+            Column::Created => "created",
+            Column::Status => "status",
+            Column::Priority => "priority",
+            Column::Type => "type",
+            Column::Request => "request",
+            Column::Response => "response",
+            Column::ResponseTime => "response_time",
+            Column::Reviewer => "reviewer",
+            Column::Loop => "loop",
+            Column::Timeout => "timeout",
+        }
+    }
+
+    /// The column named `key` (see [`Column::key`]).
+    pub fn parse(key: &str) -> Option<Column> {
+        Column::ALL.into_iter().find(|c| c.key() == key)
+    }
+}
+
+/// Sort direction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Direction {
+    /// Smallest first: oldest, low priority, A to Z, fastest.
+    Asc,
+    /// Largest first.
+    Desc,
+}
+
+/// The table's client-side sort: a column and a direction. "Unsorted" (the server's order) is
+/// `None` in an `Option<SortState>`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SortState {
+    /// The sorted column.
+    pub column: Column,
+    /// Its direction.
+    pub direction: Direction,
+}
+
+impl SortState {
+    /// The state after clicking `column`'s header in state `current`: unsorted → ascending →
+    /// descending → unsorted, and a click on another column starts it at ascending. The third
+    /// click returns to the server's order, so the user can always get back to it.
+    pub fn click(current: Option<SortState>, column: Column) -> Option<SortState> {
+        match current {
+            Some(SortState {
+                column: c,
+                direction: Direction::Asc,
+            }) if c == column => Some(SortState {
+                column,
+                direction: Direction::Desc,
+            }),
+            Some(SortState {
+                column: c,
+                direction: Direction::Desc,
+            }) if c == column => None,
+            _ => Some(SortState {
+                column,
+                direction: Direction::Asc,
+            }),
+        }
+    }
+
+    /// The `aria-sort` value of this state's column: "ascending" or "descending".
+    pub fn aria_sort(self) -> &'static str {
+        match self.direction {
+            Direction::Asc => "ascending",
+            Direction::Desc => "descending",
+        }
+    }
+}
+
+/// The `aria-sort` value for `column`'s header under `current`: "ascending", "descending", or
+/// "none" when the table is not sorted by it.
+pub fn aria_sort(current: Option<SortState>, column: Column) -> &'static str {
+    match current {
+        Some(s) if s.column == column => s.aria_sort(),
+        _ => "none",
+    }
+}
+
+/// An `f64` ordered by `total_cmp`, so it can be a sort key.
+#[derive(Clone, Copy, Debug)]
+struct Total(f64);
+
+impl PartialEq for Total {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Total {}
+impl PartialOrd for Total {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Total {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}
+
+/// The key of a response: numbers before yes/no before text, so a mixed column groups by kind.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum ResponseKey {
+    Number(Total),
+    YesNo(bool),
+    Text(String),
+}
+
+fn text_key(s: &str) -> Option<String> {
+    (!s.is_empty()).then(|| s.to_lowercase())
+}
+
+fn response_key(r: &HitlRequest) -> Option<ResponseKey> {
+    match ResponseValue::interpret(&r.response_type, r.response_data.as_ref()) {
+        ResponseValue::None => None,
+        ResponseValue::Rating(n) | ResponseValue::Number(n) => Some(ResponseKey::Number(Total(n))),
+        ResponseValue::YesNo(b) => Some(ResponseKey::YesNo(b)),
+        other => text_key(&other.display()).map(ResponseKey::Text),
+    }
+}
+
+/// Status in the documented order (pending, completed, timeout, cancelled), then undocumented
+/// values by name; the empty value counts as missing.
+fn status_key(s: &Status) -> Option<(u8, &str)> {
+    match s {
+        Status::Pending => Some((0, "")),
+        Status::Completed => Some((1, "")),
+        Status::Timeout => Some((2, "")),
+        Status::Cancelled => Some((3, "")),
+        Status::Other(raw) if raw.is_empty() => None,
+        Status::Other(raw) => Some((4, raw.as_str())),
+    }
+}
+
+/// Priority by rank (low < medium < high < critical); undocumented values rank below low, as
+/// the server's `priority_desc` puts them, then by name. The empty value counts as missing.
+fn priority_key(p: &Priority) -> Option<(i8, &str)> {
+    match p {
+        Priority::Other(raw) if raw.is_empty() => None,
+        Priority::Other(raw) => Some((p.rank(), raw.as_str())),
+        _ => Some((p.rank(), "")),
+    }
+}
+
+fn time_key(t: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
+    t
+}
+
+/// The permutation that sorts `keys` (one per row, `None` for a missing value) in `direction`:
+/// `result[k]` is the index of the row shown k-th. Present keys first, missing last in both
+/// directions; equal keys keep their input order. Public so a view can sort by a key it derives
+/// itself (say, a reviewer's email instead of their id). At most `u32::MAX` rows.
+pub fn permutation_by_key<K: Ord>(keys: Vec<Option<K>>, direction: Direction) -> Vec<u32> {
+    let mut present: Vec<(K, u32)> = Vec::with_capacity(keys.len());
+    let mut missing: Vec<u32> = Vec::new();
+    for (i, key) in keys.into_iter().enumerate() {
+        match key {
+            Some(k) => present.push((k, i as u32)),
+            None => missing.push(i as u32),
+        }
+    }
+    // The index tie-break makes an unstable sort stable, without a merge sort's buffer.
+    match direction {
+        Direction::Asc => present.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1))),
+        Direction::Desc => present.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1))),
+    }
+    present.into_iter().map(|(_, i)| i).chain(missing).collect()
+}
+
+/// The order of `rows` sorted by `column` in `direction`, as indices into `rows` (rows are never
+/// moved or cloned). Keys are derived once per row, then sorted (decorate–sort–undecorate).
+pub fn sort_permutation<R: Borrow<HitlRequest>>(
+    rows: &[R],
+    column: Column,
+    direction: Direction,
+) -> Vec<u32> {
+    fn keys<'a, R: Borrow<HitlRequest>, K>(
+        rows: &'a [R],
+        f: impl Fn(&'a HitlRequest) -> Option<K>,
+    ) -> Vec<Option<K>> {
+        rows.iter().map(|r| f(r.borrow())).collect()
+    }
+    match column {
+        Column::Created => permutation_by_key(keys(rows, |r| time_key(r.created_at)), direction),
+        Column::Timeout => permutation_by_key(keys(rows, |r| time_key(r.timeout_at)), direction),
+        Column::Status => permutation_by_key(keys(rows, |r| status_key(&r.status)), direction),
+        Column::Priority => {
+            permutation_by_key(keys(rows, |r| priority_key(&r.priority)), direction)
+        }
+        Column::Type => {
+            permutation_by_key(keys(rows, |r| text_key(r.content_type.as_str())), direction)
+        }
+        Column::Request => permutation_by_key(keys(rows, |r| text_key(&r.request_text)), direction),
+        Column::Response => permutation_by_key(keys(rows, response_key), direction),
+        Column::ResponseTime => permutation_by_key(
+            keys(rows, |r| {
+                r.response_time_seconds.filter(|t| !t.is_nan()).map(Total)
+            }),
+            direction,
+        ),
+        Column::Reviewer => permutation_by_key(
+            keys(rows, |r| r.response_by.as_deref().and_then(text_key)),
+            direction,
+        ),
+        Column::Loop => permutation_by_key(keys(rows, |r| text_key(&r.loop_id)), direction),
+    }
+}
