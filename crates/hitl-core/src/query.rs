@@ -171,35 +171,67 @@ impl RequestQuery {
         K: AsRef<str>,
         V: AsRef<str>,
     {
+        let (q, mut errors) = Self::parse_pairs(pairs);
+        if errors.is_empty() {
+            Ok(q)
+        } else {
+            Err(errors.swap_remove(0))
+        }
+    }
+
+    /// Keeps every valid parameter and reports each invalid one: the filter bar starts from
+    /// what is usable while the banner explains what is not.
+    pub fn from_query_string_lenient(qs: &str) -> (Self, Vec<QueryError>) {
+        let qs = qs.strip_prefix('?').unwrap_or(qs);
+        Self::parse_pairs(form_urlencoded::parse(qs.as_bytes()))
+    }
+
+    fn parse_pairs<K, V>(pairs: impl IntoIterator<Item = (K, V)>) -> (Self, Vec<QueryError>)
+    where
+        K: AsRef<str>,
+        V: AsRef<str>,
+    {
         let mut q = RequestQuery::default();
+        let mut errors = Vec::new();
         for (key, value) in pairs {
             let value = value.as_ref().trim();
             if value.is_empty() {
                 continue;
             }
-            match key.as_ref() {
-                "status" => q.status = Some(Status::known(value).ok_or_else(QueryError::status)?),
-                "priority" => {
-                    q.priority = Some(Priority::known(value).ok_or_else(QueryError::priority)?)
+            let result = match key.as_ref() {
+                "status" => Status::known(value)
+                    .map(|s| q.status = Some(s))
+                    .ok_or_else(QueryError::status),
+                "priority" => Priority::known(value)
+                    .map(|p| q.priority = Some(p))
+                    .ok_or_else(QueryError::priority),
+                "loop_id" => {
+                    q.loop_id = Some(value.to_owned());
+                    Ok(())
                 }
-                "loop_id" => q.loop_id = Some(value.to_owned()),
-                "sort" => q.sort = Sort::parse(value).ok_or_else(QueryError::sort)?,
-                "limit" => {
-                    q.limit = value
-                        .parse::<u32>()
-                        .ok()
-                        .filter(|l| (1..=MAX_LIMIT).contains(l))
-                        .ok_or_else(QueryError::limit)?
-                }
-                "offset" => q.offset = value.parse::<u64>().map_err(|_| QueryError::offset())?,
-                "created_before" => {
-                    q.created_before =
-                        Some(parse_time(value).ok_or_else(QueryError::created_before)?)
-                }
-                _ => {}
+                "sort" => Sort::parse(value)
+                    .map(|s| q.sort = s)
+                    .ok_or_else(QueryError::sort),
+                "limit" => value
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|l| (1..=MAX_LIMIT).contains(l))
+                    .map(|l| q.limit = l)
+                    .ok_or_else(QueryError::limit),
+                "offset" => value
+                    .parse::<u64>()
+                    .map(|o| q.offset = o)
+                    .map_err(|_| QueryError::offset()),
+                "created_before" => parse_time(value)
+                    .map(|t| q.created_before = Some(t))
+                    .ok_or_else(QueryError::created_before),
+                _ => Ok(()),
+            };
+            if let Err(e) = result {
+                errors.push(e);
             }
         }
-        Ok(q)
+        (q, errors)
     }
 
     /// Checks a query built in code against the same rules the parser applies.

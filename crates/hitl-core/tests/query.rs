@@ -170,3 +170,21 @@ proptest! {
         let _ = RequestQuery::from_query_string(&s);
     }
 }
+
+#[test]
+fn lenient_parse_keeps_the_valid_parameters_and_lists_the_rest() {
+    let (q, errors) =
+        RequestQuery::from_query_string_lenient("status=bogus&priority=high&limit=500&loop_id=x");
+    assert_eq!(q.priority, Some(Priority::High));
+    assert_eq!(q.loop_id.as_deref(), Some("x"));
+    assert_eq!(q.status, None);
+    assert_eq!(q.limit, 50);
+    assert_eq!(errors.len(), 2);
+    assert_eq!(errors[0].msg, "Invalid status filter value");
+    assert_eq!(errors[1].data, "limit must be between 1 and 100");
+    // The strict parser reports the first problem.
+    assert_eq!(
+        RequestQuery::from_query_string("status=bogus&limit=500").unwrap_err(),
+        errors[0]
+    );
+}

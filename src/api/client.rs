@@ -1,0 +1,248 @@
+//! `ApiClient`: the only place that talks to the HITL.sh API.
+//!
+//! Every call goes through [`ApiClient::send`], which is therefore the one place that counts
+//! calls against the quota, reads the rate-limit headers, refuses to send while the quota is
+//! known to be spent, retries transient failures, and redacts the key from errors. GETs are
+//! cached by URL for a minute and identical GETs in flight are shared.
+
+use std::any::Any;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use futures::future::{FutureExt, LocalBoxFuture, Shared, WeakShared};
+use gloo_net::http::{Request, RequestBuilder};
+use hitl_core::cache::TtlCache;
+use hitl_core::error::decode_response;
+use hitl_core::quota::RateLimitHeaders;
+use hitl_core::{ApiError, LoopList, RequestDetail, RequestEnvelopeData, RequestPage, RequestQuery};
+use serde::de::DeserializeOwned;
+
+use crate::browser::{now_ms, now_secs};
+use crate::state::QuotaStore;
+
+type Value = Arc<dyn Any + Send + Sync>;
+type Answer = Result<Value, ApiError>;
+type InFlight = Shared<LocalBoxFuture<'static, Answer>>;
+
+/// Tries per GET: the first plus two retries, for 5xx and network failures only.
+const MAX_TRIES: u32 = 3;
+/// First retry delay; doubled each time, plus up to 50% jitter.
+const BACKOFF_MS: f64 = 400.0;
+
+/// A connection to one API (base URL + key). Cheap to clone.
+#[derive(Clone)]
+pub struct ApiClient {
+    inner: Rc<Inner>,
+}
+
+struct Inner {
+    base: String,
+    key: String,
+    quota: QuotaStore,
+    cache: RefCell<TtlCache<Value>>,
+    in_flight: RefCell<HashMap<String, WeakShared<LocalBoxFuture<'static, Answer>>>>,
+}
+
+/// Aborts the browser's fetch when the future that owns it is dropped (superseded view).
+struct AbortOnDrop(Option<web_sys::AbortController>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        if let Some(c) = self.0.take() {
+            c.abort();
+        }
+    }
+}
+
+impl ApiClient {
+    /// A client for `base` (e.g. `https://api.hitl.sh`) with `key`.
+    pub fn new(base: &str, key: &str, quota: QuotaStore) -> Self {
+        ApiClient {
+            inner: Rc::new(Inner {
+                base: base.trim().trim_end_matches('/').to_owned(),
+                key: key.trim().to_owned(),
+                quota,
+                cache: RefCell::new(TtlCache::default()),
+                in_flight: RefCell::new(HashMap::new()),
+            }),
+        }
+    }
+
+    /// The API base URL (never contains the key).
+    pub fn base(&self) -> &str {
+        &self.inner.base
+    }
+
+    /// The quota record of this key.
+    pub fn quota(&self) -> QuotaStore {
+        self.inner.quota
+    }
+
+    /// One page of requests. `fresh` bypasses the cache (Refresh).
+    pub async fn list(&self, q: &RequestQuery, fresh: bool) -> Result<Arc<RequestPage>, ApiError> {
+        q.validate().map_err(ApiError::Invalid)?;
+        let qs = q.to_query_string();
+        let path = if qs.is_empty() {
+            "/v1/api/requests".to_owned()
+        } else {
+            format!("/v1/api/requests?{qs}")
+        };
+        self.get::<RequestPage>(path, fresh).await
+    }
+
+    /// One request with its detail fields.
+    pub async fn request(&self, id: &str) -> Result<Arc<RequestDetail>, ApiError> {
+        let path = format!("/v1/api/requests/{}", encode_segment(id));
+        let data = self.get::<RequestEnvelopeData>(path, false).await?;
+        Ok(Arc::new(data.request.clone()))
+    }
+
+    /// The loops of the key's account (names and members).
+    pub async fn loops(&self) -> Result<Arc<LoopList>, ApiError> {
+        self.get::<LoopList>("/v1/api/loops".to_owned(), false).await
+    }
+
+    /// Cancels a pending request. Never retried; drops cached answers it makes stale.
+    pub async fn cancel(&self, id: &str) -> Result<RequestDetail, ApiError> {
+        let url = format!("{}/v1/api/requests/{}", self.inner.base, encode_segment(id));
+        let answer = send::<RequestEnvelopeData>(&self.inner, Request::delete(&url)).await;
+        self.inner.cache.borrow_mut().clear();
+        answer.map(|d| d.request)
+    }
+
+    /// Forgets every cached answer (Refresh of everything).
+    pub fn clear_cache(&self) {
+        self.inner.cache.borrow_mut().clear();
+    }
+
+    async fn get<T: DeserializeOwned + Send + Sync + 'static>(
+        &self,
+        path: String,
+        fresh: bool,
+    ) -> Result<Arc<T>, ApiError> {
+        let inner = &self.inner;
+        if !fresh {
+            if let Some((_, hit)) = inner.cache.borrow().get(&path, now_ms()) {
+                return downcast(hit);
+            }
+        }
+        let joined = inner.in_flight.borrow().get(&path).and_then(WeakShared::upgrade);
+        let shared: InFlight = match joined {
+            Some(shared) => shared,
+            None => {
+                let inner2 = Rc::clone(inner);
+                let url = format!("{}{}", inner.base, path);
+                let key = path.clone();
+                let fut: LocalBoxFuture<'static, Answer> = async move {
+                    let answer = get_with_retries::<T>(&inner2, &url).await;
+                    inner2.in_flight.borrow_mut().remove(&key);
+                    if let Ok(v) = &answer {
+                        inner2.cache.borrow_mut().insert(key, Arc::clone(v), now_ms());
+                    }
+                    answer
+                }
+                .boxed_local();
+                let shared = fut.shared();
+                if let Some(weak) = shared.downgrade() {
+                    inner.in_flight.borrow_mut().insert(path, weak);
+                }
+                shared
+            }
+        };
+        downcast(shared.await?)
+    }
+}
+
+fn downcast<T: Send + Sync + 'static>(v: Value) -> Result<Arc<T>, ApiError> {
+    v.downcast::<T>().map_err(|_| ApiError::Decode {
+        status: 200,
+        detail: "internal: cached answer of another type".to_owned(),
+    })
+}
+
+/// Percent-encodes one path segment (ids are hex in practice; anything else stays safe).
+fn encode_segment(s: &str) -> String {
+    js_sys::encode_uri_component(s).into()
+}
+
+async fn get_with_retries<T: DeserializeOwned + Send + Sync + 'static>(inner: &Inner, url: &str) -> Answer {
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match send::<T>(inner, Request::get(url)).await {
+            Ok(v) => return Ok(Arc::new(v) as Value),
+            Err(e) if e.is_retryable() && attempt < MAX_TRIES => {
+                let delay = BACKOFF_MS * f64::from(1u32 << (attempt - 1));
+                let jitter = delay * 0.5 * js_sys::Math::random();
+                gloo_timers::future::TimeoutFuture::new((delay + jitter) as u32).await;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Sends one call: the quota gate, the bearer header, abort-on-drop, counting, decoding.
+async fn send<T: DeserializeOwned>(inner: &Inner, builder: RequestBuilder) -> Result<T, ApiError> {
+    if let Some(reset_at) = inner.quota.paused(now_secs()) {
+        return Err(ApiError::QuotaPaused {
+            reset_at: Some(reset_at),
+        });
+    }
+    let controller = web_sys::AbortController::new().ok();
+    let signal = controller.as_ref().map(|c| c.signal());
+    let _abort = AbortOnDrop(controller);
+    let request = builder
+        .header("Authorization", &format!("Bearer {}", inner.key))
+        .abort_signal(signal.as_ref())
+        .build()
+        .map_err(|e| ApiError::Network {
+            detail: e.to_string(),
+        });
+    let request = match request {
+        Ok(r) => r,
+        Err(e) => return Err(e.redact(&inner.key)),
+    };
+    inner.quota.record_call(now_secs());
+    let response = match request.send().await {
+        Ok(r) => r,
+        Err(e) => {
+            let detail = e.to_string();
+            if detail.contains("AbortError") {
+                return Err(ApiError::Aborted);
+            }
+            return Err(ApiError::Network { detail }.redact(&inner.key));
+        }
+    };
+    let headers = response.headers();
+    let rate = RateLimitHeaders::parse(
+        headers.get("x-ratelimit-limit").as_deref(),
+        headers.get("x-ratelimit-remaining").as_deref(),
+        headers.get("x-ratelimit-reset").as_deref(),
+    );
+    if let Some(rate) = rate {
+        inner.quota.record_headers(rate, now_secs());
+    }
+    let status = response.status();
+    let body = response.text().await.map_err(|e| {
+        ApiError::Network {
+            detail: e.to_string(),
+        }
+        .redact(&inner.key)
+    })?;
+    let decoded = decode_response::<T>(status, &body, rate.map(|r| r.reset_at));
+    if let Err(ApiError::QuotaExceeded { reset_at, .. }) = &decoded {
+        inner.quota.record_exhausted(*reset_at, now_secs());
+    }
+    decoded.map_err(|e| e.redact(&inner.key))
+}
+
+impl std::fmt::Debug for ApiClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the key.
+        f.debug_struct("ApiClient")
+            .field("base", &self.inner.base)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,82 @@
+//! The root component: contexts and page layout.
+
+use std::sync::Arc;
+
+use hitl_core::format::relative;
+use leptos::prelude::*;
+
+use crate::components::banner::ErrorBanner;
+use crate::components::clock::Clock;
+use crate::components::filters::FilterBar;
+use crate::components::pager::Pager;
+use crate::components::quota_meter::QuotaMeter;
+use crate::components::settings::SettingsPanel;
+use crate::components::table::RequestsTable;
+use crate::state::{Connection, Dashboard};
+use crate::url::UrlState;
+
+/// The whole dashboard.
+#[component]
+pub fn App() -> impl IntoView {
+    let clock = Clock::start();
+    let url = UrlState::install();
+    let conn = Connection::restore();
+    let dash = Dashboard::new(url, conn);
+    provide_context(clock);
+    provide_context(url);
+    provide_context(conn);
+    provide_context(dash);
+
+    let rows = Signal::derive(move || {
+        dash.shown
+            .with(|s| s.as_ref().map(|l| Arc::new(l.page.requests.clone())))
+            .unwrap_or_default()
+    });
+    let error = Signal::derive(move || dash.error());
+    let loading = move || dash.page.with(Option::is_none);
+    let stale = move || {
+        // Rows on screen that are not the answer to the current view (a failed or pending load).
+        let current = dash.query.get().ok();
+        dash.shown
+            .with(|s| s.as_ref().map(|l| Some(&l.query) != current.as_ref()))
+            .unwrap_or(false)
+            || error.with(Option::is_some)
+    };
+    let updated = move || {
+        dash.shown.with(|s| {
+            s.as_ref().map(|l| {
+                let at = chrono::DateTime::from_timestamp_millis(l.at_ms as i64).unwrap_or_default();
+                format!("updated {}", relative(at, clock.instant()))
+            })
+        })
+    };
+
+    view! {
+        <header class="topbar">
+            <h1>"HITL Requests"</h1>
+            <span class="source-badge" data-demo=move || conn.is_demo().to_string()>
+                {move || if conn.is_demo() { "Demo data" } else { "Live API" }}
+            </span>
+            <QuotaMeter/>
+        </header>
+        <main class="layout">
+            <SettingsPanel/>
+            <FilterBar/>
+            <ErrorBanner error=error/>
+            <section class="results" aria-label="Requests" aria-busy=move || loading().to_string()>
+                <div class="results-bar">
+                    <Pager loaded=dash.shown/>
+                    <span class="updated" data-stale=move || stale().to_string()>
+                        {updated}
+                        {move || stale().then_some(" · not current")}
+                    </span>
+                    <button type="button" on:click=move |_| dash.refresh()>"Refresh"</button>
+                </div>
+                <RequestsTable rows=rows/>
+                <Show when=move || !loading() && rows.with(|r| r.is_empty()) && error.with(Option::is_none)>
+                    <p class="empty">"No requests match these filters. Try Status: All or clear the Loop ID."</p>
+                </Show>
+            </section>
+        </main>
+    }
+}

@@ -1,0 +1,77 @@
+//! Thin, failure-tolerant wrappers over browser APIs used in several places.
+//! Storage can be disabled (private mode, policies): every accessor degrades to "nothing stored".
+
+use wasm_bindgen::JsCast;
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// Seconds since the Unix epoch.
+pub fn now_secs() -> i64 {
+    (now_ms() / 1000.0) as i64
+}
+
+/// The browser's offset from UTC for the current instant, in minutes east.
+pub fn local_offset_minutes() -> i32 {
+    -(js_sys::Date::new_0().get_timezone_offset() as i32)
+}
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// Reads a localStorage entry.
+pub fn storage_get(key: &str) -> Option<String> {
+    local_storage()?.get_item(key).ok().flatten()
+}
+
+/// Writes a localStorage entry (ignored when storage is unavailable or full).
+pub fn storage_set(key: &str, value: &str) {
+    if let Some(s) = local_storage() {
+        let _ = s.set_item(key, value);
+    }
+}
+
+/// Removes a localStorage entry.
+pub fn storage_remove(key: &str) {
+    if let Some(s) = local_storage() {
+        let _ = s.remove_item(key);
+    }
+}
+
+/// The document, when there is one.
+pub fn document() -> Option<web_sys::Document> {
+    web_sys::window()?.document()
+}
+
+/// Offers `content` as a file download through a Blob and an object URL, released afterwards.
+pub fn download(filename: &str, mime: &str, content: &str) -> Result<(), String> {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(content));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+        .map_err(|_| "The browser could not create the file.".to_owned())?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)
+        .map_err(|_| "The browser could not create a download link.".to_owned())?;
+    let result = (|| {
+        let doc = document().ok_or("No document")?;
+        let a: web_sys::HtmlAnchorElement = doc
+            .create_element("a")
+            .map_err(|_| "No anchor")?
+            .unchecked_into();
+        a.set_href(&url);
+        a.set_download(filename);
+        a.set_attribute("hidden", "").ok();
+        let body = doc.body().ok_or("No body")?;
+        body.append_child(&a).map_err(|_| "append")?;
+        a.click();
+        a.remove();
+        Ok::<(), &str>(())
+    })()
+    .map_err(|e| format!("The download could not start ({e})."));
+    // The click has handed the blob to the download manager; the URL can go.
+    let _ = web_sys::Url::revoke_object_url(&url);
+    result
+}

@@ -1,0 +1,53 @@
+//! The one error banner (role="alert"): the API's `msg`, its `data` detail, and what to do.
+//! Quota errors add the usage figures and a countdown to the reset.
+
+use hitl_core::format::format_duration;
+use hitl_core::ApiError;
+use leptos::prelude::*;
+
+use crate::components::clock::Clock;
+
+/// Shows `error` when there is one; renders nothing otherwise.
+#[component]
+pub fn ErrorBanner(#[prop(into)] error: Signal<Option<ApiError>>) -> impl IntoView {
+    let clock = expect_context::<Clock>();
+    move || {
+        error.get().map(|e| {
+            let reset_at = match &e {
+                ApiError::QuotaExceeded { reset_at, .. } | ApiError::QuotaPaused { reset_at } => *reset_at,
+                _ => None,
+            };
+            let status = e.status().map(|s| format!("HTTP {s}"));
+            let countdown = move || {
+                reset_at.map(|t| {
+                    let left = (t - clock.secs()).max(0);
+                    if left == 0 {
+                        "The quota has reset; loading resumes.".to_owned()
+                    } else {
+                        format!("Quota resets in {}.", format_duration(left as f64))
+                    }
+                })
+            };
+            view! {
+                <div class="banner" role="alert" data-kind=banner_kind(&e)>
+                    <p class="banner-title">
+                        <strong>{e.title()}</strong>
+                        {status.map(|s| view! { <span class="banner-status">{s}</span> })}
+                    </p>
+                    {e.detail().map(|d| view! { <p class="banner-detail">{d}</p> })}
+                    <p class="banner-countdown">{countdown}</p>
+                    <p class="banner-advice">{e.advice()}</p>
+                </div>
+            }
+        })
+    }
+}
+
+fn banner_kind(e: &ApiError) -> &'static str {
+    match e {
+        ApiError::QuotaExceeded { .. } | ApiError::QuotaPaused { .. } => "quota",
+        ApiError::Network { .. } => "network",
+        ApiError::Invalid(_) => "invalid",
+        _ => "error",
+    }
+}

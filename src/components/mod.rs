@@ -1,0 +1,9 @@
+//! Views. Each wires signals to hitl-core functions; none holds business logic.
+
+pub mod banner;
+pub mod clock;
+pub mod filters;
+pub mod pager;
+pub mod quota_meter;
+pub mod settings;
+pub mod table;

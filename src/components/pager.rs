@@ -1,0 +1,93 @@
+//! Offset paging: First / Previous / Next / Last, "51–100 of 237", and a page jump. Page moves
+//! are navigation (history push), so back/forward walk through visited pages — from the cache.
+
+use hitl_core::format::thousands;
+use hitl_core::RequestQuery;
+use leptos::prelude::*;
+
+use crate::state::Loaded;
+use crate::url::{HistoryMode, UrlState};
+
+/// "51–100 of 237" for a page at `offset` holding `count` of `total`.
+pub fn range_text(offset: u64, count: u64, total: u64) -> String {
+    if count == 0 {
+        return format!("0 of {}", thousands(total));
+    }
+    format!(
+        "{}–{} of {}",
+        thousands(offset + 1),
+        thousands(offset + count),
+        thousands(total)
+    )
+}
+
+/// The pager for the shown page.
+#[component]
+pub fn Pager(#[prop(into)] loaded: Signal<Option<Loaded>>) -> impl IntoView {
+    let url = expect_context::<UrlState>();
+    let go = move |q: RequestQuery| url.set_query(&q, HistoryMode::Push);
+    let info = move || {
+        loaded.with(|l| {
+            l.as_ref().map(|l| {
+                let q = &l.query;
+                let p = &l.page;
+                let limit = u64::from(q.limit.max(1));
+                let pages = p.total.div_ceil(limit).max(1);
+                let current = q.offset / limit + 1;
+                (q.clone(), p.count, p.total, p.has_more, limit, pages, current)
+            })
+        })
+    };
+    let text = move || {
+        info()
+            .map(|(q, count, total, ..)| range_text(q.offset, count, total))
+            .unwrap_or_default()
+    };
+    let at_start = move || info().is_none_or(|(q, ..)| q.offset == 0);
+    let at_end = move || info().is_none_or(|(_, _, _, has_more, ..)| !has_more);
+
+    let first = move |_| {
+        if let Some((q, ..)) = info() {
+            go(q.with_offset(0));
+        }
+    };
+    let prev = move |_| {
+        if let Some((q, _, _, _, limit, ..)) = info() {
+            go(q.with_offset(q.offset.saturating_sub(limit)));
+        }
+    };
+    let next = move |_| {
+        if let Some((q, _, _, _, limit, ..)) = info() {
+            go(q.with_offset(q.offset + limit));
+        }
+    };
+    let last = move |_| {
+        if let Some((q, _, _, _, limit, pages, _)) = info() {
+            go(q.with_offset((pages - 1) * limit));
+        }
+    };
+    let jump = move |ev: leptos::ev::Event| {
+        let v = event_target_value(&ev);
+        if let (Some((q, _, _, _, limit, pages, _)), Ok(n)) = (info(), v.trim().parse::<u64>()) {
+            let n = n.clamp(1, pages);
+            go(q.with_offset((n - 1) * limit));
+        }
+    };
+
+    view! {
+        <nav class="pager" aria-label="Pages">
+            <button type="button" on:click=first disabled=at_start aria-label="First page">"First"</button>
+            <button type="button" on:click=prev disabled=at_start>"Previous"</button>
+            <span class="pager-range" aria-live="polite">{text}</span>
+            <button type="button" on:click=next disabled=at_end>"Next"</button>
+            <button type="button" on:click=last disabled=at_end aria-label="Last page">"Last"</button>
+            <label class="pager-jump">
+                "Page "
+                <input type="number" min="1" inputmode="numeric"
+                    prop:value=move || info().map(|i| i.6.to_string()).unwrap_or_default()
+                    on:change=jump/>
+                {move || info().map(|i| format!(" of {}", thousands(i.5)))}
+            </label>
+        </nav>
+    }
+}

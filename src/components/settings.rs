@@ -1,0 +1,109 @@
+//! Settings: API key (password input), API base URL, Connect, Remember, Demo data, Forget key.
+//! The key is read from the input on submit and handed to the client; it is never put in a
+//! signal, the URL, or the console, and stored only when "Remember on this device" is ticked.
+
+use leptos::html;
+use leptos::prelude::*;
+
+use crate::state::{Connection, DEFAULT_BASE};
+
+/// The settings form.
+#[component]
+pub fn SettingsPanel() -> impl IntoView {
+    let conn = expect_context::<Connection>();
+    let key_input = NodeRef::<html::Input>::new();
+    let base_input = NodeRef::<html::Input>::new();
+    let remember_input = NodeRef::<html::Input>::new();
+    let (problem, set_problem) = signal(None::<&'static str>);
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (Some(key_el), Some(base_el)) = (key_input.get(), base_input.get()) else {
+            return;
+        };
+        let key = key_el.value();
+        let base = base_el.value();
+        if key.trim().is_empty() {
+            set_problem.set(Some("Enter an API key to connect, or use the demo data."));
+            return;
+        }
+        let base_ok = base.trim().is_empty()
+            || base.trim().starts_with("https://")
+            || base.trim().starts_with("http://")
+            || base.trim().starts_with('/');
+        if !base_ok {
+            set_problem.set(Some("The API base URL must start with https:// (or http:// for a local server)."));
+            return;
+        }
+        set_problem.set(None);
+        let remember = remember_input.get().is_some_and(|el| el.checked());
+        conn.connect(&base, &key, remember);
+        // The key now lives in the client only; the field is emptied so it is not left on screen.
+        key_el.set_value("");
+    };
+
+    let mode = move || {
+        if conn.is_demo() {
+            "Showing demo data generated in your browser: no key needed, no API calls.".to_owned()
+        } else {
+            format!("Connected to {}.", conn.base_url.get())
+        }
+    };
+
+    view! {
+        <section class="settings" aria-labelledby="settings-title">
+            <h2 id="settings-title">"Connection"</h2>
+            <p class="settings-mode" role="status">{mode}</p>
+            <form on:submit=on_submit autocomplete="off">
+                <div class="field">
+                    <label for="api-key">"API key"</label>
+                    <input
+                        id="api-key"
+                        name="api-key"
+                        type="password"
+                        node_ref=key_input
+                        autocomplete="off"
+                        spellcheck="false"
+                        placeholder="Your HITL.sh API key"
+                    />
+                </div>
+                <div class="field">
+                    <label for="api-base">"API base URL"</label>
+                    <input
+                        id="api-base"
+                        name="api-base"
+                        type="url"
+                        node_ref=base_input
+                        prop:value=move || conn.base_url.get()
+                        placeholder=DEFAULT_BASE
+                        spellcheck="false"
+                    />
+                </div>
+                <div class="field field-check">
+                    <input
+                        id="remember"
+                        type="checkbox"
+                        node_ref=remember_input
+                        prop:checked=move || conn.remembered.get()
+                    />
+                    <label for="remember">"Remember on this device"</label>
+                    <small class="hint">
+                        "Stores the key in this browser's local storage; anyone using this browser profile can use it."
+                    </small>
+                </div>
+                {move || problem.get().map(|p| view! { <p class="field-error">{p}</p> })}
+                <div class="actions">
+                    <button type="submit" class="primary">"Connect"</button>
+                    <button type="button" on:click=move |_| conn.use_demo(false)>
+                        "Demo data"
+                    </button>
+                    <Show when=move || conn.remembered.get()>
+                        <button type="button" on:click=move |_| conn.use_demo(true)>
+                            "Forget key"
+                        </button>
+                    </Show>
+                </div>
+            </form>
+        </section>
+    }
+}

@@ -1,0 +1,219 @@
+//! Application state: the connection (which source), the quota record of the connected key,
+//! and the dashboard's data flow (URL → query → one resource → what is shown).
+
+use std::sync::Arc;
+
+use hitl_core::quota::{key_fingerprint, Quota, QuotaView, RateLimitHeaders};
+use hitl_core::{ApiError, QueryError, RequestPage, RequestQuery};
+use leptos::prelude::*;
+
+use crate::api::{ApiClient, DemoSource, Source};
+use crate::browser::{now_ms, now_secs, storage_get, storage_remove, storage_set};
+use crate::url::UrlState;
+
+/// localStorage entry of the remembered key (only when the user ticks "Remember").
+const KEY_ENTRY: &str = "hitl.api_key";
+/// localStorage entry of the API base URL (not a secret).
+const BASE_ENTRY: &str = "hitl.base_url";
+/// The documented API base.
+pub const DEFAULT_BASE: &str = "https://api.hitl.sh";
+
+/// The quota record of one key: a signal for the meter, persisted under the key's fingerprint
+/// (never the key) so the local hourly count survives reloads.
+#[derive(Clone, Copy)]
+pub struct QuotaStore {
+    quota: RwSignal<Quota>,
+    entry: StoredValue<String>,
+}
+
+impl QuotaStore {
+    /// The record for `key`, loaded from storage.
+    pub fn for_key(key: &str) -> Self {
+        let entry = format!("hitl.quota.{}", key_fingerprint(key));
+        let quota = storage_get(&entry)
+            .and_then(|s| serde_json::from_str::<Quota>(&s).ok())
+            .unwrap_or_default();
+        QuotaStore {
+            quota: RwSignal::new(quota),
+            entry: StoredValue::new(entry),
+        }
+    }
+
+    fn update(&self, f: impl FnOnce(&mut Quota)) {
+        self.quota.update(f);
+        let json = self.quota.with_untracked(|q| serde_json::to_string(q).unwrap_or_default());
+        self.entry.with_value(|e| storage_set(e, &json));
+    }
+
+    /// One call was sent.
+    pub fn record_call(&self, now: i64) {
+        self.update(|q| q.record_call(now));
+    }
+
+    /// The server told us where we stand.
+    pub fn record_headers(&self, h: RateLimitHeaders, now: i64) {
+        self.update(|q| q.record_headers(h, now));
+    }
+
+    /// A 429 arrived.
+    pub fn record_exhausted(&self, reset_at: Option<i64>, now: i64) {
+        self.update(|q| q.record_exhausted(reset_at, now));
+    }
+
+    /// When sending is paused, until when (untracked: used by the client before sending).
+    pub fn paused(&self, now: i64) -> Option<i64> {
+        self.quota.with_untracked(|q| q.paused(now))
+    }
+
+    /// The meter's figures (tracked).
+    pub fn view(&self, now: i64) -> QuotaView {
+        self.quota.with(|q| q.view(now))
+    }
+}
+
+/// Which source the dashboard reads, and the settings that chose it.
+#[derive(Clone, Copy)]
+pub struct Connection {
+    pub source: RwSignal<Source, LocalStorage>,
+    /// The quota record of the connected key; `None` in demo mode.
+    pub quota: RwSignal<Option<QuotaStore>>,
+    pub base_url: RwSignal<String>,
+    /// True when the key is kept in localStorage.
+    pub remembered: RwSignal<bool>,
+}
+
+impl Connection {
+    /// Starts live when a key was remembered on this device, otherwise on demo data.
+    pub fn restore() -> Self {
+        let base = storage_get(BASE_ENTRY).unwrap_or_else(|| DEFAULT_BASE.to_owned());
+        let key = storage_get(KEY_ENTRY).filter(|k| !k.trim().is_empty());
+        let conn = Connection {
+            source: RwSignal::new_local(Source::Demo(DemoSource::default())),
+            quota: RwSignal::new(None),
+            base_url: RwSignal::new(base.clone()),
+            remembered: RwSignal::new(key.is_some()),
+        };
+        if let Some(key) = key {
+            conn.connect(&base, &key, true);
+        }
+        conn
+    }
+
+    /// Switches to the live API with `key`. The key is stored only when `remember` is set.
+    pub fn connect(&self, base: &str, key: &str, remember: bool) {
+        let base = base.trim();
+        let base = if base.is_empty() { DEFAULT_BASE } else { base };
+        storage_set(BASE_ENTRY, base);
+        if remember {
+            storage_set(KEY_ENTRY, key.trim());
+        } else {
+            storage_remove(KEY_ENTRY);
+        }
+        let quota = QuotaStore::for_key(key.trim());
+        self.base_url.set(base.to_owned());
+        self.remembered.set(remember);
+        self.quota.set(Some(quota));
+        self.source.set(Source::Live(ApiClient::new(base, key, quota)));
+    }
+
+    /// Switches to demo data; forgets a remembered key when asked.
+    pub fn use_demo(&self, forget_key: bool) {
+        if forget_key {
+            storage_remove(KEY_ENTRY);
+            self.remembered.set(false);
+        }
+        self.quota.set(None);
+        self.source.set(Source::Demo(DemoSource::default()));
+    }
+
+    /// True while on demo data.
+    pub fn is_demo(&self) -> bool {
+        self.source.with(Source::is_demo)
+    }
+}
+
+/// One loaded page and what it answered.
+#[derive(Clone, Debug)]
+pub struct Loaded {
+    pub query: RequestQuery,
+    pub page: Arc<RequestPage>,
+    /// When it was fetched (ms since epoch).
+    pub at_ms: f64,
+}
+
+impl PartialEq for Loaded {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.page, &other.page) && self.query == other.query
+    }
+}
+
+/// The dashboard's data flow. Copy handles; provided as context.
+#[derive(Clone, Copy)]
+pub struct Dashboard {
+    pub url: UrlState,
+    pub conn: Connection,
+    /// The list query the URL describes (or why it is invalid).
+    pub query: Memo<Result<RequestQuery, QueryError>>,
+    /// Bumped by Refresh.
+    pub refresh: RwSignal<u64>,
+    /// The current page, keyed on (source, query, refresh). A newer key drops (and aborts) the
+    /// older fetch, so an old answer can never overwrite a newer view.
+    pub page: LocalResource<Result<Loaded, ApiError>>,
+    /// The last page that loaded, kept on screen when a later load fails.
+    pub shown: Memo<Option<Loaded>>,
+}
+
+impl Dashboard {
+    /// Wires URL, connection and resource together. Call once, at the root.
+    pub fn new(url: UrlState, conn: Connection) -> Self {
+        let query = Memo::new(move |_| url.request_query());
+        let refresh = RwSignal::new(0u64);
+        let page = LocalResource::new(move || {
+            let source = conn.source.get();
+            let query = query.get();
+            // Refresh clears the answer cache before bumping this, so tracking it is enough.
+            refresh.track();
+            async move {
+                let query = query.map_err(ApiError::Invalid)?;
+                let page = source.list(&query, false).await?;
+                Ok(Loaded {
+                    query,
+                    page,
+                    at_ms: now_ms(),
+                })
+            }
+        });
+        let shown = Memo::new(move |prev: Option<&Option<Loaded>>| match page.get() {
+            Some(Ok(loaded)) => Some(loaded),
+            _ => prev.cloned().flatten(),
+        });
+        Dashboard {
+            url,
+            conn,
+            query,
+            refresh,
+            page,
+            shown,
+        }
+    }
+
+    /// The current load's error, if the last answer was one.
+    pub fn error(&self) -> Option<ApiError> {
+        match self.page.get() {
+            Some(Err(ApiError::Aborted)) => None,
+            Some(Err(e)) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// Re-fetches the current view, bypassing cached answers.
+    pub fn refresh(&self) {
+        self.conn.source.with_untracked(Source::clear_cache);
+        self.refresh.update(|n| *n += 1);
+    }
+
+    /// Now, in unix seconds (for countdowns).
+    pub fn now_secs() -> i64 {
+        now_secs()
+    }
+}
