@@ -36,12 +36,11 @@ fn benches(c: &mut Criterion) {
     c.bench_function("sort_10k_priority", |b| {
         b.iter(|| sort_permutation(black_box(&loaded), Column::Priority, Direction::Asc))
     });
+    // The heaviest column: its keys are lower-cased copies of the text.
+    c.bench_function("sort_10k_request_text", |b| {
+        b.iter(|| sort_permutation(black_box(&loaded), Column::Request, Direction::Asc))
+    });
 
-    for col in [Column::Status, Column::ResponseTime, Column::Request, Column::Type, Column::Response] {
-        c.bench_function(&format!("sort_10k_{col:?}"), |b| {
-            b.iter(|| sort_permutation(black_box(&loaded), col, Direction::Asc))
-        });
-    }
     // One 100-row page as the API would send it.
     let page = hitl_core::contract::list(
         &loaded,

@@ -318,3 +318,40 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn undocumented_statuses_and_priorities_sort_by_name_in_their_place() {
+    let rows: Vec<HitlRequest> = [
+        ("zeta", "urgent"),
+        ("pending", "low"),
+        ("alpha", "asap"),
+        ("", ""),
+        ("cancelled", "critical"),
+        ("alpha", "urgent"),
+    ]
+    .iter()
+    .map(|(s, p)| HitlRequest {
+        status: Status::from_wire(s),
+        priority: Priority::from_wire(p),
+        ..Default::default()
+    })
+    .collect();
+    // Documented statuses first, then undocumented by name; the empty status last.
+    assert_eq!(
+        sort_permutation(&rows, Column::Status, Direction::Asc),
+        [1, 4, 2, 5, 0, 3]
+    );
+    assert_eq!(
+        sort_permutation(&rows, Column::Status, Direction::Desc),
+        [0, 2, 5, 4, 1, 3]
+    );
+    // Undocumented priorities rank below low (by name), as the server's priority_desc does.
+    assert_eq!(
+        sort_permutation(&rows, Column::Priority, Direction::Asc),
+        [2, 0, 5, 1, 4, 3]
+    );
+    assert_eq!(
+        sort_permutation(&rows, Column::Priority, Direction::Desc),
+        [4, 1, 0, 5, 2, 3]
+    );
+}
