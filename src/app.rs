@@ -45,7 +45,8 @@ pub fn App() -> impl IntoView {
     let updated = move || {
         dash.shown.with(|s| {
             s.as_ref().map(|l| {
-                let at = chrono::DateTime::from_timestamp_millis(l.at_ms as i64).unwrap_or_default();
+                let at =
+                    chrono::DateTime::from_timestamp_millis(l.at_ms as i64).unwrap_or_default();
                 format!("updated {}", relative(at, clock.instant()))
             })
         })

@@ -27,7 +27,10 @@ fn show_notice() {
     div.set_id(NOTICE_ID);
     let _ = div.set_attribute("role", "alert");
     let _ = div.set_attribute("class", "crash");
-    let href = doc.location().and_then(|l| l.href().ok()).unwrap_or_default();
+    let href = doc
+        .location()
+        .and_then(|l| l.href().ok())
+        .unwrap_or_default();
     // Built with DOM calls, not HTML strings: nothing here is interpreted as markup.
     if let (Ok(p), Ok(a)) = (doc.create_element("p"), doc.create_element("a")) {
         p.set_text_content(Some(

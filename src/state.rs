@@ -41,7 +41,9 @@ impl QuotaStore {
 
     fn update(&self, f: impl FnOnce(&mut Quota)) {
         self.quota.update(f);
-        let json = self.quota.with_untracked(|q| serde_json::to_string(q).unwrap_or_default());
+        let json = self
+            .quota
+            .with_untracked(|q| serde_json::to_string(q).unwrap_or_default());
         self.entry.with_value(|e| storage_set(e, &json));
     }
 
@@ -113,7 +115,8 @@ impl Connection {
         self.base_url.set(base.to_owned());
         self.remembered.set(remember);
         self.quota.set(Some(quota));
-        self.source.set(Source::Live(ApiClient::new(base, key, quota)));
+        self.source
+            .set(Source::Live(ApiClient::new(base, key, quota)));
     }
 
     /// Switches to demo data; forgets a remembered key when asked.

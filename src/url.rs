@@ -94,7 +94,11 @@ impl UrlState {
 
     fn write(&self, pairs: &[(String, String)], mode: HistoryMode) {
         let qs = encode_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-        let search = if qs.is_empty() { String::new() } else { format!("?{qs}") };
+        let search = if qs.is_empty() {
+            String::new()
+        } else {
+            format!("?{qs}")
+        };
         if self.search.with_untracked(|s| *s == search) {
             return;
         }

@@ -16,7 +16,9 @@ use gloo_net::http::{Request, RequestBuilder};
 use hitl_core::cache::TtlCache;
 use hitl_core::error::decode_response;
 use hitl_core::quota::RateLimitHeaders;
-use hitl_core::{ApiError, LoopList, RequestDetail, RequestEnvelopeData, RequestPage, RequestQuery};
+use hitl_core::{
+    ApiError, LoopList, RequestDetail, RequestEnvelopeData, RequestPage, RequestQuery,
+};
 use serde::de::DeserializeOwned;
 
 use crate::browser::{now_ms, now_secs};
@@ -101,7 +103,8 @@ impl ApiClient {
 
     /// The loops of the key's account (names and members).
     pub async fn loops(&self) -> Result<Arc<LoopList>, ApiError> {
-        self.get::<LoopList>("/v1/api/loops".to_owned(), false).await
+        self.get::<LoopList>("/v1/api/loops".to_owned(), false)
+            .await
     }
 
     /// Cancels a pending request. Never retried; drops cached answers it makes stale.
@@ -128,7 +131,11 @@ impl ApiClient {
                 return downcast(hit);
             }
         }
-        let joined = inner.in_flight.borrow().get(&path).and_then(WeakShared::upgrade);
+        let joined = inner
+            .in_flight
+            .borrow()
+            .get(&path)
+            .and_then(WeakShared::upgrade);
         let shared: InFlight = match joined {
             Some(shared) => shared,
             None => {
@@ -139,7 +146,10 @@ impl ApiClient {
                     let answer = get_with_retries::<T>(&inner2, &url).await;
                     inner2.in_flight.borrow_mut().remove(&key);
                     if let Ok(v) = &answer {
-                        inner2.cache.borrow_mut().insert(key, Arc::clone(v), now_ms());
+                        inner2
+                            .cache
+                            .borrow_mut()
+                            .insert(key, Arc::clone(v), now_ms());
                     }
                     answer
                 }
@@ -167,7 +177,10 @@ fn encode_segment(s: &str) -> String {
     js_sys::encode_uri_component(s).into()
 }
 
-async fn get_with_retries<T: DeserializeOwned + Send + Sync + 'static>(inner: &Inner, url: &str) -> Answer {
+async fn get_with_retries<T: DeserializeOwned + Send + Sync + 'static>(
+    inner: &Inner,
+    url: &str,
+) -> Answer {
     let mut attempt = 0;
     loop {
         attempt += 1;

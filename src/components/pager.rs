@@ -34,7 +34,15 @@ pub fn Pager(#[prop(into)] loaded: Signal<Option<Loaded>>) -> impl IntoView {
                 let limit = u64::from(q.limit.max(1));
                 let pages = p.total.div_ceil(limit).max(1);
                 let current = q.offset / limit + 1;
-                (q.clone(), p.count, p.total, p.has_more, limit, pages, current)
+                (
+                    q.clone(),
+                    p.count,
+                    p.total,
+                    p.has_more,
+                    limit,
+                    pages,
+                    current,
+                )
             })
         })
     };

@@ -14,10 +14,16 @@ pub fn QuotaMeter() -> impl IntoView {
     let conn = expect_context::<Connection>();
     let clock = expect_context::<Clock>();
     move || match conn.quota.get() {
-        None => view! { <span class="quota quota-demo">"Demo data: no API calls"</span> }.into_any(),
+        None => {
+            view! { <span class="quota quota-demo">"Demo data: no API calls"</span> }.into_any()
+        }
         Some(store) => {
             let v = store.view(clock.secs());
-            let share = if v.limit == 0 { 0.0 } else { v.remaining as f64 / v.limit as f64 };
+            let share = if v.limit == 0 {
+                0.0
+            } else {
+                v.remaining as f64 / v.limit as f64
+            };
             let level = if v.paused || share < 0.1 {
                 "low"
             } else if share < 0.3 {
@@ -27,12 +33,22 @@ pub fn QuotaMeter() -> impl IntoView {
             };
             let source = match v.source {
                 QuotaSource::Headers => "from the API's rate-limit headers",
-                QuotaSource::LocalCount => "counted by this browser (the API does not expose its headers)",
+                QuotaSource::LocalCount => {
+                    "counted by this browser (the API does not expose its headers)"
+                }
             };
             let reset = v.reset_at.map(|t| {
-                format!(" Resets in {}.", format_duration((t - clock.secs()).max(0) as f64))
+                format!(
+                    " Resets in {}.",
+                    format_duration((t - clock.secs()).max(0) as f64)
+                )
             });
-            let title = format!("{} of {} calls left this hour, {source}.{}", v.remaining, v.limit, reset.unwrap_or_default());
+            let title = format!(
+                "{} of {} calls left this hour, {source}.{}",
+                v.remaining,
+                v.limit,
+                reset.unwrap_or_default()
+            );
             let label = title.clone();
             view! {
                 <span class="quota" data-level=level title=title>

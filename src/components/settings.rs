@@ -32,7 +32,9 @@ pub fn SettingsPanel() -> impl IntoView {
             || base.trim().starts_with("http://")
             || base.trim().starts_with('/');
         if !base_ok {
-            set_problem.set(Some("The API base URL must start with https:// (or http:// for a local server)."));
+            set_problem.set(Some(
+                "The API base URL must start with https:// (or http:// for a local server).",
+            ));
             return;
         }
         set_problem.set(None);

@@ -34,7 +34,9 @@ pub fn RequestsTable(
                         "{}:{}:{}",
                         r.id,
                         r.status,
-                        r.updated_at.map(|t| t.timestamp_millis()).unwrap_or_default()
+                        r.updated_at
+                            .map(|t| t.timestamp_millis())
+                            .unwrap_or_default()
                     );
                     (key, r.clone())
                 })

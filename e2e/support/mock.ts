@@ -1,0 +1,59 @@
+// Starts a real mock-api process (the release-built dashboard in dist/ on the same origin) on a
+// free port and stops it afterwards. Tests read its call log to count API calls.
+import { spawn, ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+export const MOCK_BIN = path.join(ROOT, 'target', 'debug', 'mock-api');
+export const DIST = process.env.DIST_DIR ? path.resolve(ROOT, process.env.DIST_DIR) : path.join(ROOT, 'dist');
+export const KEY = 'e2e-key-5f3c9a1b7d';
+
+export interface CallLogEntry { method: string; uri: string; status: number; auth: boolean }
+export interface Stats { calls: number; log: CallLogEntry[] }
+
+export class MockApi {
+  private constructor(private child: ChildProcess, readonly url: string) {}
+
+  static async start(flags: string[] = [], opts: { serveDist?: boolean } = {}): Promise<MockApi> {
+    const args = ['--port', '0', '--key', KEY, '--now', '2026-11-28T12:00:00Z', ...flags];
+    if (opts.serveDist !== false) args.push('--static', DIST);
+    const child = spawn(MOCK_BIN, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    const url = await new Promise<string>((resolve, reject) => {
+      let buf = '';
+      const timer = setTimeout(() => reject(new Error('mock-api did not start')), 10_000);
+      child.stdout!.on('data', (d: Buffer) => {
+        buf += d.toString();
+        const m = buf.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+        if (m) { clearTimeout(timer); resolve(m[1]); }
+      });
+      child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`mock-api exited with ${code}`)); });
+    });
+    return new MockApi(child, url);
+  }
+
+  async stats(): Promise<Stats> {
+    return (await fetch(`${this.url}/__mock/stats`)).json();
+  }
+
+  /** Calls to /v1 (the API), excluding CORS preflights. */
+  async calls(): Promise<number> {
+    return (await this.stats()).calls;
+  }
+
+  async resetStats(): Promise<void> {
+    await fetch(`${this.url}/__mock/reset-stats`, { method: 'POST' });
+  }
+
+  async dataset(): Promise<{ requests: any[]; loops: any[] }> {
+    return (await fetch(`${this.url}/__mock/dataset`)).json();
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise((r) => this.child.once('exit', r));
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 3_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}

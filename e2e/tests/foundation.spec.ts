@@ -1,0 +1,57 @@
+import { test, expect, KEY } from '../support/fixtures';
+
+test('opens on demo data without calling any server', async ({ dashboard, mock, page }) => {
+  await dashboard.open();
+  await expect(page.locator('.source-badge')).toHaveText('Demo data');
+  await expect(dashboard.rows).toHaveCount(50);
+  await expect(dashboard.range).toHaveText(/^1–50 of \d+/);
+  expect(await mock.calls()).toBe(0);
+});
+
+test('connecting with the right key shows the first page of the API', async ({ dashboard, mock, page }) => {
+  const { requests } = await mock.dataset();
+  await dashboard.open();
+  await dashboard.connect();
+  await expect(page.locator('.source-badge')).toHaveText('Live API');
+  await dashboard.expectRowIds(requests.slice(0, 50).map((r) => r.id));
+  await expect(dashboard.range).toHaveText(`1–50 of ${requests.length}`);
+  // Status, priority and response as the API sent them.
+  const first = requests[0];
+  const row = dashboard.rows.first();
+  await expect(row.locator('.c-status')).toHaveText(new RegExp(first.status, 'i'));
+  await expect(row.locator('.c-priority')).toHaveText(new RegExp(first.priority, 'i'));
+  await expect(page.getByLabel('API key')).toHaveValue('');
+  const stats = await mock.stats();
+  expect(stats.log.every((c) => c.auth)).toBe(true);
+  expect(stats.log.some((c) => c.uri === '/v1/api/requests' && c.status === 200)).toBe(true);
+});
+
+test("a wrong key shows the API's 401 message in the banner", async ({ dashboard, page }) => {
+  await dashboard.open();
+  await dashboard.connect('not-the-key');
+  await expect(dashboard.banner).toContainText('Invalid or missing API key');
+  await expect(dashboard.banner).toContainText('HTTP 401');
+  await expect(dashboard.banner).toContainText('Check the API key');
+  await expect(page.locator('body')).not.toContainText('not-the-key');
+});
+
+test('the key stays out of URLs and storage unless remembered', async ({ dashboard, page, requests }) => {
+  await dashboard.open();
+  await dashboard.connect();
+  await expect(dashboard.rows).toHaveCount(50);
+  expect(page.url()).not.toContain(KEY);
+  const stored = await page.evaluate(() => JSON.stringify(Object.entries(localStorage)));
+  expect(stored).not.toContain(KEY);
+  // The API calls carried it as a bearer header instead.
+  const api = requests.filter((r) => r.url().includes('/v1/api/requests'));
+  expect(api.length).toBeGreaterThan(0);
+  expect(await api[0].headerValue('authorization')).toBe(`Bearer ${KEY}`);
+
+  await dashboard.connect(KEY, dashboard.mock.url, true);
+  await expect.poll(() => page.evaluate(() => localStorage.getItem('hitl.api_key'))).toBe(KEY);
+  await page.reload();
+  await expect(page.locator('.source-badge')).toHaveText('Live API');
+  await page.getByRole('button', { name: 'Forget key' }).click();
+  await expect(page.locator('.source-badge')).toHaveText('Demo data');
+  expect(await page.evaluate(() => localStorage.getItem('hitl.api_key'))).toBeNull();
+});
