@@ -5,9 +5,12 @@ use std::sync::Arc;
 use hitl_core::format::relative;
 use leptos::prelude::*;
 
+use crate::all_matching::AllMatching;
 use crate::components::banner::ErrorBanner;
 use crate::components::clock::Clock;
+use crate::components::detail::DetailPanel;
 use crate::components::filters::FilterBar;
+use crate::components::overview::{Overview, StatusCards};
 use crate::components::pager::Pager;
 use crate::components::quota_meter::QuotaMeter;
 use crate::components::settings::SettingsPanel;
@@ -21,11 +24,13 @@ pub fn App() -> impl IntoView {
     let clock = Clock::start();
     let url = UrlState::install();
     let conn = Connection::restore();
-    let dash = Dashboard::new(url, conn);
+    let all = AllMatching::new();
+    let dash = Dashboard::new(url, conn, all);
     provide_context(clock);
     provide_context(url);
     provide_context(conn);
     provide_context(dash);
+    provide_context(all);
 
     let rows = Signal::derive(move || {
         dash.shown
@@ -62,6 +67,7 @@ pub fn App() -> impl IntoView {
         </header>
         <main class="layout">
             <SettingsPanel/>
+            <StatusCards/>
             <FilterBar/>
             <ErrorBanner error=error/>
             <section class="results" aria-label="Requests" aria-busy=move || loading().to_string()>
@@ -78,6 +84,8 @@ pub fn App() -> impl IntoView {
                     <p class="empty">"No requests match these filters. Try Status: All or clear the Loop ID."</p>
                 </Show>
             </section>
+            <Overview/>
         </main>
+        <DetailPanel/>
     }
 }

@@ -3,6 +3,7 @@
 //! Business logic lives in `hitl-core` (pure, natively tested); this crate wires browser state
 //! (URL, storage, fetch) and views to it. See ARCHITECTURE.md.
 
+pub mod all_matching;
 pub mod api;
 pub mod app;
 pub mod browser;

@@ -7,6 +7,7 @@ use hitl_core::quota::{key_fingerprint, Quota, QuotaView, RateLimitHeaders};
 use hitl_core::{ApiError, QueryError, RequestPage, RequestQuery};
 use leptos::prelude::*;
 
+use crate::all_matching::AllMatching;
 use crate::api::{ApiClient, DemoSource, Source};
 use crate::browser::{now_ms, now_secs, storage_get, storage_remove, storage_set};
 use crate::url::UrlState;
@@ -164,11 +165,13 @@ pub struct Dashboard {
     pub page: LocalResource<Result<Loaded, ApiError>>,
     /// The last page that loaded, kept on screen when a later load fails.
     pub shown: Memo<Option<Loaded>>,
+    /// Every request matching the filters, when loaded (analytics, export).
+    pub all: AllMatching,
 }
 
 impl Dashboard {
     /// Wires URL, connection and resource together. Call once, at the root.
-    pub fn new(url: UrlState, conn: Connection) -> Self {
+    pub fn new(url: UrlState, conn: Connection, all: AllMatching) -> Self {
         let query = Memo::new(move |_| url.request_query());
         let refresh = RwSignal::new(0u64);
         let page = LocalResource::new(move || {
@@ -197,6 +200,7 @@ impl Dashboard {
             refresh,
             page,
             shown,
+            all,
         }
     }
 
@@ -209,9 +213,23 @@ impl Dashboard {
         }
     }
 
+    /// Connects to the live API (see [`Connection::connect`]); the loaded set belongs to the old
+    /// source and is dropped.
+    pub fn connect(&self, base: &str, key: &str, remember: bool) {
+        self.all.clear();
+        self.conn.connect(base, key, remember);
+    }
+
+    /// Switches to demo data (see [`Connection::use_demo`]).
+    pub fn use_demo(&self, forget_key: bool) {
+        self.all.clear();
+        self.conn.use_demo(forget_key);
+    }
+
     /// Re-fetches the current view, bypassing cached answers.
     pub fn refresh(&self) {
         self.conn.source.with_untracked(Source::clear_cache);
+        self.all.clear();
         self.refresh.update(|n| *n += 1);
     }
 

@@ -2,7 +2,9 @@
 
 pub mod banner;
 pub mod clock;
+pub mod detail;
 pub mod filters;
+pub mod overview;
 pub mod pager;
 pub mod quota_meter;
 pub mod settings;

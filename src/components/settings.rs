@@ -5,12 +5,13 @@
 use leptos::html;
 use leptos::prelude::*;
 
-use crate::state::{Connection, DEFAULT_BASE};
+use crate::state::{Connection, Dashboard, DEFAULT_BASE};
 
 /// The settings form.
 #[component]
 pub fn SettingsPanel() -> impl IntoView {
     let conn = expect_context::<Connection>();
+    let dash = expect_context::<Dashboard>();
     let key_input = NodeRef::<html::Input>::new();
     let base_input = NodeRef::<html::Input>::new();
     let remember_input = NodeRef::<html::Input>::new();
@@ -39,7 +40,7 @@ pub fn SettingsPanel() -> impl IntoView {
         }
         set_problem.set(None);
         let remember = remember_input.get().is_some_and(|el| el.checked());
-        conn.connect(&base, &key, remember);
+        dash.connect(&base, &key, remember);
         // The key now lives in the client only; the field is emptied so it is not left on screen.
         key_el.set_value("");
     };
@@ -96,11 +97,11 @@ pub fn SettingsPanel() -> impl IntoView {
                 {move || problem.get().map(|p| view! { <p class="field-error">{p}</p> })}
                 <div class="actions">
                     <button type="submit" class="primary">"Connect"</button>
-                    <button type="button" on:click=move |_| conn.use_demo(false)>
+                    <button type="button" on:click=move |_| dash.use_demo(false)>
                         "Demo data"
                     </button>
                     <Show when=move || conn.remembered.get()>
-                        <button type="button" on:click=move |_| conn.use_demo(true)>
+                        <button type="button" on:click=move |_| dash.use_demo(true)>
                             "Forget key"
                         </button>
                     </Show>

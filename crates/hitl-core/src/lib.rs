@@ -22,6 +22,7 @@ pub mod error;
 pub mod export;
 pub mod format;
 mod lenient;
+pub mod loader;
 pub mod model;
 pub mod query;
 pub mod quota;
