@@ -1,7 +1,5 @@
 //! The root component: contexts and page layout.
 
-use std::sync::Arc;
-
 use hitl_core::format::relative;
 use leptos::prelude::*;
 
@@ -32,11 +30,7 @@ pub fn App() -> impl IntoView {
     provide_context(dash);
     provide_context(all);
 
-    let rows = Signal::derive(move || {
-        dash.shown
-            .with(|s| s.as_ref().map(|l| Arc::new(l.page.requests.clone())))
-            .unwrap_or_default()
-    });
+    let rows = Signal::derive(move || dash.page_rows());
     let error = Signal::derive(move || dash.error());
     let loading = move || dash.page.with(Option::is_none);
     let stale = move || {

@@ -1,10 +1,11 @@
 //! Application state: the connection (which source), the quota record of the connected key,
 //! and the dashboard's data flow (URL → query → one resource → what is shown).
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use hitl_core::quota::{key_fingerprint, Quota, QuotaView, RateLimitHeaders};
-use hitl_core::{ApiError, QueryError, RequestPage, RequestQuery};
+use hitl_core::{ApiError, HitlRequest, QueryError, RequestPage, RequestQuery};
 use leptos::prelude::*;
 
 use crate::all_matching::AllMatching;
@@ -167,6 +168,9 @@ pub struct Dashboard {
     pub shown: Memo<Option<Loaded>>,
     /// Every request matching the filters, when loaded (analytics, export).
     pub all: AllMatching,
+    /// Rows changed by the user this session (e.g. cancelled), shown over cached answers so the
+    /// change appears at once without another call.
+    pub updated: RwSignal<HashMap<String, HitlRequest>>,
 }
 
 impl Dashboard {
@@ -201,7 +205,32 @@ impl Dashboard {
             page,
             shown,
             all,
+            updated: RwSignal::new(HashMap::new()),
         }
+    }
+
+    /// Records a row the user changed; every view shows the new version.
+    pub fn apply_update(&self, row: HitlRequest) {
+        self.updated.update(|m| {
+            m.insert(row.id.clone(), row);
+        });
+    }
+
+    /// `rows` with this session's changes applied (tracked).
+    pub fn with_updates(&self, rows: &[HitlRequest]) -> Vec<HitlRequest> {
+        self.updated.with(|m| {
+            rows.iter()
+                .map(|r| m.get(&r.id).unwrap_or(r).clone())
+                .collect()
+        })
+    }
+
+    /// The rows of the shown page, with this session's changes (tracked).
+    pub fn page_rows(&self) -> Arc<Vec<HitlRequest>> {
+        let rows = self
+            .shown
+            .with(|s| s.as_ref().map(|l| self.with_updates(&l.page.requests)));
+        Arc::new(rows.unwrap_or_default())
     }
 
     /// The current load's error, if the last answer was one.
@@ -230,6 +259,7 @@ impl Dashboard {
     pub fn refresh(&self) {
         self.conn.source.with_untracked(Source::clear_cache);
         self.all.clear();
+        self.updated.update(HashMap::clear);
         self.refresh.update(|n| *n += 1);
     }
 

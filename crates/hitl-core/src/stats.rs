@@ -233,7 +233,7 @@ impl ResponseTimeStats {
     }
 
     /// The statistics over response times already selected, in seconds (NaN values are
-    /// ignored); `None` when there are none. Takes the `Vec` to sort it in place.
+    /// ignored); `None` when there are none. Takes the `Vec` to reorder it in place.
     pub fn from_seconds(mut times: Vec<f64>) -> Option<ResponseTimeStats> {
         times.retain(|t| !t.is_nan());
         if times.is_empty() {
@@ -247,16 +247,22 @@ impl ResponseTimeStats {
             ranges[ResponseRange::of(t).index()] += 1;
             histogram[histogram_bin(t)] += 1;
         }
-        times.sort_unstable_by(f64::total_cmp);
         let n = times.len();
+        // Only five order statistics are needed, so selection (O(n)) replaces a full sort: the
+        // values are those of `sorted[i]` for the same indices, and 100,000 rows stay in the
+        // low milliseconds even in WebAssembly.
+        let [min, median, p90, p95, max] = order_statistics(
+            &mut times,
+            [0, n / 2, rank_index(n, 90), rank_index(n, 95), n - 1],
+        );
         Some(ResponseTimeStats {
             count: n,
             average: sum / n as f64,
-            min: times[0],
-            max: times[n - 1],
-            median: times[n / 2],
-            p90: nearest_rank(&times, 90),
-            p95: nearest_rank(&times, 95),
+            min,
+            max,
+            median,
+            p90,
+            p95,
             ranges: ResponseRange::ALL.map(|range| RangeCount {
                 range,
                 count: ranges[range.index()],
@@ -289,11 +295,28 @@ impl ResponseTimeStats {
     }
 }
 
-/// Nearest-rank percentile of a sorted, non-empty slice. Integer arithmetic for the rank, since
-/// `0.95 * n` in floating point can land a hair off an integer and shift the rank by one.
-fn nearest_rank(sorted: &[f64], percent: usize) -> f64 {
-    let rank = (percent * sorted.len()).div_ceil(100).max(1);
-    sorted[rank - 1]
+/// The index of the nearest-rank percentile in a sorted list of `n > 0` values:
+/// `ceil(percent / 100 · n) − 1`. Integer arithmetic, since `0.95 * n` in floating point can
+/// land a hair off an integer and shift the rank by one.
+fn rank_index(n: usize, percent: usize) -> usize {
+    (percent * n).div_ceil(100).max(1) - 1
+}
+
+/// The values `sorted[i]` would hold for each of `indices` (ascending, in bounds), found by
+/// successive selection on the part of `values` not yet fixed: O(n) instead of a sort.
+fn order_statistics<const K: usize>(values: &mut [f64], indices: [usize; K]) -> [f64; K] {
+    let mut out = [0.0; K];
+    // Everything before `fixed` is ≤ everything from `fixed` on, so later selections only look
+    // at the tail.
+    let mut fixed = 0;
+    for (slot, &k) in out.iter_mut().zip(&indices) {
+        if k >= fixed {
+            values[fixed..].select_nth_unstable_by(k - fixed, f64::total_cmp);
+            fixed = k + 1;
+        }
+        *slot = values[k];
+    }
+    out
 }
 
 /// One "answered within" threshold of [`Outcomes`].

@@ -224,6 +224,20 @@ proptest! {
             None => prop_assert_eq!(expected, 0),
             Some(s) => {
                 prop_assert_eq!(s.count, expected);
+                // The seed's definitions over a full sort.
+                let mut sorted: Vec<f64> = rows
+                    .iter()
+                    .filter(|r| r.status == Status::Completed)
+                    .filter_map(|r| r.response_time_seconds.filter(|t| *t != 0.0))
+                    .collect();
+                sorted.sort_by(f64::total_cmp);
+                let n = sorted.len();
+                let rank = |p: usize| sorted[(p * n).div_ceil(100).max(1) - 1];
+                prop_assert_eq!(s.min, sorted[0]);
+                prop_assert_eq!(s.max, sorted[n - 1]);
+                prop_assert_eq!(s.median, sorted[n / 2]);
+                prop_assert_eq!(s.p90, rank(90));
+                prop_assert_eq!(s.p95, rank(95));
                 prop_assert_eq!(s.ranges.iter().map(|r| r.count).sum::<usize>(), s.count);
                 prop_assert_eq!(s.histogram.iter().sum::<usize>(), s.count);
                 prop_assert!(s.min <= s.median && s.median <= s.max);
