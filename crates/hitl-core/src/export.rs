@@ -80,7 +80,8 @@ pub fn export_filename(
 ) -> String {
     let mut name = String::with_capacity(64);
     name.push_str("hitl-requests-");
-    push_safe(&mut name, &date.format("%Y-%m-%d").to_string());
+    // NaiveDate's Display is ISO 8601 (`2026-11-28`), without strftime's parser.
+    push_safe(&mut name, &date.to_string());
     if let Some(status) = &query.status {
         name.push_str("-status-");
         push_safe(&mut name, status.as_str());

@@ -631,8 +631,10 @@ impl DailySeries {
             }
             if r.status == Status::Completed {
                 let done = r.response_at.or_else(|| {
+                    // Checked all the way: an absurd response time must not panic the page.
                     let ms = (r.response_time_seconds? * 1000.0) as i64;
-                    Some(r.created_at? + Duration::milliseconds(ms))
+                    r.created_at?
+                        .checked_add_signed(Duration::try_milliseconds(ms)?)
                 });
                 if let Some(d) = done {
                     events.push((day_of(d), true));

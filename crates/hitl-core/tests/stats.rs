@@ -209,7 +209,8 @@ proptest! {
     #[test]
     fn response_stats_invariants(
         rows in prop::collection::vec(
-            (status_strategy(), prop::option::of(0.0f64..500_000.0)),
+            (status_strategy(), // Small integers too, so ties and repeated values are common.
+            prop::option::of(prop_oneof![0.0f64..500_000.0, (0u32..20).prop_map(f64::from)])),
             0..200,
         )
     ) {
@@ -580,4 +581,17 @@ fn stacked_segments_handle_zero_values() {
     assert!(all_zero.iter().all(|s| s.w == 0.0 && s.share == 0.0));
     let one = stack(&[5.0], 100.0);
     assert_eq!((one[0].x, one[0].w, one[0].share), (0.0, 100.0, 1.0));
+}
+
+#[test]
+fn daily_series_survives_an_absurd_response_time() {
+    let rows = vec![HitlRequest {
+        status: Status::Completed,
+        created_at: Some(at(2026, 11, 28, 0, 0)),
+        response_time_seconds: Some(1e300),
+        ..Default::default()
+    }];
+    let s = DailySeries::compute(&rows, 0);
+    assert_eq!(s.days.len(), 1);
+    assert_eq!((s.days[0].created, s.days[0].completed), (1, 0));
 }
