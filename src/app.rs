@@ -1,6 +1,8 @@
 //! The root component: contexts and page layout.
 
-use hitl_core::format::relative;
+use std::sync::Arc;
+
+use hitl_core::format::{relative, thousands};
 use leptos::prelude::*;
 
 use crate::all_matching::AllMatching;
@@ -13,7 +15,7 @@ use crate::components::pager::Pager;
 use crate::components::quota_meter::QuotaMeter;
 use crate::components::settings::SettingsPanel;
 use crate::components::table::RequestsTable;
-use crate::state::{Connection, Dashboard};
+use crate::state::{Connection, Dashboard, Loops};
 use crate::url::UrlState;
 
 /// The whole dashboard.
@@ -29,8 +31,26 @@ pub fn App() -> impl IntoView {
     provide_context(conn);
     provide_context(dash);
     provide_context(all);
+    let loops = Loops::new(conn);
+    provide_context(loops);
 
-    let rows = Signal::derive(move || dash.page_rows());
+    // The table shows the page, or every loaded matching request when the user asks for it.
+    let show_all = RwSignal::new(false);
+    let all_available = move || {
+        dash.query
+            .with(|q| q.as_ref().is_ok_and(|q| all.belongs_to(q)))
+            && all.rows.with(|r| !r.is_empty())
+    };
+    let rows = Memo::new_with_compare(
+        move |_| {
+            if show_all.get() && all_available() {
+                all.rows.with(|r| dash.with_updates_arc(r))
+            } else {
+                dash.page_rows()
+            }
+        },
+        |a, b| !matches!((a, b), (Some(a), Some(b)) if Arc::ptr_eq(a, b)),
+    );
     let error = Signal::derive(move || dash.error());
     let loading = move || dash.page.with(Option::is_none);
     let stale = move || {
@@ -71,9 +91,17 @@ pub fn App() -> impl IntoView {
                         {updated}
                         {move || stale().then_some(" · not current")}
                     </span>
-                    <button type="button" on:click=move |_| dash.refresh()>"Refresh"</button>
+                    <Show when=all_available>
+                        <label class="show-all">
+                            <input type="checkbox" prop:checked=move || show_all.get()
+                                on:change=move |ev| show_all.set(event_target_checked(&ev))/>
+                            {move || format!(" Show all {} loaded rows", thousands(all.rows.with(|r| r.len() as u64)))}
+                        </label>
+                    </Show>
+                    <button type="button" on:click=move |_| dash.refresh()
+                        title="Reloads this view from the API (1 call) and forgets cached answers">"Refresh"</button>
                 </div>
-                <RequestsTable rows=rows/>
+                <RequestsTable rows=rows names=loops.names/>
                 <Show when=move || !loading() && rows.with(|r| r.is_empty()) && error.with(Option::is_none)>
                     <p class="empty">"No requests match these filters. Try Status: All or clear the Loop ID."</p>
                 </Show>

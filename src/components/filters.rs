@@ -7,6 +7,7 @@ use hitl_core::query::RequestQuery;
 use hitl_core::{Priority, Sort, Status};
 use leptos::prelude::*;
 
+use crate::state::Loops;
 use crate::url::{HistoryMode, UrlState};
 
 /// Page sizes offered (the API allows 1–100; 50 is its default).
@@ -17,6 +18,7 @@ const LOOP_DEBOUNCE: Duration = Duration::from_millis(400);
 #[component]
 pub fn FilterBar() -> impl IntoView {
     let url = expect_context::<UrlState>();
+    let loops = expect_context::<Loops>();
     // What the URL says, keeping valid parameters even when another one is invalid.
     let current = Memo::new(move |_| url.lenient_query());
     let apply = move |change: &dyn Fn(&mut RequestQuery)| {
@@ -83,6 +85,8 @@ pub fn FilterBar() -> impl IntoView {
                     placeholder="Any loop"
                     list="loop-options"
                     on:input=on_loop
+                    on:focus=move |_| loops.want()
+                    title="A loop id; loop names appear as suggestions (loading them costs 1 call)"
                     prop:value=move || current.with(|q| q.loop_id.clone().unwrap_or_default())/>
             </div>
             <div class="field">
@@ -99,6 +103,9 @@ pub fn FilterBar() -> impl IntoView {
                     {options(PAGE_SIZES.iter().map(|n| (n.to_string(), n.to_string())), move || current.with(|q| q.limit.to_string()))}
                 </select>
             </div>
+            <datalist id="loop-options">
+                {move || loops.options().into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+            </datalist>
         </section>
     }
 }

@@ -1,78 +1,165 @@
-//! The requests table: a real `<table>`, one `<tr>` per request. Untrusted text
-//! (request_text, response_data) only ever becomes text nodes: Leptos escapes text children,
-//! and nothing here sets inner HTML.
+//! The requests table: a real `<table>`, one `<tr>` per request, headers that sort the loaded
+//! rows client-side (asc → desc → server order) with `aria-sort`, and windowed rendering above
+//! [`WINDOW_THRESHOLD`] rows so tens of thousands of loaded rows stay smooth.
+//!
+//! Untrusted text (request_text, response_data) only ever becomes text nodes: Leptos escapes
+//! text children, and nothing here sets inner HTML.
 
 use std::sync::Arc;
 
 use hitl_core::format::{format_duration, local_datetime, one_line, relative, zone_label};
 use hitl_core::response::ResponseValue;
+use hitl_core::sorting::{aria_sort, sort_permutation, Column, SortState};
 use hitl_core::{HitlRequest, Status};
 use leptos::prelude::*;
 
 use crate::browser::local_offset_minutes;
 use crate::components::clock::Clock;
+use crate::state::Names;
 
 /// Characters of request text shown in the one-line cell.
 const TEXT_CHARS: usize = 90;
+/// Above this many rows only the visible window is rendered.
+pub const WINDOW_THRESHOLD: usize = 1_000;
+/// Row height in windowed mode (px); windowed rows are one line (see `.windowed` in the CSS).
+const ROW_PX: f64 = 36.0;
+/// Rows rendered above and below the visible window.
+const OVERSCAN: usize = 15;
 
-/// The table of `rows`, in the given order.
+/// The table of `rows`, sortable by header.
 #[component]
 pub fn RequestsTable(
-    /// The rows to show.
+    /// The loaded rows, in server order.
     #[prop(into)]
     rows: Signal<Arc<Vec<HitlRequest>>>,
+    /// Known loop names and reviewer emails.
+    #[prop(into)]
+    names: Signal<Arc<Names>>,
 ) -> impl IntoView {
     let clock = expect_context::<Clock>();
     let offset = local_offset_minutes();
     let zone = zone_label(offset);
-    let keyed = move || {
-        rows.with(|rows| {
-            rows.iter()
-                .map(|r| {
-                    // A changed row (e.g. cancelled) gets a new key and is rendered again.
-                    let key = format!(
-                        "{}:{}:{}",
-                        r.id,
-                        r.status,
-                        r.updated_at
-                            .map(|t| t.timestamp_millis())
-                            .unwrap_or_default()
-                    );
-                    (key, r.clone())
-                })
-                .collect::<Vec<_>>()
+    let sort = RwSignal::new(None::<SortState>);
+    // The display order as indices into `rows`: rows are never cloned or moved to sort.
+    let order = Memo::new(move |_| {
+        let sort = sort.get();
+        rows.with(|r| match sort {
+            Some(s) => sort_permutation(r, s.column, s.direction),
+            None => (0..r.len() as u32).collect(),
+        })
+    });
+    let windowed = move || rows.with(|r| r.len() > WINDOW_THRESHOLD);
+    let scroll_top = RwSignal::new(0.0f64);
+    let viewport = RwSignal::new(720.0f64);
+    let on_scroll = move |ev: leptos::ev::Event| {
+        use wasm_bindgen::JsCast;
+        if let Some(el) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        {
+            scroll_top.set(f64::from(el.scroll_top()));
+            viewport.set(f64::from(el.client_height()).max(ROW_PX));
+        }
+    };
+    // The slice of `order` to render.
+    let window = Memo::new(move |_| {
+        let n = order.with(Vec::len);
+        if !windowed() {
+            return (0, n);
+        }
+        let first = (scroll_top.get() / ROW_PX) as usize;
+        let start = first.saturating_sub(OVERSCAN).min(n);
+        let count = (viewport.get() / ROW_PX).ceil() as usize + 2 * OVERSCAN;
+        (start, (start + count).min(n))
+    });
+    let visible = move || {
+        let (start, end) = window.get();
+        order.with(|order| {
+            rows.with(|rows| {
+                order[start..end]
+                    .iter()
+                    .filter_map(|&i| rows.get(i as usize))
+                    .map(|r| (row_key(r), r.clone()))
+                    .collect::<Vec<_>>()
+            })
         })
     };
+    let spacer = move |top: bool| {
+        let (start, end) = window.get();
+        let n = order.with(Vec::len);
+        let rows_hidden = if top { start } else { n - end };
+        (rows_hidden > 0).then(|| {
+            view! {
+                <tr class="spacer" aria-hidden="true">
+                    <td colspan="10" style=format!("height:{}px", rows_hidden as f64 * ROW_PX)></td>
+                </tr>
+            }
+        })
+    };
+    let header = move |column: Column| {
+        let click = move |_| sort.update(|s| *s = SortState::click(*s, column));
+        view! {
+            <th scope="col" aria-sort=move || aria_sort(sort.get(), column) class=format!("h-{}", column.key())>
+                <button type="button" class="sort" on:click=click>
+                    {column.label()}
+                    <span class="sort-mark" aria-hidden="true">
+                        {move || match aria_sort(sort.get(), column) {
+                            "ascending" => "▲",
+                            "descending" => "▼",
+                            _ => "",
+                        }}
+                    </span>
+                </button>
+            </th>
+        }
+    };
     view! {
-        <div class="table-wrap">
+        <div
+            class="table-wrap"
+            class:windowed=windowed
+            on:scroll=on_scroll
+            tabindex=move || if windowed() { "0" } else { "-1" }
+            aria-label="Requests table"
+        >
             <table class="requests">
-                <caption class="visually-hidden">"Requests"</caption>
+                <caption class="visually-hidden">
+                    "Requests. Column headers are buttons that sort the loaded rows."
+                </caption>
                 <thead>
-                    <tr>
-                        <th scope="col">"Created"</th>
-                        <th scope="col">"Status"</th>
-                        <th scope="col">"Priority"</th>
-                        <th scope="col">"Type"</th>
-                        <th scope="col">"Request"</th>
-                        <th scope="col">"Response"</th>
-                        <th scope="col">"Response time"</th>
-                        <th scope="col">"Reviewer"</th>
-                        <th scope="col">"Loop"</th>
-                        <th scope="col">"Timeout"</th>
-                    </tr>
+                    <tr>{Column::ALL.into_iter().map(header).collect_view()}</tr>
                 </thead>
                 <tbody>
-                    <For each=keyed key=|(k, _)| k.clone() let:item>
-                        <Row request=item.1 clock=clock offset=offset zone=zone.clone()/>
+                    {move || spacer(true)}
+                    <For each=visible key=|(k, _)| k.clone() let:item>
+                        <Row request=item.1 clock=clock offset=offset zone=zone.clone() names=names/>
                     </For>
+                    {move || spacer(false)}
                 </tbody>
             </table>
         </div>
     }
 }
 
+/// A changed row (e.g. cancelled) gets a new key and is rendered again.
+fn row_key(r: &HitlRequest) -> String {
+    format!(
+        "{}:{}:{}",
+        r.id,
+        r.status,
+        r.updated_at
+            .map(|t| t.timestamp_millis())
+            .unwrap_or_default()
+    )
+}
+
 #[component]
-fn Row(request: HitlRequest, clock: Clock, offset: i32, zone: String) -> impl IntoView {
+fn Row(
+    request: HitlRequest,
+    clock: Clock,
+    offset: i32,
+    zone: String,
+    names: Signal<Arc<Names>>,
+) -> impl IntoView {
     let r = request;
     let created = r.created_at;
     let created_title = created
@@ -106,7 +193,34 @@ fn Row(request: HitlRequest, clock: Clock, offset: i32, zone: String) -> impl In
         _ => "—".to_owned(),
     };
     let short = one_line(&r.request_text, TEXT_CHARS);
+    let long = short.chars().count() < r.request_text.chars().count();
     let full = r.request_text.clone();
+    let expanded = RwSignal::new(false);
+    let text = {
+        let full = full.clone();
+        move || {
+            if expanded.get() {
+                full.clone()
+            } else {
+                short.clone()
+            }
+        }
+    };
+    let loop_id = r.loop_id.clone();
+    let loop_name = {
+        let id = loop_id.clone();
+        move || names.with(|n| n.loops.get(&id).cloned())
+    };
+    let loop_title = loop_id.clone();
+    let reviewer = r.response_by.clone().unwrap_or_default();
+    let reviewer_text = {
+        let id = reviewer.clone();
+        move || {
+            names
+                .with(|n| n.users.get(&id).cloned())
+                .unwrap_or_else(|| id.clone())
+        }
+    };
     view! {
         <tr data-id=r.id.clone() data-status=r.status.as_str().to_owned()>
             <td class="c-created">
@@ -121,11 +235,32 @@ fn Row(request: HitlRequest, clock: Clock, offset: i32, zone: String) -> impl In
                 <span class="badge" data-priority=r.priority.as_str().to_owned()>{r.priority.label().to_owned()}</span>
             </td>
             <td class="c-type">{r.content_type.label().to_owned()}</td>
-            <td class="c-text" title=full>{short}</td>
+            <td class="c-text" title=full class:expanded=move || expanded.get()>
+                {long.then(|| view! {
+                    <button
+                        type="button"
+                        class="expand"
+                        aria-expanded=move || expanded.get().to_string()
+                        aria-label=move || if expanded.get() { "Show less" } else { "Show full text" }
+                        on:click=move |ev| {
+                            ev.stop_propagation();
+                            expanded.update(|e| *e = !*e);
+                        }
+                    >
+                        {move || if expanded.get() { "▾" } else { "▸" }}
+                    </button>
+                })}
+                <span class="text">{text}</span>
+            </td>
             <td class="c-response" data-kind=response.kind()>{response.display()}</td>
             <td class="c-rt">{response_time}</td>
-            <td class="c-reviewer">{r.response_by.clone().unwrap_or_default()}</td>
-            <td class="c-loop"><code>{r.loop_id.clone()}</code></td>
+            <td class="c-reviewer" title=reviewer>{reviewer_text}</td>
+            <td class="c-loop" title=loop_title>
+                {move || match loop_name() {
+                    Some(name) => view! { <span>{name}</span> }.into_any(),
+                    None => view! { <code>{loop_id.clone()}</code> }.into_any(),
+                }}
+            </td>
             <td class="c-timeout" title=timeout_title>{timeout_text}</td>
         </tr>
     }
