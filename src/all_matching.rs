@@ -89,11 +89,28 @@ impl AllMatching {
         calls_for(total)
     }
 
-    /// Loads (or resumes loading) every request matching `query`'s filters from `source`.
+    /// Starts loading (or resumes) every request matching `query`'s filters in the background.
     pub fn start(&self, source: Source, query: &RequestQuery) {
+        let this = *self;
+        let query = query.clone();
+        spawn_local(async move {
+            this.load(source, &query).await;
+        });
+    }
+
+    /// Loads (or resumes loading) every request matching `query`'s filters from `source`, and
+    /// returns how it ended. If a load of the same set is already running, waits for it instead
+    /// of starting a second one.
+    pub async fn load(self, source: Source, query: &RequestQuery) -> Phase {
         let key = set_key(query);
-        if self.is_complete_for(query) || self.phase.get_untracked() == Phase::Running {
-            return;
+        if self.phase.get_untracked() == Phase::Running {
+            if self.key.get_untracked().as_ref() == Some(&key) {
+                return self.wait().await;
+            }
+            self.cancel();
+        }
+        if self.is_complete_for_untracked(&key) {
+            return Phase::Done;
         }
         if self.key.get_untracked().as_ref() != Some(&key) {
             self.merge.set_value(Merge::default());
@@ -104,13 +121,24 @@ impl AllMatching {
         self.phase.set(Phase::Running);
         let (handle, registration) = AbortHandle::new_pair();
         self.abort.set_value(Some(handle));
-        let this = *self;
-        spawn_local(async move {
-            let run = Abortable::new(this.run(source, key), registration);
-            if let Ok(outcome) = run.await {
-                this.finish(outcome);
-            }
-        });
+        match Abortable::new(self.run(source, key), registration).await {
+            Ok(outcome) => self.finish(outcome),
+            // Cancelled: `cancel` has already recorded the stop.
+            Err(_) => {}
+        }
+        self.phase.get_untracked()
+    }
+
+    /// Waits until a running load ends.
+    async fn wait(self) -> Phase {
+        while self.phase.get_untracked() == Phase::Running {
+            gloo_timers::future::TimeoutFuture::new(100).await;
+        }
+        self.phase.get_untracked()
+    }
+
+    fn is_complete_for_untracked(&self, key: &RequestQuery) -> bool {
+        self.phase.get_untracked() == Phase::Done && self.key.get_untracked().as_ref() == Some(key)
     }
 
     /// Stops a running load; what arrived is kept and can be resumed.

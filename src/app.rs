@@ -9,6 +9,7 @@ use crate::all_matching::AllMatching;
 use crate::components::banner::ErrorBanner;
 use crate::components::clock::Clock;
 use crate::components::detail::DetailPanel;
+use crate::components::export::ExportBar;
 use crate::components::filters::FilterBar;
 use crate::components::overview::{Overview, StatusCards};
 use crate::components::pager::Pager;
@@ -101,6 +102,7 @@ pub fn App() -> impl IntoView {
                     <button type="button" on:click=move |_| dash.refresh()
                         title="Reloads this view from the API (1 call) and forgets cached answers">"Refresh"</button>
                 </div>
+                <ExportBar/>
                 <RequestsTable rows=rows names=loops.names/>
                 <Show when=move || !loading() && rows.with(|r| r.is_empty()) && error.with(Option::is_none)>
                     <p class="empty">"No requests match these filters. Try Status: All or clear the Loop ID."</p>

@@ -3,6 +3,7 @@
 pub mod banner;
 pub mod clock;
 pub mod detail;
+pub mod export;
 pub mod filters;
 pub mod overview;
 pub mod pager;

@@ -2,7 +2,7 @@
 //! are navigation (history push), so back/forward walk through visited pages — from the cache.
 
 use hitl_core::format::thousands;
-use hitl_core::RequestQuery;
+use hitl_core::{RequestQuery, Sort};
 use leptos::prelude::*;
 
 use crate::state::Loaded;
@@ -74,6 +74,37 @@ pub fn Pager(#[prop(into)] loaded: Signal<Option<Loaded>>) -> impl IntoView {
             go(q.with_offset((pages - 1) * limit));
         }
     };
+    // Cursor paging (the seed's `created_before`): walks back from the last row by creation
+    // time, so requests arriving meanwhile cannot shift what the next page shows.
+    let last_created = move || {
+        loaded.with(|l| {
+            l.as_ref()
+                .filter(|l| l.query.sort == Sort::CreatedAtDesc)
+                .and_then(|l| l.page.requests.last())
+                .and_then(|r| r.created_at)
+        })
+    };
+    let older = move |_| {
+        if let (Some((q, ..)), Some(cursor)) = (info(), last_created()) {
+            go(RequestQuery {
+                created_before: Some(cursor),
+                offset: 0,
+                ..q
+            });
+        }
+    };
+    let newest = move |_| {
+        if let Some((q, ..)) = info() {
+            go(RequestQuery {
+                created_before: None,
+                offset: 0,
+                ..q
+            });
+        }
+    };
+    let in_cursor = move || info().is_some_and(|(q, ..)| q.created_before.is_some());
+    let can_go_older =
+        move || info().is_some_and(|(_, _, _, has_more, ..)| has_more) && last_created().is_some();
     let jump = move |ev: leptos::ev::Event| {
         let v = event_target_value(&ev);
         if let (Some((q, _, _, _, limit, pages, _)), Ok(n)) = (info(), v.trim().parse::<u64>()) {
@@ -89,6 +120,11 @@ pub fn Pager(#[prop(into)] loaded: Signal<Option<Loaded>>) -> impl IntoView {
             <span class="pager-range" aria-live="polite">{text}</span>
             <button type="button" on:click=next disabled=at_end>"Next"</button>
             <button type="button" on:click=last disabled=at_end aria-label="Last page">"Last"</button>
+            <button type="button" class="older" on:click=older disabled=move || !can_go_older()
+                title="Cursor paging: the next requests created before the last row shown">"Load older"</button>
+            <Show when=in_cursor>
+                <button type="button" on:click=newest>"Back to newest"</button>
+            </Show>
             <label class="pager-jump">
                 "Page "
                 <input type="number" min="1" inputmode="numeric"
@@ -97,5 +133,8 @@ pub fn Pager(#[prop(into)] loaded: Signal<Option<Loaded>>) -> impl IntoView {
                 {move || info().map(|i| format!(" of {}", thousands(i.5)))}
             </label>
         </nav>
+        <p class="pager-help">
+            "Previous/Next count rows from the newest; Load older continues from the last row's creation time, so new requests never shift what you see."
+        </p>
     }
 }

@@ -1,0 +1,173 @@
+//! Export CSV / Export JSON of every request matching the current filters (not just the page).
+//!
+//! Before: the cost in calls (0 when the set is already loaded) and the quota left. During: a
+//! progress bar and Cancel. If the quota runs out or a call fails: what was fetched is kept, the
+//! user is told exactly how many of how many rows it is, and can resume or save a file whose
+//! name says "partial". A truncated file is never handed over as if it were complete.
+
+use chrono::NaiveDate;
+use hitl_core::csv::{to_csv, CsvOptions};
+use hitl_core::export::{export_filename, to_json, ExportFormat};
+use hitl_core::format::thousands;
+use hitl_core::RequestQuery;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::all_matching::Phase;
+use crate::browser::download;
+use crate::components::clock::Clock;
+use crate::state::Dashboard;
+
+fn today() -> NaiveDate {
+    let d = js_sys::Date::new_0();
+    NaiveDate::from_ymd_opt(d.get_full_year() as i32, d.get_month() + 1, d.get_date())
+        .unwrap_or_default()
+}
+
+/// Writes the loaded set for `query` as `format` and offers it as a download.
+fn save(
+    dash: Dashboard,
+    query: &RequestQuery,
+    format: ExportFormat,
+    bom: bool,
+) -> Result<String, String> {
+    let (fetched, total) = dash.all.progress.get_untracked();
+    let complete = dash.all.phase.get_untracked() == Phase::Done;
+    let rows = dash.all.rows.with_untracked(|r| dash.with_updates_arc(r));
+    let body = match format {
+        ExportFormat::Csv => to_csv(&rows, CsvOptions { bom }),
+        ExportFormat::Json => to_json(&rows),
+    };
+    let partial = (!complete).then_some((rows.len() as u64, total.max(fetched)));
+    let name = export_filename(today(), query, format.extension(), partial);
+    download(&name, format.mime_type(), &body)?;
+    Ok(name)
+}
+
+/// The export controls.
+#[component]
+pub fn ExportBar() -> impl IntoView {
+    let dash = expect_context::<Dashboard>();
+    let clock = expect_context::<Clock>();
+    let all = dash.all;
+    let bom = RwSignal::new(false);
+    let saved = RwSignal::new(None::<String>);
+    // The current view's query and its matching total (from the shown page when it is current).
+    let view = move || {
+        let q = dash.query.get().ok()?;
+        let total = dash.shown.with(|s| {
+            s.as_ref()
+                .filter(|l| l.query.filters_only() == q.filters_only())
+                .map(|l| l.page.total)
+        });
+        Some((q, total))
+    };
+    let cost = move || {
+        view().map(|(q, total)| match total {
+            Some(t) => dash.conn.source.with(|s| s.cost(all.cost(&q, t))),
+            None => 0,
+        })
+    };
+    let running = move || all.phase.with(|p| *p == Phase::Running);
+    let quota_left = move || {
+        dash.conn
+            .quota
+            .get()
+            .map(|q| q.view(clock.secs()))
+            .map(|v| (v.remaining, v.paused))
+    };
+    let blocked = move || {
+        let needed = cost().unwrap_or(0);
+        needed > 0 && quota_left().is_some_and(|(left, paused)| paused || left == 0)
+    };
+    let export = move |format: ExportFormat| {
+        let Some((q, _)) = view() else { return };
+        let source = dash.conn.source.get_untracked();
+        saved.set(None);
+        spawn_local(async move {
+            if all.load(source, &q).await == Phase::Done {
+                match save(dash, &q, format, bom.get_untracked()) {
+                    Ok(name) => saved.set(Some(format!("Saved {name}."))),
+                    Err(e) => saved.set(Some(e)),
+                }
+            }
+        });
+    };
+    let save_partial = move |format: ExportFormat| {
+        if let Some((q, _)) = view() {
+            match save(dash, &q, format, bom.get_untracked()) {
+                Ok(name) => saved.set(Some(format!("Saved {name} (partial)."))),
+                Err(e) => saved.set(Some(e)),
+            }
+        }
+    };
+    let cost_text = move || {
+        let c = cost()?;
+        let quota = quota_left()
+            .map(|(left, _)| format!(" · {} calls left this hour", thousands(left)))
+            .unwrap_or_default();
+        Some(if c == 0 {
+            format!("Export costs 0 calls{quota}")
+        } else {
+            format!(
+                "Export costs {c} call{}{quota}",
+                if c == 1 { "" } else { "s" }
+            )
+        })
+    };
+    let progress = move || all.progress.get();
+    let belongs = move || view().is_some_and(|(q, _)| all.belongs_to(&q));
+    let stopped = move || match all.phase.get() {
+        Phase::Stopped(e) if belongs() => Some(e),
+        _ => None,
+    };
+
+    view! {
+        <div class="export" role="group" aria-label="Export">
+            <button type="button" on:click=move |_| export(ExportFormat::Csv)
+                disabled=move || running() || blocked()
+                title=move || cost_text().unwrap_or_default()>"Export CSV"</button>
+            <button type="button" on:click=move |_| export(ExportFormat::Json)
+                disabled=move || running() || blocked()
+                title=move || cost_text().unwrap_or_default()>"Export JSON"</button>
+            <label class="bom" title="Adds a byte order mark so Excel reads the file as UTF-8">
+                <input type="checkbox" prop:checked=move || bom.get()
+                    on:change=move |ev| bom.set(event_target_checked(&ev))/>
+                " Excel (BOM)"
+            </label>
+            <span class="export-cost">{cost_text}</span>
+            <Show when=move || running() && belongs()>
+                <span class="export-progress">
+                    <progress max=move || progress().1.max(1) value=move || progress().0
+                        aria-label="Loading all matching requests"></progress>
+                    {move || format!(" {} of {}", thousands(progress().0), thousands(progress().1))}
+                    <button type="button" on:click=move |_| all.cancel()>"Cancel"</button>
+                </span>
+            </Show>
+            {move || stopped().map(|reason| {
+                let (fetched, total) = progress();
+                let why = match &reason {
+                    None => "Stopped".to_owned(),
+                    Some(e) => format!("Stopped: {}", e.title()),
+                };
+                view! {
+                    <div class="export-partial" role="status">
+                        <p>
+                            {why} ". Fetched " {thousands(fetched)} " of " {thousands(total)}
+                            " matching requests; the file is not complete."
+                        </p>
+                        <button type="button" on:click=move |_| export(ExportFormat::Csv)
+                            disabled=blocked>"Resume"</button>
+                        <button type="button" on:click=move |_| save_partial(ExportFormat::Csv)>
+                            "Save partial CSV"
+                        </button>
+                        <button type="button" on:click=move |_| save_partial(ExportFormat::Json)>
+                            "Save partial JSON"
+                        </button>
+                    </div>
+                }
+            })}
+            <span class="export-saved" role="status">{move || saved.get()}</span>
+        </div>
+    }
+}
