@@ -26,7 +26,7 @@ pub fn App() -> impl IntoView {
     let url = UrlState::install();
     let conn = Connection::restore();
     let all = AllMatching::new();
-    let dash = Dashboard::new(url, conn, all);
+    let dash = Dashboard::new(url, conn, all, clock);
     provide_context(clock);
     provide_context(url);
     provide_context(conn);

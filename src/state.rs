@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use crate::all_matching::AllMatching;
 use crate::api::{ApiClient, DemoSource, Source};
 use crate::browser::{now_ms, now_secs, storage_get, storage_remove, storage_set};
+use crate::components::clock::Clock;
 use crate::url::UrlState;
 
 /// localStorage entry of the remembered key (only when the user ticks "Remember").
@@ -62,6 +63,11 @@ impl QuotaStore {
     /// A 429 arrived.
     pub fn record_exhausted(&self, reset_at: Option<i64>, now: i64) {
         self.update(|q| q.record_exhausted(reset_at, now));
+    }
+
+    /// When sending is paused, until when (tracked: for countdowns).
+    pub fn paused_until(&self, now: i64) -> Option<i64> {
+        self.quota.with(|q| q.paused(now))
     }
 
     /// When sending is paused, until when (untracked: used by the client before sending).
@@ -175,14 +181,21 @@ pub struct Dashboard {
 
 impl Dashboard {
     /// Wires URL, connection and resource together. Call once, at the root.
-    pub fn new(url: UrlState, conn: Connection, all: AllMatching) -> Self {
+    pub fn new(url: UrlState, conn: Connection, all: AllMatching, clock: Clock) -> Self {
         let query = Memo::new(move |_| url.request_query());
         let refresh = RwSignal::new(0u64);
+        // Flips back to false when a quota pause ends: the view then reloads by itself.
+        let paused = Memo::new(move |_| {
+            conn.quota
+                .get()
+                .is_some_and(|q| q.view(clock.secs()).paused)
+        });
         let page = LocalResource::new(move || {
             let source = conn.source.get();
             let query = query.get();
             // Refresh clears the answer cache before bumping this, so tracking it is enough.
             refresh.track();
+            paused.track();
             async move {
                 let query = query.map_err(ApiError::Invalid)?;
                 let page = source.list(&query, false).await?;

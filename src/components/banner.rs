@@ -6,11 +6,13 @@ use hitl_core::ApiError;
 use leptos::prelude::*;
 
 use crate::components::clock::Clock;
+use crate::state::Connection;
 
 /// Shows `error` when there is one; renders nothing otherwise.
 #[component]
 pub fn ErrorBanner(#[prop(into)] error: Signal<Option<ApiError>>) -> impl IntoView {
     let clock = expect_context::<Clock>();
+    let conn = expect_context::<Connection>();
     move || {
         error.get().map(|e| {
             let reset_at = match &e {
@@ -20,7 +22,19 @@ pub fn ErrorBanner(#[prop(into)] error: Signal<Option<ApiError>>) -> impl IntoVi
                 _ => None,
             };
             let status = e.status().map(|s| format!("HTTP {s}"));
+            let quota_kind = matches!(
+                e,
+                ApiError::QuotaExceeded { .. } | ApiError::QuotaPaused { .. }
+            );
             let countdown = move || {
+                // The header's reset time, else what the quota record inferred from our log.
+                let from_record =
+                    move || conn.quota.get().and_then(|q| q.paused_until(clock.secs()));
+                let reset_at = if quota_kind {
+                    reset_at.or_else(from_record)
+                } else {
+                    None
+                };
                 reset_at.map(|t| {
                     let left = (t - clock.secs()).max(0);
                     if left == 0 {

@@ -127,7 +127,7 @@ pub fn Pager(#[prop(into)] loaded: Signal<Option<Loaded>>) -> impl IntoView {
             </Show>
             <label class="pager-jump">
                 "Page "
-                <input type="number" min="1" inputmode="numeric"
+                <input type="number" min="1" inputmode="numeric" aria-label="Page number"
                     prop:value=move || info().map(|i| i.6.to_string()).unwrap_or_default()
                     on:change=jump/>
                 {move || info().map(|i| format!(" of {}", thousands(i.5)))}

@@ -1,0 +1,158 @@
+// Issue 3: filters, server sort, URL state, paging (offset and cursor), client-side sorting,
+// and what each of those costs in calls.
+import { test, expect } from '../support/fixtures';
+
+test.describe('filters and URL state', () => {
+  test('each filter narrows the rows, updates the URL, and a reload restores it', async ({ dashboard, mock, page }) => {
+    const { requests, loops } = await mock.dataset();
+    await dashboard.open();
+    await dashboard.connect();
+    await expect(dashboard.rows).toHaveCount(50);
+
+    await dashboard.select('Status').selectOption('pending');
+    await expect(page).toHaveURL(/\?status=pending$/);
+    const pending = requests.filter((r) => r.status === 'pending');
+    await dashboard.expectRowIds(pending.slice(0, 50).map((r) => r.id));
+    await expect(dashboard.range).toHaveText(`1–${Math.min(50, pending.length)} of ${pending.length}`);
+
+    await dashboard.select('Priority').selectOption('high');
+    await expect(page).toHaveURL(/\?status=pending&priority=high$/);
+    const both = pending.filter((r) => r.priority === 'high');
+    await dashboard.expectRowIds(both.slice(0, 50).map((r) => r.id));
+    for (const badge of await page.locator('tbody .c-status .badge').allTextContents()) expect(badge).toBe('Pending');
+    for (const badge of await page.locator('tbody .c-priority .badge').allTextContents()) expect(badge).toBe('High');
+
+    const loopId = loops[2].id;
+    await page.getByLabel('Loop ID').fill(loopId);
+    await expect(page).toHaveURL(new RegExp(`loop_id=${loopId}`));
+    const inLoop = both.filter((r) => r.loop_id === loopId);
+    await dashboard.expectRowIds(inLoop.map((r) => r.id));
+
+    await dashboard.select('Sort').selectOption('created_at_asc');
+    await dashboard.select('Page size').selectOption('10');
+    await expect(page).toHaveURL(/sort=created_at_asc&limit=10/);
+    const asc = [...inLoop].reverse();
+    await dashboard.expectRowIds(asc.slice(0, 10).map((r) => r.id));
+
+    await page.reload();
+    await expect(dashboard.select('Status')).toHaveValue('pending');
+    await expect(dashboard.select('Priority')).toHaveValue('high');
+    await expect(dashboard.select('Sort')).toHaveValue('created_at_asc');
+    await expect(dashboard.select('Page size')).toHaveValue('10');
+    await expect(page.getByLabel('Loop ID')).toHaveValue(loopId);
+  });
+
+  test('values the API would reject are explained and not sent', async ({ dashboard, mock }) => {
+    await dashboard.open('?limit=500');
+    await dashboard.connect();
+    await expect(dashboard.banner).toContainText('Invalid pagination parameters');
+    await expect(dashboard.banner).toContainText('limit must be between 1 and 100');
+    await dashboard.open('?status=bogus');
+    await expect(dashboard.banner).toContainText('status must be one of: pending, completed, timeout, cancelled');
+    expect((await mock.stats()).log.filter((c) => c.uri.includes('limit=500') || c.uri.includes('bogus'))).toEqual([]);
+  });
+
+  test('the Loop ID field is debounced: typing costs one call, not one per key', async ({ dashboard, mock, page }) => {
+    const { loops } = await mock.dataset();
+    await dashboard.open();
+    await dashboard.connect();
+    await expect(dashboard.rows).toHaveCount(50);
+    await mock.resetStats();
+    await page.getByLabel('Loop ID').pressSequentially(loops[0].id, { delay: 20 });
+    await expect(page).toHaveURL(new RegExp(`loop_id=${loops[0].id}`));
+    await expect.poll(async () => (await mock.stats()).log.filter((c) => c.uri.includes('loop_id')).length).toBe(1);
+    // Focusing the field asked for loop names once (lazy, 1 call), shown as suggestions.
+    const loopCalls = (await mock.stats()).log.filter((c) => c.uri === '/v1/api/loops');
+    expect(loopCalls.length).toBe(1);
+    await expect(page.locator('#loop-options option').first()).toHaveAttribute('value', loops[0].id);
+  });
+});
+
+test.describe('paging', () => {
+  test('the pager moves by page size, shows the range, and disables at the ends', async ({ dashboard, mock, page }) => {
+    const { requests } = await mock.dataset();
+    await dashboard.open('?limit=100');
+    await dashboard.connect();
+    const total = requests.length;
+    await expect(dashboard.range).toHaveText(`1–100 of ${total}`);
+    await expect(page.getByRole('button', { name: 'Previous' })).toBeDisabled();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await expect(page).toHaveURL(/limit=100&offset=100/);
+    await expect(dashboard.range).toHaveText(`101–200 of ${total}`);
+    await dashboard.expectRowIds(requests.slice(100, 200).map((r) => r.id));
+    await page.getByRole('button', { name: 'Last page' }).click();
+    const lastStart = Math.floor((total - 1) / 100) * 100;
+    await expect(dashboard.range).toHaveText(`${lastStart + 1}–${total} of ${total}`);
+    await expect(page.getByRole('button', { name: 'Next' })).toBeDisabled();
+    await page.getByLabel('Page number').fill('2');
+    await page.getByLabel('Page number').press('Enter');
+    await expect(dashboard.range).toHaveText(`101–200 of ${total}`);
+  });
+
+  test('back and forward to visited views cost no calls', async ({ dashboard, mock, page }) => {
+    await dashboard.open();
+    await dashboard.connect();
+    await expect(dashboard.range).toHaveText(/^1–50 of/);
+    await page.getByRole('button', { name: 'Next' }).click();
+    await expect(dashboard.range).toHaveText(/^51–100 of/);
+    const before = await mock.calls();
+    await page.goBack();
+    await expect(dashboard.range).toHaveText(/^1–50 of/);
+    await page.goForward();
+    await expect(dashboard.range).toHaveText(/^51–100 of/);
+    await page.waitForTimeout(300);
+    expect(await mock.calls()).toBe(before);
+  });
+
+  test('cursor mode loads older rows with no duplicates', async ({ dashboard, mock, page }) => {
+    const { requests } = await mock.dataset();
+    await dashboard.open('?limit=20');
+    await dashboard.connect();
+    const seen = new Set<string>();
+    let expectedStart = 0;
+    for (let step = 0; step < 4; step++) {
+      await dashboard.expectRowIds(requests.slice(expectedStart, expectedStart + 20).map((r) => r.id));
+      for (const id of await dashboard.rowIds()) {
+        expect(seen.has(id), `duplicate ${id}`).toBe(false);
+        seen.add(id);
+      }
+      await page.getByRole('button', { name: 'Load older' }).click();
+      expectedStart += 20;
+    }
+    await expect(page).toHaveURL(/created_before=/);
+    await page.getByRole('button', { name: 'Back to newest' }).click();
+    await expect(page).not.toHaveURL(/created_before=/);
+    await dashboard.expectRowIds(requests.slice(0, 20).map((r) => r.id));
+  });
+});
+
+test('clicking a header sorts the loaded rows and sets aria-sort', async ({ dashboard, mock, page }) => {
+  const { requests } = await mock.dataset();
+  await dashboard.open();
+  await dashboard.connect();
+  await expect(dashboard.rows).toHaveCount(50);
+  const pageRows = requests.slice(0, 50);
+  const header = page.locator('th', { has: page.getByRole('button', { name: 'Priority' }) });
+  await expect(header).toHaveAttribute('aria-sort', 'none');
+  const rank: Record<string, number> = { low: 0, medium: 1, high: 2, critical: 3 };
+  await header.getByRole('button').click();
+  await expect(header).toHaveAttribute('aria-sort', 'ascending');
+  const stableAsc = pageRows.map((r, i) => ({ r, i })).sort((a, b) => rank[a.r.priority] - rank[b.r.priority] || a.i - b.i);
+  await dashboard.expectRowIds(stableAsc.map((x) => x.r.id));
+  await header.getByRole('button').click();
+  await expect(header).toHaveAttribute('aria-sort', 'descending');
+  const stableDesc = pageRows.map((r, i) => ({ r, i })).sort((a, b) => rank[b.r.priority] - rank[a.r.priority] || a.i - b.i);
+  await dashboard.expectRowIds(stableDesc.map((x) => x.r.id));
+  await header.getByRole('button').click();
+  await expect(header).toHaveAttribute('aria-sort', 'none');
+  await dashboard.expectRowIds(pageRows.map((r) => r.id));
+
+  // Response time: numeric, empty values last in both directions.
+  const rt = page.locator('th', { has: page.getByRole('button', { name: 'Response time' }) });
+  await rt.getByRole('button').focus();
+  await page.keyboard.press('Enter');
+  await expect(rt).toHaveAttribute('aria-sort', 'ascending');
+  const timed = pageRows.filter((r) => r.response_time_seconds != null).sort((a, b) => a.response_time_seconds - b.response_time_seconds);
+  const ids = await dashboard.rowIds();
+  expect(ids.slice(0, timed.length)).toEqual(timed.map((r) => r.id));
+});

@@ -1,0 +1,114 @@
+// Issue 5: Export CSV / JSON of every matching request, with cost, progress, cancel, and an
+// honest partial result when the quota runs out.
+import * as fs from 'node:fs';
+import { test, expect, KEY } from '../support/fixtures';
+import { parseCsv } from '../support/csv';
+
+const COLUMNS = ['id', 'loop_id', 'processing_type', 'type', 'priority', 'request_text', 'response_type',
+  'status', 'response_data', 'response_time_seconds', 'created_at', 'response_at'];
+
+function expectedCell(r: any, col: string): string {
+  const v = r[col];
+  let s: string;
+  if (v === null || v === undefined) s = '';
+  else if (col === 'response_data') s = typeof v === 'string' ? v : JSON.stringify(v);
+  else s = String(v);
+  if (col === 'request_text' && [...s].length > 1000) s = [...s].slice(0, 997).join('') + '...';
+  if (col !== 'response_time_seconds' && s !== '' && '=+-@\t\r'.includes(s[0])) s = "'" + s;
+  return s;
+}
+
+test.describe('export', () => {
+  test.use({ mockFlags: ['--records', '345'] });
+
+  test('Export CSV downloads every matching request with the seed columns', async ({ dashboard, mock, page }) => {
+    const { requests } = await mock.dataset();
+    const pending = requests.filter((r) => r.status === 'pending');
+    await dashboard.open('?status=pending');
+    await dashboard.connect();
+    await expect(dashboard.rows.first()).toBeVisible();
+    const calls = Math.max(1, Math.ceil(pending.length / 100));
+    await expect(page.locator('.export-cost')).toContainText(`Export costs ${calls} call`);
+    await mock.resetStats();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export CSV' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^hitl-requests-\d{4}-\d{2}-\d{2}-status-pending\.csv$/);
+    const text = fs.readFileSync((await download.path())!, 'utf8');
+    const rows = parseCsv(text);
+    expect(rows[0]).toEqual(COLUMNS);
+    expect(rows.length).toBe(pending.length + 1);
+    const byId = new Map(pending.map((r) => [r.id, r]));
+    for (const row of rows.slice(1)) {
+      const r = byId.get(row[0]);
+      expect(r, `unexpected id ${row[0]}`).toBeTruthy();
+      COLUMNS.forEach((col, i) => {
+        if (col === 'response_time_seconds' && row[i] !== '') expect(Number(row[i])).toBe(r[col]);
+        else if (col.endsWith('_at') && row[i] !== '') expect(Date.parse(row[i])).toBe(Date.parse(r[col]));
+        else expect(row[i], `${col} of ${r.id}`).toBe(expectedCell(r, col));
+      });
+    }
+    // ⌈N/100⌉ page calls (the first page of 100 may come from the cache: never more).
+    const exportCalls = (await mock.stats()).log.filter((c) => c.uri.includes('limit=100')).length;
+    expect(exportCalls).toBeLessThanOrEqual(calls);
+    // A second export costs nothing: the set is loaded.
+    await expect(page.locator('.export-cost')).toContainText('Export costs 0 calls');
+    const before = await mock.calls();
+    const [again] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export JSON' }).click(),
+    ]);
+    const json = JSON.parse(fs.readFileSync((await again.path())!, 'utf8'));
+    expect(json.map((r: any) => r.id).sort()).toEqual(pending.map((r) => r.id).sort());
+    expect(json[0]).toEqual(pending.find((r) => r.id === json[0].id));
+    expect(await mock.calls()).toBe(before);
+    expect(text).not.toContain(KEY);
+  });
+});
+
+test.describe('export under a small quota', () => {
+  test.use({ mockFlags: ['--records', '1000', '--quota', '4', '--quota-window-secs', '3600'] });
+
+  test('stops with a clear partial result and no file that claims to be complete', async ({ dashboard, page }) => {
+    await dashboard.open();
+    await dashboard.connect();
+    await expect(dashboard.rows).toHaveCount(50);
+    await expect(page.locator('.export-cost')).toContainText('Export costs 10 calls');
+    let downloads = 0;
+    page.on('download', () => downloads++);
+    await page.getByRole('button', { name: 'Export CSV' }).click();
+    const partial = page.locator('.export-partial');
+    await expect(partial).toContainText('API key request limit exceeded');
+    await expect(partial).toContainText(/Fetched \d+ of 1,000 matching requests; the file is not complete/);
+    expect(downloads).toBe(0);
+    await expect(dashboard.banner).toHaveCount(0); // the view itself is still fine
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Save partial CSV' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/-partial-\d+-of-1000\.csv$/);
+    const lines = parseCsv(fs.readFileSync((await download.path())!, 'utf8'));
+    const n = Number(download.suggestedFilename().match(/partial-(\d+)-of/)![1]);
+    expect(lines.length - 1).toBe(n);
+    expect(n).toBeLessThan(1000);
+    await expect(page.getByRole('button', { name: 'Resume' })).toBeDisabled();
+  });
+});
+
+test.describe('export cancel', () => {
+  test.use({ mockFlags: ['--records', '2000', '--latency-ms', '300'] });
+
+  test('Cancel stops the export and keeps what was fetched', async ({ dashboard, mock, page }) => {
+    await dashboard.open();
+    await dashboard.connect();
+    await expect(dashboard.rows).toHaveCount(50);
+    await page.getByRole('button', { name: 'Export CSV' }).click();
+    await expect(page.locator('.export-progress progress')).toBeVisible();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await expect(page.locator('.export-partial')).toContainText(/Stopped\. Fetched \d+ of 2,000/);
+    const calls = await mock.calls();
+    await page.waitForTimeout(800);
+    expect(await mock.calls()).toBe(calls);
+  });
+});
