@@ -8,6 +8,7 @@
 //! - [`demo`]: deterministic generated data.
 //! - [`response`]: `response_data` read by `response_type`.
 //! - [`format`]: durations, relative times, numbers.
+//! - [`markdown`]: a tiny, safe Markdown subset for untrusted request text, to an AST.
 //! - [`stats`]: the seed's analytics and what they miss, plus chart geometry.
 //! - [`csv`], [`export`]: the seed's CSV export done properly, JSON export, file names.
 //! - [`sorting`]: client-side column sorting of loaded rows.
@@ -23,6 +24,7 @@ pub mod export;
 pub mod format;
 mod lenient;
 pub mod loader;
+pub mod markdown;
 pub mod model;
 pub mod query;
 pub mod quota;
