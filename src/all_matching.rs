@@ -89,6 +89,28 @@ impl AllMatching {
         calls_for(total)
     }
 
+    /// Tells the loader how many requests match before the first page arrives, so progress can
+    /// say "0 of 1,234" at once. Switches to `query`'s set unless another load is running.
+    pub fn expect_total(&self, query: &RequestQuery, total: u64) {
+        let key = set_key(query);
+        if self.key.with_untracked(|k| k.as_ref() == Some(&key)) {
+            if self.progress.get_untracked().1 == 0 {
+                self.progress.update(|p| p.1 = total);
+            }
+        } else if self.phase.get_untracked() != Phase::Running {
+            self.switch_to(key);
+            self.progress.set((0, total));
+        }
+    }
+
+    fn switch_to(&self, key: RequestQuery) {
+        self.merge.set_value(Merge::default());
+        self.rows.set(Arc::new(Vec::new()));
+        self.progress.set((0, 0));
+        self.phase.set(Phase::Idle);
+        self.key.set(Some(key));
+    }
+
     /// Starts loading (or resumes) every request matching `query`'s filters in the background.
     pub fn start(&self, source: Source, query: &RequestQuery) {
         let this = *self;
@@ -113,10 +135,7 @@ impl AllMatching {
             return Phase::Done;
         }
         if self.key.get_untracked().as_ref() != Some(&key) {
-            self.merge.set_value(Merge::default());
-            self.rows.set(Arc::new(Vec::new()));
-            self.progress.set((0, 0));
-            self.key.set(Some(key.clone()));
+            self.switch_to(key.clone());
         }
         self.phase.set(Phase::Running);
         let (handle, registration) = AbortHandle::new_pair();

@@ -75,6 +75,11 @@ impl QuotaStore {
         self.quota.with_untracked(|q| q.paused(now))
     }
 
+    /// The meter's figures (untracked).
+    pub fn view_untracked(&self, now: i64) -> QuotaView {
+        self.quota.with_untracked(|q| q.view(now))
+    }
+
     /// The meter's figures (tracked).
     pub fn view(&self, now: i64) -> QuotaView {
         self.quota.with(|q| q.view(now))

@@ -199,8 +199,11 @@ async fn get_with_retries<T: DeserializeOwned + Send + Sync + 'static>(
 /// Sends one call: the quota gate, the bearer header, abort-on-drop, counting, decoding.
 async fn send<T: DeserializeOwned>(inner: &Inner, builder: RequestBuilder) -> Result<T, ApiError> {
     if let Some(reset_at) = inner.quota.paused(now_secs()) {
+        let usage = inner.quota.view_untracked(now_secs());
         return Err(ApiError::QuotaPaused {
             reset_at: Some(reset_at),
+            usage_count: Some(usage.limit.saturating_sub(usage.remaining)),
+            usage_limit: Some(usage.limit),
         });
     }
     let controller = web_sys::AbortController::new().ok();

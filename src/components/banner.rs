@@ -16,9 +16,8 @@ pub fn ErrorBanner(#[prop(into)] error: Signal<Option<ApiError>>) -> impl IntoVi
     move || {
         error.get().map(|e| {
             let reset_at = match &e {
-                ApiError::QuotaExceeded { reset_at, .. } | ApiError::QuotaPaused { reset_at } => {
-                    *reset_at
-                }
+                ApiError::QuotaExceeded { reset_at, .. }
+                | ApiError::QuotaPaused { reset_at, .. } => *reset_at,
                 _ => None,
             };
             let status = e.status().map(|s| format!("HTTP {s}"));

@@ -81,9 +81,12 @@ pub fn ExportBar() -> impl IntoView {
         needed > 0 && quota_left().is_some_and(|(left, paused)| paused || left == 0)
     };
     let export = move |format: ExportFormat| {
-        let Some((q, _)) = view() else { return };
+        let Some((q, total)) = view() else { return };
         let source = dash.conn.source.get_untracked();
         saved.set(None);
+        if let Some(total) = total {
+            all.expect_total(&q, total);
+        }
         spawn_local(async move {
             if all.load(source, &q).await == Phase::Done {
                 match save(dash, &q, format, bom.get_untracked()) {

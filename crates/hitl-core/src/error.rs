@@ -37,8 +37,13 @@ pub enum ApiError {
     Decode { status: u16, detail: String },
     /// The query was rejected locally with the API's own rule, before spending a call.
     Invalid(QueryError),
-    /// Not sent: we know the quota is spent until `reset_at` (unix seconds).
-    QuotaPaused { reset_at: Option<i64> },
+    /// Not sent: we know the quota is spent until `reset_at` (unix seconds), from the
+    /// rate-limit headers or an earlier 429. Sending would only earn another 429.
+    QuotaPaused {
+        reset_at: Option<i64>,
+        usage_count: Option<u64>,
+        usage_limit: Option<u64>,
+    },
     /// The call was cancelled by the user or superseded by a newer one.
     Aborted,
 }
@@ -76,18 +81,21 @@ impl ApiError {
                 usage_limit,
                 remaining,
                 ..
-            } => match (usage_count, usage_limit) {
-                (Some(used), Some(limit)) => Some(format!(
-                    "{used} of {limit} calls used this hour, {} remaining",
-                    remaining.unwrap_or(limit.saturating_sub(*used))
-                )),
-                _ => None,
-            },
+            } => usage_text(*usage_count, *usage_limit, *remaining),
+            ApiError::QuotaPaused {
+                usage_count,
+                usage_limit,
+                ..
+            } => usage_text(*usage_count, *usage_limit, Some(0)).map(|u| {
+                format!(
+                    "{u}. Calls are paused until the quota resets, so none is wasted on a refusal"
+                )
+            }),
             ApiError::Network { detail } | ApiError::Decode { detail, .. } => {
                 Some(detail.clone()).filter(|d| !d.is_empty())
             }
             ApiError::Invalid(e) => Some(e.data.clone()),
-            ApiError::QuotaPaused { .. } | ApiError::Aborted => None,
+            ApiError::Aborted => None,
         }
     }
 
@@ -182,6 +190,14 @@ impl std::fmt::Display for ApiError {
 }
 
 impl std::error::Error for ApiError {}
+
+fn usage_text(used: Option<u64>, limit: Option<u64>, remaining: Option<u64>) -> Option<String> {
+    let (used, limit) = (used?, limit?);
+    let remaining = remaining.unwrap_or(limit.saturating_sub(used));
+    Some(format!(
+        "{used} of {limit} calls used this hour, {remaining} remaining"
+    ))
+}
 
 /// An envelope's `data` as one line of text: strings verbatim, null as nothing, the rest as
 /// compact JSON.

@@ -260,7 +260,11 @@ fn every_error_kind_has_a_title_and_advice() {
             status: 200,
             detail: "x".into(),
         },
-        ApiError::QuotaPaused { reset_at: Some(10) },
+        ApiError::QuotaPaused {
+            reset_at: Some(10),
+            usage_count: Some(100),
+            usage_limit: Some(100),
+        },
     ];
     for err in all {
         assert!(!err.title().is_empty(), "{err:?}");
