@@ -10,6 +10,7 @@
 //! - [`format`]: durations, relative times, numbers.
 //! - [`markdown`]: a tiny, safe Markdown subset for untrusted request text, to an AST.
 //! - [`stats`]: the seed's analytics and what they miss, plus chart geometry.
+//! - [`overview`]: status-card call plan, the dashboard panels as queries, grouped bars.
 //! - [`csv`], [`export`]: the seed's CSV export done properly, JSON export, file names.
 //! - [`sorting`]: client-side column sorting of loaded rows.
 //! - [`quota`]: the hourly call quota from headers or a local log.
@@ -26,6 +27,7 @@ mod lenient;
 pub mod loader;
 pub mod markdown;
 pub mod model;
+pub mod overview;
 pub mod query;
 pub mod quota;
 pub mod response;

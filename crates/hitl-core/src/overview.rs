@@ -1,0 +1,253 @@
+//! The overview's plans and figures: which `limit=1` calls give the status cards (and which
+//! total is already known from the page on screen), the seed dashboard's two panels as queries
+//! (so the same answer can come from the API or from a loaded set), when a loaded set covers a
+//! view, and grouped-bar geometry for the charts.
+
+use std::borrow::Borrow;
+
+use crate::contract;
+use crate::model::{HitlRequest, Priority, Status};
+use crate::query::{RequestQuery, Sort};
+use crate::stats::{count_axis_ticks, Bar};
+
+/// The filters the status cards are computed for: the view's priority and loop, no status.
+/// Sort, page and cursor are left out, so paging and sorting never cost a card call.
+pub fn card_filters(view: &RequestQuery) -> RequestQuery {
+    RequestQuery {
+        status: None,
+        ..view.filters_only()
+    }
+}
+
+/// The `limit=1` query whose `total` is the count of `status` under `filters`.
+pub fn status_total_query(filters: &RequestQuery, status: &Status) -> RequestQuery {
+    RequestQuery {
+        status: Some(status.clone()),
+        limit: 1,
+        ..card_filters(filters)
+    }
+}
+
+/// Which card totals must be fetched and what the page on screen already tells.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CardPlan {
+    /// Statuses to ask for with a `limit=1` call each.
+    pub fetch: Vec<Status>,
+    /// The status whose total is derived from the page's `total`.
+    pub from_page: Option<Status>,
+    /// True when the page's `total` is the sum of all four statuses (no status filter), so
+    /// `from_page` is that total minus the fetched ones; false when the page's `total` is the
+    /// total of `from_page` itself.
+    pub page_is_sum: bool,
+}
+
+/// The cheapest plan for the cards given the view's status filter: 3 calls either way.
+/// Unfiltered, the page's total is the sum, so cancelled is derived (total − the other three);
+/// filtered by a documented status, the page's total is that status's total. An undocumented
+/// status (never sent: the query rules reject it) gets no help from the page: 4 calls.
+pub fn card_plan(view_status: Option<&Status>) -> CardPlan {
+    match view_status {
+        None => CardPlan {
+            fetch: Status::ALL[..3].to_vec(),
+            from_page: Some(Status::Cancelled),
+            page_is_sum: true,
+        },
+        Some(Status::Other(_)) => CardPlan {
+            fetch: Status::ALL.to_vec(),
+            from_page: None,
+            page_is_sum: false,
+        },
+        Some(s) => CardPlan {
+            fetch: Status::ALL.iter().filter(|x| *x != s).cloned().collect(),
+            from_page: Some(s.clone()),
+            page_is_sum: false,
+        },
+    }
+}
+
+/// One card: a status, its total and its share of the four.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StatusCard {
+    /// The status.
+    pub status: Status,
+    /// Requests with this status under the card filters.
+    pub total: u64,
+    /// `total` over the sum of the four cards (0 when the sum is 0).
+    pub share: f64,
+}
+
+impl CardPlan {
+    /// The four cards (in [`Status::ALL`] order) from the fetched totals (in `fetch` order) and
+    /// the page's `total`. A derived total never goes below 0 (requests may arrive between
+    /// calls).
+    pub fn cards(&self, fetched: &[u64], page_total: u64) -> Vec<StatusCard> {
+        let sum: u64 = fetched.iter().sum();
+        let totals: Vec<u64> = Status::ALL
+            .iter()
+            .map(|s| {
+                if let Some(i) = self.fetch.iter().position(|f| f == s) {
+                    fetched.get(i).copied().unwrap_or(0)
+                } else if self.from_page.as_ref() == Some(s) {
+                    if self.page_is_sum {
+                        page_total.saturating_sub(sum)
+                    } else {
+                        page_total
+                    }
+                } else {
+                    0
+                }
+            })
+            .collect();
+        let all: u64 = totals.iter().sum();
+        Status::ALL
+            .iter()
+            .zip(totals)
+            .map(|(s, total)| StatusCard {
+                status: s.clone(),
+                total,
+                share: if all == 0 {
+                    0.0
+                } else {
+                    total as f64 / all as f64
+                },
+            })
+            .collect()
+    }
+}
+
+/// Rows per dashboard panel (the seed's `limit=10`).
+pub const PANEL_ROWS: u32 = 10;
+
+/// The seed's "urgent pending", one query per urgent priority (high, critical): pending, oldest
+/// first, [`PANEL_ROWS`] each, within `loop_id` when given.
+pub fn urgent_queries(loop_id: Option<&str>) -> [RequestQuery; 2] {
+    [Priority::High, Priority::Critical].map(|p| RequestQuery {
+        status: Some(Status::Pending),
+        priority: Some(p),
+        loop_id: loop_id.map(str::to_owned),
+        sort: Sort::CreatedAtAsc,
+        limit: PANEL_ROWS,
+        ..RequestQuery::default()
+    })
+}
+
+/// The seed's "recent completions": completed, newest first, [`PANEL_ROWS`].
+pub fn recent_query(loop_id: Option<&str>) -> RequestQuery {
+    RequestQuery {
+        status: Some(Status::Completed),
+        loop_id: loop_id.map(str::to_owned),
+        limit: PANEL_ROWS,
+        ..RequestQuery::default()
+    }
+}
+
+/// Both urgent lists as one, oldest first (ties as the server orders them), without duplicates.
+pub fn merge_urgent(high: &[HitlRequest], critical: &[HitlRequest]) -> Vec<HitlRequest> {
+    let mut all: Vec<HitlRequest> = Vec::with_capacity(high.len() + critical.len());
+    for r in high.iter().chain(critical) {
+        if !all.iter().any(|x| x.id == r.id) {
+            all.push(r.clone());
+        }
+    }
+    all.sort_by(|a, b| contract::compare(Sort::CreatedAtAsc, a, b));
+    all
+}
+
+/// The two panels.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Panels {
+    /// Pending, high or critical, oldest first.
+    pub urgent: Vec<HitlRequest>,
+    /// Completed, newest first.
+    pub recent: Vec<HitlRequest>,
+}
+
+impl Panels {
+    /// The panels answered from a loaded set, with the very queries the API would get: equal to
+    /// the API's answer when `rows` holds every request of the loop (or of all loops).
+    pub fn from_rows<R: Borrow<HitlRequest>>(rows: &[R], loop_id: Option<&str>) -> Panels {
+        let [high, critical] = urgent_queries(loop_id).map(|q| contract::list(rows, &q).requests);
+        Panels {
+            urgent: merge_urgent(&high, &critical),
+            recent: contract::list(rows, &recent_query(loop_id)).requests,
+        }
+    }
+}
+
+/// True when a set loaded for `set` (its filters: status, priority, loop) holds every request
+/// that matches `view`: each filter of the set is absent or equal to the view's. The view's
+/// rows are then the set's rows that [`contract::matches`] `view`, at no cost.
+pub fn covers(set: &RequestQuery, view: &RequestQuery) -> bool {
+    set.created_before.is_none()
+        && set
+            .status
+            .as_ref()
+            .is_none_or(|s| view.status.as_ref() == Some(s))
+        && set
+            .priority
+            .as_ref()
+            .is_none_or(|p| view.priority.as_ref() == Some(p))
+        && set
+            .loop_id
+            .as_deref()
+            .is_none_or(|l| view.loop_id.as_deref() == Some(l))
+}
+
+/// Grouped vertical bars on one shared count scale.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GroupedBars {
+    /// Y-axis ticks ([`count_axis_ticks`] of the largest value); the last one is the top.
+    pub ticks: Vec<f64>,
+    /// `groups[i][j]`: the bar of category `i` in series `j`.
+    pub groups: Vec<Vec<Bar>>,
+    /// Width of one category's slot (its centre is `(i + 0.5) × slot`).
+    pub slot: f64,
+}
+
+/// The fraction of a category's slot left as gap around its bars.
+const GROUP_GAP: f64 = 0.2;
+
+/// Bars for `series` (each with one value per category, all the same length) in a
+/// `width × height` plot with the baseline at `y = height`. Negative or NaN values are drawn as
+/// 0; a tick `t` sits at `y = height − t / top × height`.
+pub fn grouped_bars(series: &[&[f64]], width: f64, height: f64) -> GroupedBars {
+    let n = series.iter().map(|s| s.len()).max().unwrap_or(0);
+    let max = series
+        .iter()
+        .flat_map(|s| s.iter().copied())
+        .fold(0.0, f64::max);
+    let ticks = count_axis_ticks(max);
+    let top = ticks.last().copied().unwrap_or(1.0);
+    let slot = if n == 0 { width } else { width / n as f64 };
+    let k = series.len().max(1) as f64;
+    let w = slot * (1.0 - GROUP_GAP) / k;
+    let groups = (0..n)
+        .map(|i| {
+            series
+                .iter()
+                .enumerate()
+                .map(|(j, s)| {
+                    let v = s.get(i).copied().filter(|v| *v > 0.0).unwrap_or(0.0);
+                    let h = (v / top).min(1.0) * height;
+                    Bar {
+                        x: i as f64 * slot + slot * GROUP_GAP / 2.0 + j as f64 * w,
+                        y: height - h,
+                        w,
+                        h,
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    GroupedBars {
+        ticks,
+        groups,
+        slot,
+    }
+}
+
+/// Every how many categories an axis label fits when at most `max_labels` may be shown
+/// (1 = every one).
+pub fn label_step(categories: usize, max_labels: usize) -> usize {
+    categories.div_ceil(max_labels.max(1)).max(1)
+}

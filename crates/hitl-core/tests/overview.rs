@@ -1,0 +1,271 @@
+//! The overview's plans: status-card calls and derivation, the dashboard panels from the API's
+//! queries or a loaded set, set coverage, grouped-bar geometry.
+
+use chrono::{Duration, TimeZone, Utc};
+use hitl_core::contract;
+use hitl_core::demo::Dataset;
+use hitl_core::overview::*;
+use hitl_core::{HitlRequest, Priority, RequestQuery, Sort, Status};
+use proptest::prelude::*;
+
+fn q(qs: &str) -> RequestQuery {
+    RequestQuery::from_query_string(qs).unwrap()
+}
+
+fn dataset() -> Vec<HitlRequest> {
+    let now = Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap();
+    Dataset::generate(7, 400, now)
+        .requests
+        .into_iter()
+        .map(|d| d.request)
+        .collect()
+}
+
+fn count(rows: &[HitlRequest], f: impl Fn(&HitlRequest) -> bool) -> u64 {
+    rows.iter().filter(|r| f(r)).count() as u64
+}
+
+#[test]
+fn card_filters_drop_status_sort_and_paging() {
+    let view = q("status=pending&priority=high&loop_id=L1&sort=priority_desc&limit=20&offset=40");
+    assert_eq!(card_filters(&view), q("priority=high&loop_id=L1"));
+    let call = status_total_query(&view, &Status::Timeout);
+    assert_eq!(
+        call.to_query_string(),
+        "status=timeout&priority=high&loop_id=L1&limit=1"
+    );
+}
+
+#[test]
+fn unfiltered_view_fetches_three_and_derives_cancelled() {
+    let plan = card_plan(None);
+    assert_eq!(
+        plan.fetch,
+        vec![Status::Pending, Status::Completed, Status::Timeout]
+    );
+    assert_eq!(plan.from_page, Some(Status::Cancelled));
+    assert!(plan.page_is_sum);
+    let cards = plan.cards(&[10, 25, 5], 50);
+    let totals: Vec<u64> = cards.iter().map(|c| c.total).collect();
+    assert_eq!(totals, vec![10, 25, 5, 10]);
+    assert_eq!(cards[1].share, 0.5);
+    assert_eq!(cards[3].status, Status::Cancelled);
+}
+
+#[test]
+fn status_filtered_view_takes_that_total_from_the_page() {
+    let plan = card_plan(Some(&Status::Completed));
+    assert_eq!(
+        plan.fetch,
+        vec![Status::Pending, Status::Timeout, Status::Cancelled]
+    );
+    assert_eq!(plan.from_page, Some(Status::Completed));
+    assert!(!plan.page_is_sum);
+    let totals: Vec<u64> = plan.cards(&[1, 2, 3], 7).iter().map(|c| c.total).collect();
+    assert_eq!(totals, vec![1, 7, 2, 3]);
+}
+
+#[test]
+fn derived_total_never_goes_negative_and_empty_shares_are_zero() {
+    // A request arrived between the calls: the sum is larger than the page's older total.
+    let cards = card_plan(None).cards(&[5, 5, 5], 12);
+    assert_eq!(cards[3].total, 0);
+    let empty = card_plan(None).cards(&[0, 0, 0], 0);
+    assert!(empty.iter().all(|c| c.total == 0 && c.share == 0.0));
+}
+
+#[test]
+fn undocumented_status_fetches_all_four() {
+    let plan = card_plan(Some(&Status::Other("archived".into())));
+    assert_eq!(plan.fetch.len(), 4);
+    let totals: Vec<u64> = plan
+        .cards(&[1, 2, 3, 4], 99)
+        .iter()
+        .map(|c| c.total)
+        .collect();
+    assert_eq!(totals, vec![1, 2, 3, 4]);
+}
+
+#[test]
+fn cards_equal_the_contracts_totals_on_generated_data() {
+    let rows = dataset();
+    for view in ["", "priority=high", "status=timeout&priority=low"] {
+        let view = q(view);
+        let filters = card_filters(&view);
+        let plan = card_plan(view.status.as_ref());
+        let fetched: Vec<u64> = plan
+            .fetch
+            .iter()
+            .map(|s| contract::list(&rows, &status_total_query(&filters, s)).total)
+            .collect();
+        let page_total = contract::list(&rows, &view).total;
+        for card in plan.cards(&fetched, page_total) {
+            let expected = count(&rows, |r| {
+                contract::matches(r, &filters) && r.status == card.status
+            });
+            assert_eq!(card.total, expected, "{view:?} {:?}", card.status);
+        }
+    }
+}
+
+#[test]
+fn panel_queries_are_the_seeds() {
+    let [high, critical] = urgent_queries(None);
+    assert_eq!(
+        high.to_query_string(),
+        "status=pending&priority=high&sort=created_at_asc&limit=10"
+    );
+    assert_eq!(
+        critical.to_query_string(),
+        "status=pending&priority=critical&sort=created_at_asc&limit=10"
+    );
+    assert_eq!(
+        recent_query(Some("L1")).to_query_string(),
+        "status=completed&loop_id=L1&limit=10"
+    );
+}
+
+#[test]
+fn urgent_lists_merge_oldest_first_without_duplicates() {
+    let t0 = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    let row = |id: &str, mins: i64, p: Priority| HitlRequest {
+        id: id.into(),
+        priority: p,
+        status: Status::Pending,
+        created_at: Some(t0 + Duration::minutes(mins)),
+        ..Default::default()
+    };
+    let high = vec![row("h1", 5, Priority::High), row("h2", 30, Priority::High)];
+    let critical = vec![
+        row("c1", 1, Priority::Critical),
+        row("c2", 20, Priority::Critical),
+        row("h1", 5, Priority::High),
+    ];
+    let ids: Vec<String> = merge_urgent(&high, &critical)
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(ids, vec!["c1", "h1", "c2", "h2"]);
+}
+
+#[test]
+fn panels_from_a_loaded_set_equal_the_apis_answers() {
+    let rows = dataset();
+    for loop_id in [None, Some(rows[0].loop_id.clone())] {
+        let loop_id = loop_id.as_deref();
+        let panels = Panels::from_rows(&rows, loop_id);
+        let [h, c] = urgent_queries(loop_id).map(|q| contract::list(&rows, &q).requests);
+        assert_eq!(panels.urgent, merge_urgent(&h, &c));
+        assert!(panels.urgent.len() <= 20);
+        assert!(panels
+            .urgent
+            .windows(2)
+            .all(|w| w[0].created_at <= w[1].created_at));
+        assert!(panels.urgent.iter().all(|r| r.status == Status::Pending
+            && matches!(r.priority, Priority::High | Priority::Critical)));
+        assert_eq!(panels.recent.len(), 10);
+        assert!(panels
+            .recent
+            .iter()
+            .all(|r| r.status == Status::Completed && loop_id.is_none_or(|l| r.loop_id == l)));
+        assert!(panels
+            .recent
+            .windows(2)
+            .all(|w| w[0].created_at >= w[1].created_at));
+    }
+}
+
+#[test]
+fn a_set_covers_views_that_narrow_it() {
+    let all = RequestQuery::default();
+    assert!(covers(&all, &q("status=pending&priority=high&loop_id=L")));
+    assert!(covers(
+        &q("priority=high"),
+        &q("priority=high&status=timeout")
+    ));
+    assert!(!covers(&q("priority=high"), &q("")));
+    assert!(!covers(&q("priority=high"), &q("priority=low")));
+    assert!(!covers(&q("loop_id=A"), &q("loop_id=B")));
+    assert!(!covers(&q("status=pending"), &q("priority=high")));
+    // Sort and paging do not change which requests a set holds.
+    assert!(covers(&q("sort=created_at_asc&limit=100"), &q("offset=50")));
+    let cursor = RequestQuery {
+        created_before: Some(Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap()),
+        ..RequestQuery::default()
+    };
+    assert!(!covers(&cursor, &all));
+}
+
+#[test]
+fn narrowing_a_covering_set_gives_the_views_rows() {
+    let rows = dataset();
+    let view = q("status=completed&priority=medium&sort=created_at_asc");
+    assert!(covers(&RequestQuery::default(), &view));
+    let local = count(&rows, |r| contract::matches(r, &view));
+    assert_eq!(local, contract::list(&rows, &view).total);
+    assert_eq!(view.sort, Sort::CreatedAtAsc);
+}
+
+#[test]
+fn grouped_bars_share_one_scale() {
+    let created = [4.0, 10.0, 0.0];
+    let done = [2.0, 5.0, 7.0];
+    let g = grouped_bars(&[&created, &done], 300.0, 100.0);
+    assert_eq!(g.ticks, vec![0.0, 2.0, 4.0, 6.0, 8.0, 10.0]);
+    assert_eq!(g.slot, 100.0);
+    assert_eq!(g.groups.len(), 3);
+    let b = g.groups[1][0];
+    assert_eq!((b.y, b.h), (0.0, 100.0));
+    assert_eq!(g.groups[1][1].h, 50.0);
+    assert_eq!(g.groups[2][0].h, 0.0);
+    assert_eq!(g.groups[2][0].y, 100.0);
+    // Side by side inside the slot, with the gap split evenly.
+    let (a, c) = (g.groups[0][0], g.groups[0][1]);
+    assert!((a.x - 10.0).abs() < 1e-9 && (a.w - 40.0).abs() < 1e-9);
+    assert!((c.x - 50.0).abs() < 1e-9);
+}
+
+#[test]
+fn grouped_bars_handle_empty_and_bad_values() {
+    let g = grouped_bars(&[], 100.0, 50.0);
+    assert!(g.groups.is_empty());
+    assert_eq!(g.ticks, vec![0.0, 1.0]);
+    let g = grouped_bars(&[&[f64::NAN, -3.0, 0.0]], 90.0, 50.0);
+    assert!(g.groups.iter().all(|b| b[0].h == 0.0 && b[0].y == 50.0));
+}
+
+#[test]
+fn label_steps() {
+    assert_eq!(label_step(4, 8), 1);
+    assert_eq!(label_step(31, 8), 4);
+    assert_eq!(label_step(0, 8), 1);
+    assert_eq!(label_step(10, 0), 10);
+}
+
+proptest! {
+    #[test]
+    fn bars_stay_inside_the_plot(values in prop::collection::vec(0u32..100_000, 1..60)) {
+        let values: Vec<f64> = values.into_iter().map(f64::from).collect();
+        let half: Vec<f64> = values.iter().map(|v| (v / 2.0).floor()).collect();
+        let g = grouped_bars(&[&values, &half], 600.0, 200.0);
+        let top = *g.ticks.last().unwrap();
+        prop_assert!(top >= values.iter().copied().fold(0.0, f64::max));
+        for (i, group) in g.groups.iter().enumerate() {
+            for b in group {
+                prop_assert!(b.h >= 0.0 && b.h <= 200.0 + 1e-9);
+                prop_assert!((b.y + b.h - 200.0).abs() < 1e-9);
+                prop_assert!(b.x >= i as f64 * g.slot - 1e-9);
+                prop_assert!(b.x + b.w <= (i + 1) as f64 * g.slot + 1e-9);
+            }
+        }
+    }
+
+    #[test]
+    fn derived_cards_sum_to_the_page_total(a in 0u64..1000, b in 0u64..1000, c in 0u64..1000, d in 0u64..1000) {
+        let cards = card_plan(None).cards(&[a, b, c], a + b + c + d);
+        prop_assert_eq!(cards.iter().map(|x| x.total).sum::<u64>(), a + b + c + d);
+        prop_assert_eq!(cards[3].total, d);
+        let shares: f64 = cards.iter().map(|x| x.share).sum();
+        prop_assert!(a + b + c + d == 0 || (shares - 1.0).abs() < 1e-9);
+    }
+}
