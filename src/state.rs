@@ -200,7 +200,7 @@ impl Dashboard {
             let query = query.get();
             // Refresh clears the answer cache before bumping this, so tracking it is enough.
             refresh.track();
-            paused.track();
+            let _ = paused.get(); // `get`, not `track`: a memo must be computed to subscribe to its own sources
             async move {
                 let query = query.map_err(ApiError::Invalid)?;
                 let page = source.list(&query, false).await?;

@@ -65,9 +65,7 @@ impl ApiError {
                 "The API sent a response the dashboard cannot read".to_owned()
             }
             ApiError::Invalid(e) => e.msg.to_owned(),
-            ApiError::QuotaPaused { .. } => {
-                "Paused: the API key's hourly quota is spent".to_owned()
-            }
+            ApiError::QuotaPaused { .. } => "API key request limit reached".to_owned(),
             ApiError::Aborted => "Cancelled".to_owned(),
         }
     }
