@@ -13,7 +13,8 @@ export const chromiumArgs = [
 
 export default defineConfig({
   testDir: './tests',
-  outputDir: './test-results',
+  // Separate folders let several runs share the checkout.
+  outputDir: process.env.PW_OUTPUT_DIR ?? './test-results',
   // Two cores: one worker keeps timings honest; each test starts its own mock-api anyway.
   workers: 1,
   timeout: 60_000,

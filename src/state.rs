@@ -95,6 +95,9 @@ pub struct Connection {
     pub base_url: RwSignal<String>,
     /// True when the key is kept in localStorage.
     pub remembered: RwSignal<bool>,
+    /// Bumped at every change of source, so data of the previous source is never shown as
+    /// the current one's.
+    pub generation: RwSignal<u64>,
 }
 
 impl Connection {
@@ -107,6 +110,7 @@ impl Connection {
             quota: RwSignal::new(None),
             base_url: RwSignal::new(base.clone()),
             remembered: RwSignal::new(key.is_some()),
+            generation: RwSignal::new(0),
         };
         if let Some(key) = key {
             conn.connect(&base, &key, true);
@@ -139,6 +143,7 @@ impl Connection {
             self.remembered.set(false);
         }
         self.quota.set(None);
+        self.generation.update(|g| *g += 1);
         self.source.set(Source::Demo(DemoSource::default()));
     }
 
@@ -151,6 +156,8 @@ impl Connection {
 /// One loaded page and what it answered.
 #[derive(Clone, Debug)]
 pub struct Loaded {
+    /// The source generation it came from ([`Connection::generation`]).
+    pub generation: u64,
     pub query: RequestQuery,
     pub page: Arc<RequestPage>,
     /// When it was fetched (ms since epoch).
@@ -197,6 +204,7 @@ impl Dashboard {
         });
         let page = LocalResource::new(move || {
             let source = conn.source.get();
+            let generation = conn.generation.get_untracked();
             let query = query.get();
             // Refresh clears the answer cache before bumping this, so tracking it is enough.
             refresh.track();
@@ -205,15 +213,22 @@ impl Dashboard {
                 let query = query.map_err(ApiError::Invalid)?;
                 let page = source.list(&query, false).await?;
                 Ok(Loaded {
+                    generation,
                     query,
                     page,
                     at_ms: now_ms(),
                 })
             }
         });
-        let shown = Memo::new(move |prev: Option<&Option<Loaded>>| match page.get() {
-            Some(Ok(loaded)) => Some(loaded),
-            _ => prev.cloned().flatten(),
+        let shown = Memo::new(move |prev: Option<&Option<Loaded>>| {
+            let generation = conn.generation.get();
+            match page.get() {
+                Some(Ok(loaded)) if loaded.generation == generation => Some(loaded),
+                _ => prev
+                    .cloned()
+                    .flatten()
+                    .filter(|l| l.generation == generation),
+            }
         });
         Dashboard {
             url,

@@ -16,6 +16,8 @@ export class Dashboard {
     await this.page.getByLabel('API base URL').fill(base);
     if (remember) await this.page.getByLabel('Remember on this device').check();
     await this.page.getByRole('button', { name: 'Connect' }).click();
+    // From here on nothing of the demo source is on screen.
+    await expect(this.page.locator('.source-badge')).toHaveText('Live API');
   }
 
   get rows(): Locator { return this.page.locator('table.requests tbody tr'); }

@@ -24,14 +24,18 @@ test.describe('quota', () => {
     await expect(page.locator('.updated')).toContainText('not current');
     await expect(page.locator('.quota')).toContainText('0 / 2 calls left');
 
-    // While paused, navigating sends nothing.
+    // While paused, going to a page not seen before sends nothing.
     const during = await mock.calls();
-    await page.getByRole('button', { name: 'Previous' }).click();
+    const range = await dashboard.range.textContent();
+    await page.getByRole('button', { name: 'Next' }).click();
     await page.waitForTimeout(500);
     expect(await mock.calls()).toBe(during);
+    await expect(dashboard.banner).toBeVisible();
+    await expect(dashboard.range).toHaveText(range!);
 
     // After the reset the dashboard recovers by itself.
     await expect(dashboard.banner).toHaveCount(0, { timeout: 15_000 });
+    await expect(dashboard.range).not.toHaveText(range!);
     await expect(page.locator('.updated')).not.toContainText('not current');
     expect(await mock.calls()).toBeGreaterThan(during);
   });
