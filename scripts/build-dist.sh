@@ -5,4 +5,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$PATH"
-exec trunk build --release --dist "${DIST_DIR:-dist}" "$@"
+dist=${DIST_DIR:-dist}
+trunk build --release --dist "$dist" "$@"
+node scripts/csp.mjs "$dist/index.html"

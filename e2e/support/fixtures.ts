@@ -31,7 +31,10 @@ export const test = base.extend<Fixtures>({
     page.on('console', (m) => seen.push(m.text()));
     page.on('pageerror', (e) => seen.push(`pageerror: ${e.message}`));
     await use(seen);
-    for (const m of seen) expect(m, 'the API key must never reach the console').not.toContain(KEY);
+    for (const m of seen) {
+      expect(m, 'the API key must never reach the console').not.toContain(KEY);
+      expect(m, 'the Content-Security-Policy must not block anything the app does').not.toMatch(/Content Security Policy/i);
+    }
   },
   dashboard: async ({ page, mock, requests, consoleMessages }, use) => {
     void requests; void consoleMessages; // always on
