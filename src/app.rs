@@ -6,6 +6,7 @@ use hitl_core::format::{relative, thousands};
 use leptos::prelude::*;
 
 use crate::all_matching::AllMatching;
+use crate::components::auto_refresh::AutoRefresh;
 use crate::components::banner::ErrorBanner;
 use crate::components::clock::Clock;
 use crate::components::detail::DetailPanel;
@@ -13,8 +14,10 @@ use crate::components::export::ExportBar;
 use crate::components::filters::FilterBar;
 use crate::components::overview::{Overview, StatusCards};
 use crate::components::pager::Pager;
+use crate::components::preferences::{PreferenceToggles, TimeDisplay};
 use crate::components::quota_meter::QuotaMeter;
 use crate::components::settings::SettingsPanel;
+use crate::components::shortcuts::Shortcuts;
 use crate::components::table::RequestsTable;
 use crate::state::{Connection, Dashboard, Loops};
 use crate::url::UrlState;
@@ -28,6 +31,7 @@ pub fn App() -> impl IntoView {
     let all = AllMatching::new();
     let dash = Dashboard::new(url, conn, all, clock);
     provide_context(clock);
+    provide_context(TimeDisplay::restore());
     provide_context(url);
     provide_context(conn);
     provide_context(dash);
@@ -79,7 +83,9 @@ pub fn App() -> impl IntoView {
                 {move || if conn.is_demo() { "Demo data" } else { "Live API" }}
             </span>
             <QuotaMeter/>
+            <PreferenceToggles/>
         </header>
+        <Shortcuts/>
         <main class="layout">
             <SettingsPanel/>
             <StatusCards/>
@@ -99,6 +105,7 @@ pub fn App() -> impl IntoView {
                             {move || format!(" Show all {} loaded rows", thousands(all.rows.with(|r| r.len() as u64)))}
                         </label>
                     </Show>
+                    <AutoRefresh/>
                     <button type="button" on:click=move |_| dash.refresh()
                         title="Reloads this view from the API (1 call) and forgets cached answers">"Refresh"</button>
                 </div>

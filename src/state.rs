@@ -179,6 +179,9 @@ pub struct Dashboard {
     pub query: Memo<Result<RequestQuery, QueryError>>,
     /// Bumped by Refresh.
     pub refresh: RwSignal<u64>,
+    /// Bumped by auto-refresh: reloads the current page only, past the cache.
+    reload: RwSignal<u64>,
+    reload_fresh: StoredValue<bool>,
     /// The current page, keyed on (source, query, refresh). A newer key drops (and aborts) the
     /// older fetch, so an old answer can never overwrite a newer view.
     pub page: LocalResource<Result<Loaded, ApiError>>,
@@ -196,6 +199,8 @@ impl Dashboard {
     pub fn new(url: UrlState, conn: Connection, all: AllMatching, clock: Clock) -> Self {
         let query = Memo::new(move |_| url.request_query());
         let refresh = RwSignal::new(0u64);
+        let reload = RwSignal::new(0u64);
+        let reload_fresh = StoredValue::new(false);
         // Flips back to false when a quota pause ends: the view then reloads by itself.
         let paused = Memo::new(move |_| {
             conn.quota
@@ -208,10 +213,13 @@ impl Dashboard {
             let query = query.get();
             // Refresh clears the answer cache before bumping this, so tracking it is enough.
             refresh.track();
+            reload.track();
+            let fresh = reload_fresh.get_value();
+            reload_fresh.set_value(false);
             let _ = paused.get(); // `get`, not `track`: a memo must be computed to subscribe to its own sources
             async move {
                 let query = query.map_err(ApiError::Invalid)?;
-                let page = source.list(&query, false).await?;
+                let page = source.list(&query, fresh).await?;
                 Ok(Loaded {
                     generation,
                     query,
@@ -235,6 +243,8 @@ impl Dashboard {
             conn,
             query,
             refresh,
+            reload,
+            reload_fresh,
             page,
             shown,
             all,
@@ -295,6 +305,17 @@ impl Dashboard {
     pub fn use_demo(&self, forget_key: bool) {
         self.all.clear();
         self.conn.use_demo(forget_key);
+    }
+
+    /// Re-fetches only the current page, past the cache (auto-refresh: one call).
+    pub fn reload(&self) {
+        self.reload_fresh.set_value(true);
+        self.reload.update(|n| *n += 1);
+    }
+
+    /// True while the current page is loading (tracked).
+    pub fn loading(&self) -> bool {
+        self.page.with(Option::is_none)
     }
 
     /// Re-fetches the current view, bypassing cached answers.

@@ -1,0 +1,106 @@
+//! Keyboard shortcuts: `/` focuses the filters, `j`/`k` move through the rows, `Enter` opens
+//! the focused row, `Esc` closes the detail panel, `?` lists them. Keys typed into a field are
+//! left alone.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::browser::document;
+
+/// (keys, what they do), as listed in the help.
+pub const SHORTCUTS: [(&str, &str); 6] = [
+    ("/", "Focus the filters"),
+    ("j", "Next row"),
+    ("k", "Previous row"),
+    ("Enter", "Open the selected row"),
+    ("Esc", "Close the request detail or this help"),
+    ("?", "Show or hide these shortcuts"),
+];
+
+fn in_field(ev: &web_sys::KeyboardEvent) -> bool {
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| {
+            matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA")
+                || el.has_attribute("contenteditable")
+        })
+}
+
+/// Moves focus `step` rows from the focused one (or to the first row).
+fn move_row(step: i32) {
+    let Some(doc) = document() else { return };
+    let Ok(rows) = doc.query_selector_all("table.requests tbody tr[data-id]") else {
+        return;
+    };
+    let n = rows.length() as i32;
+    if n == 0 {
+        return;
+    }
+    let active = doc.active_element();
+    let current = (0..n).find(|&i| {
+        rows.item(i as u32)
+            .zip(active.as_ref())
+            .is_some_and(|(row, a)| row.is_same_node(Some(a.unchecked_ref())))
+    });
+    let next = match current {
+        Some(i) => (i + step).clamp(0, n - 1),
+        None => 0,
+    };
+    if let Some(row) = rows
+        .item(next as u32)
+        .and_then(|r| r.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = row.focus();
+        row.scroll_into_view_with_bool(false);
+    }
+}
+
+fn focus_filters() {
+    if let Some(el) = document()
+        .and_then(|d| d.get_element_by_id("f-status"))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
+    }
+}
+
+/// Installs the shortcuts and renders the `?` help.
+#[component]
+pub fn Shortcuts() -> impl IntoView {
+    let help = RwSignal::new(false);
+    let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+            return;
+        }
+        let key = ev.key();
+        if key == "Escape" && help.get_untracked() {
+            help.set(false);
+            return;
+        }
+        if in_field(&ev) {
+            return;
+        }
+        match key.as_str() {
+            "/" => {
+                ev.prevent_default();
+                focus_filters();
+            }
+            "j" => move_row(1),
+            "k" => move_row(-1),
+            "?" => help.update(|h| *h = !*h),
+            _ => {}
+        }
+    });
+    on_cleanup(move || handle.remove());
+    view! {
+        <Show when=move || help.get()>
+            <div class="shortcuts" role="dialog" aria-modal="false" aria-labelledby="shortcuts-title">
+                <h2 id="shortcuts-title">"Keyboard shortcuts"</h2>
+                <dl>
+                    {SHORTCUTS.iter().map(|(k, what)| view! { <dt><kbd>{*k}</kbd></dt><dd>{*what}</dd> }).collect_view()}
+                </dl>
+                <button type="button" on:click=move |_| help.set(false)>"Close"</button>
+            </div>
+        </Show>
+    }
+}
