@@ -8,3 +8,6 @@ export PATH="$PWD/node_modules/.bin:$PATH"
 dist=${DIST_DIR:-dist}
 trunk build --release --dist "$dist" "$@"
 node scripts/csp.mjs "$dist/index.html"
+# Static hosts without rewrite rules (GitHub Pages) serve 404.html for unknown paths: a copy of
+# the app there makes deep links under the sub-path open the dashboard too.
+cp "$dist/index.html" "$dist/404.html"
