@@ -66,6 +66,13 @@ pub fn App() -> impl IntoView {
             .unwrap_or(false)
             || error.with(Option::is_some)
     };
+    // Refresh drops cached answers: never do that while nothing can be fetched again.
+    let quota_paused = move || {
+        dash.conn
+            .quota
+            .get()
+            .is_some_and(|q| q.view(clock.secs()).paused)
+    };
     let updated = move || {
         dash.shown.with(|s| {
             s.as_ref().map(|l| {
@@ -107,7 +114,12 @@ pub fn App() -> impl IntoView {
                     </Show>
                     <AutoRefresh/>
                     <button type="button" on:click=move |_| dash.refresh()
-                        title="Reloads this view from the API (1 call) and forgets cached answers">"Refresh"</button>
+                        disabled=quota_paused
+                        title=move || if quota_paused() {
+                            "Paused until the API key's quota resets: a refresh now would only be refused, and would drop what is cached"
+                        } else {
+                            "Reloads this view from the API and forgets cached answers"
+                        }>"Refresh"</button>
                 </div>
                 <ExportBar/>
                 <RequestsTable rows=rows names=loops.names/>

@@ -118,6 +118,15 @@ pub fn ExportBar() -> impl IntoView {
             )
         })
     };
+    let button_title = move || {
+        if blocked() {
+            "Paused until the API key's quota resets; what was fetched is kept".to_owned()
+        } else if running() {
+            "A load of all matching requests is running".to_owned()
+        } else {
+            cost_text().unwrap_or_default()
+        }
+    };
     let progress = move || all.progress.get();
     let belongs = move || view().is_some_and(|(q, _)| all.belongs_to(&q));
     let stopped = move || match all.phase.get() {
@@ -129,10 +138,10 @@ pub fn ExportBar() -> impl IntoView {
         <div class="export" role="group" aria-label="Export">
             <button type="button" on:click=move |_| export(ExportFormat::Csv)
                 disabled=move || running() || blocked()
-                title=move || cost_text().unwrap_or_default()>"Export CSV"</button>
+                title=button_title>"Export CSV"</button>
             <button type="button" on:click=move |_| export(ExportFormat::Json)
                 disabled=move || running() || blocked()
-                title=move || cost_text().unwrap_or_default()>"Export JSON"</button>
+                title=button_title>"Export JSON"</button>
             <label class="bom" title="Adds a byte order mark so Excel reads the file as UTF-8">
                 <input type="checkbox" prop:checked=move || bom.get()
                     on:change=move |ev| bom.set(event_target_checked(&ev))/>
