@@ -1,0 +1,150 @@
+// Benchmark: load all + export CSV of 10,000 requests in the dashboard, against the seed's
+// sequential loop (`paginate_all_requests` / `export_requests_to_csv` in
+// ../shared/reference/seed-get-user-requests.txt: one page of 100 at a time, `offset += 100`
+// until `has_more` is false, then the CSV) run in Node against the SAME mock-api process in the
+// same run. The order alternates between runs so neither side always goes first. Calls are
+// counted on the mock (/__mock/stats) for both.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from '@playwright/test';
+import { parseCsv } from '../support/csv';
+import { BenchMock, KEY, liveContext, writeResult, summary, median, RUNS, OUT } from './support';
+
+const RECORDS = Number(process.env.BENCH_EXPORT_RECORDS ?? 10_000);
+
+declare global {
+  interface Window { __exp: any }
+}
+
+/** The seed's CSV columns, in its order. */
+const FIELDS = ['id', 'loop_id', 'processing_type', 'type', 'priority', 'request_text', 'response_type',
+  'status', 'response_data', 'response_time_seconds', 'created_at', 'response_at'];
+
+/** Python's str() for what json.loads can produce (csv.DictWriter calls str on each value). */
+function pyStr(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (v === true) return 'True';
+  if (v === false) return 'False';
+  if (typeof v === 'object') return JSON.stringify(v);
+  return String(v);
+}
+
+/** csv.writer's default dialect: QUOTE_MINIMAL, doubled quotes, CRLF. */
+function csvField(s: string): string {
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** The seed's export, step by step, in Node (fetch with the bearer header). */
+async function seedExport(base: string, file: string): Promise<{ rows: number; pages: number; fetchMs: number; csvMs: number; totalMs: number }> {
+  const t0 = performance.now();
+  const allRequests: any[] = [];
+  let offset = 0;
+  const limit = 100;
+  let pages = 0;
+  for (;;) {
+    const params = new URLSearchParams({ limit: String(limit), offset: String(offset) });
+    const response = await fetch(`${base}/v1/api/requests?${params}`, { headers: { Authorization: `Bearer ${KEY}` } });
+    const data = (await response.json()).data;
+    pages++;
+    allRequests.push(...data.requests);
+    if (!data.has_more) break;
+    offset += limit;
+  }
+  const t1 = performance.now();
+  const lines = [FIELDS.join(',')];
+  for (const request of allRequests) {
+    const row = FIELDS.map((f) => pyStr(request[f] ?? ''));
+    const text = [...row[5]];
+    if (text.length > 1000) row[5] = text.slice(0, 997).join('') + '...';
+    lines.push(row.map(csvField).join(','));
+  }
+  fs.writeFileSync(file, lines.join('\r\n') + '\r\n', 'utf8');
+  const t2 = performance.now();
+  return { rows: allRequests.length, pages, fetchMs: t1 - t0, csvMs: t2 - t1, totalMs: t2 - t0 };
+}
+
+test('load all + export 10,000 requests vs the seed loop', async ({ browser }) => {
+  const mock = await BenchMock.start(['--records', String(RECORDS)]);
+  const calls = Math.ceil(RECORDS / 100);
+  const runs: any[] = [];
+  fs.mkdirSync(OUT, { recursive: true });
+  const seedFile = path.join(OUT, 'seed-export.csv');
+  try {
+    const app = async () => {
+      const context = await liveContext(browser, mock);
+      try {
+        const page = await context.newPage();
+        await page.goto(`${mock.url}/`);
+        await page.locator('table.requests tbody tr[data-id]').first().waitFor();
+        await page.locator('.export-cost').filter({ hasText: `Export costs ${calls} calls` }).waitFor();
+        await mock.settle();
+        await mock.resetStats();
+        await page.evaluate(() => {
+          const e: any = (window.__exp = {});
+          document.addEventListener('click', (ev) => {
+            const t = ev.target as Element;
+            if (t instanceof HTMLButtonElement && t.textContent?.trim() === 'Export CSV' && e.click === undefined) e.click = performance.now();
+            if (t instanceof HTMLAnchorElement && t.hasAttribute('download') && e.anchor === undefined) e.anchor = performance.now();
+          }, true);
+        });
+        const t0 = performance.now();
+        const [download] = await Promise.all([
+          page.waitForEvent('download', { timeout: 120_000 }),
+          page.getByRole('button', { name: 'Export CSV' }).click(),
+        ]);
+        const wallMs = performance.now() - t0;
+        const inPage = await page.evaluate(() => window.__exp);
+        const stats = await mock.stats();
+        const text = fs.readFileSync((await download.path())!, 'utf8');
+        const rows = parseCsv(text).length - 1;
+        return {
+          wallMs,
+          inPageMs: inPage.anchor - inPage.click,
+          calls: stats.calls,
+          pageCalls: stats.log.filter((c) => /[?&]limit=100(&|$)/.test(c.uri)).length,
+          rows,
+          file: download.suggestedFilename(),
+        };
+      } finally {
+        await context.close();
+      }
+    };
+    const seed = async () => {
+      await mock.resetStats();
+      const r = await seedExport(mock.url, seedFile);
+      const stats = await mock.stats();
+      return { ...r, calls: stats.calls };
+    };
+    for (let i = 0; i < RUNS; i++) {
+      const run: any = { order: i % 2 === 0 ? 'app first' : 'seed first' };
+      if (i % 2 === 0) { run.app = await app(); run.seed = await seed(); } else { run.seed = await seed(); run.app = await app(); }
+      run.ratioWall = run.app.wallMs / run.seed.totalMs;
+      run.ratioInPage = run.app.inPageMs / run.seed.totalMs;
+      if (run.app.rows !== RECORDS || run.seed.rows !== RECORDS) throw new Error(`run ${i}: rows app ${run.app.rows}, seed ${run.seed.rows}, expected ${RECORDS}`);
+      runs.push(run);
+      console.log(`export run ${i + 1}/${RUNS} (${run.order}): app ${run.app.wallMs.toFixed(0)} ms (in page ${run.app.inPageMs.toFixed(0)} ms, ${run.app.calls} calls), seed ${run.seed.totalMs.toFixed(0)} ms (${run.seed.calls} calls), ratio ${run.ratioWall.toFixed(3)}`);
+    }
+  } finally {
+    await mock.stop();
+    fs.rmSync(seedFile, { force: true });
+  }
+  const app = (k: string) => runs.map((r) => r.app[k]);
+  const seed = (k: string) => runs.map((r) => r.seed[k]);
+  writeResult('export', {
+    records: RECORDS,
+    mockFlags: mock.flags,
+    runs,
+    summary: {
+      appWall: summary(app('wallMs')),
+      appInPage: summary(app('inPageMs')),
+      appCalls: summary(app('calls')),
+      seedTotal: summary(seed('totalMs')),
+      seedFetch: summary(seed('fetchMs')),
+      seedCsv: summary(seed('csvMs')),
+      seedCalls: summary(seed('calls')),
+      ratioWall: summary(runs.map((r) => r.ratioWall)),
+      ratioInPage: summary(runs.map((r) => r.ratioInPage)),
+      ratioOfMediansWall: median(app('wallMs')) / median(seed('totalMs')),
+    },
+  });
+});

@@ -1,0 +1,128 @@
+// Benchmark: navigation → first rows from the live API, and the same moment measured from the
+// wasm start. Each run is a fresh context (cold HTTP cache, empty storage except the remembered
+// key), so the app starts live at once, as it does for a returning user who ticked "Remember".
+//
+// Instrumentation (an init script, before any page script):
+// - wasm start: when WebAssembly.instantiateStreaming (or instantiate) resolves; the glue calls
+//   the Rust main (`__wbindgen_start`) right after, so this is the moment the app starts;
+// - app started: Trunk's `TrunkApplicationStarted` event (after main has mounted the app);
+// - first rows: a MutationObserver sees the first `table.requests tbody tr[data-id]`; the
+//   source badge is read at that moment (it must say "Live API"), then two animation frames
+//   later the frame that shows the rows has been produced;
+// - the table's API call: its Resource Timing entry (start → responseEnd = one round trip).
+import { test } from '@playwright/test';
+import { BenchMock, liveContext, writeResult, summary, LATENCY_MS } from './support';
+
+const RUNS = Math.max(1, Number(process.env.BENCH_FIRST_RUNS ?? 10));
+
+declare global {
+  interface Window { __bench: any }
+}
+
+function instrument() {
+  const b: any = (window.__bench = {});
+  const now = () => performance.now();
+  for (const name of ['instantiateStreaming', 'instantiate'] as const) {
+    const orig = (WebAssembly as any)[name];
+    if (typeof orig !== 'function') continue;
+    (WebAssembly as any)[name] = function (this: unknown, ...args: unknown[]) {
+      const called = now();
+      return orig.apply(this, args).then((r: unknown) => {
+        if (b.wasmStart === undefined) { b.wasmInstantiateCalled = called; b.wasmStart = now(); }
+        return r;
+      });
+    };
+  }
+  addEventListener('TrunkApplicationStarted', () => { b.appStarted = now(); });
+  const seek = () => {
+    if (b.firstRow !== undefined) return;
+    const tr = document.querySelector('table.requests tbody tr[data-id]');
+    if (!tr) return;
+    b.firstRow = now();
+    b.firstRowId = tr.getAttribute('data-id');
+    b.rowsAtFirst = document.querySelectorAll('table.requests tbody tr[data-id]').length;
+    b.badgeAtFirst = document.querySelector('.source-badge')?.textContent ?? null;
+    observer.disconnect();
+    requestAnimationFrame(() => requestAnimationFrame(() => { b.firstRowPainted = now(); }));
+  };
+  const observer = new MutationObserver(seek);
+  observer.observe(document, { childList: true, subtree: true });
+}
+
+test('first rows from the live API', async ({ browser }) => {
+  const mock = await BenchMock.start([]);
+  const runs: any[] = [];
+  try {
+    const { requests } = await mock.dataset();
+    const ids = new Set(requests.map((r: any) => r.id));
+    for (let i = 0; i < RUNS; i++) {
+      const context = await liveContext(browser, mock);
+      try {
+        await context.addInitScript(instrument);
+        const page = await context.newPage();
+        await mock.resetStats();
+        await page.goto(`${mock.url}/`);
+        await page.waitForFunction(() => window.__bench?.firstRowPainted !== undefined, null, { timeout: 30_000 });
+        const calls = await mock.settle();
+        const m = await page.evaluate(() => {
+          const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+          const res = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+          const wasm = res.find((e) => e.name.endsWith('.wasm'));
+          const api = res
+            .filter((e) => e.name.includes('/v1/api/requests'))
+            .map((e) => ({ url: new URL(e.name).search, start: e.startTime, end: e.responseEnd }));
+          const fcp = performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null;
+          return {
+            ...window.__bench,
+            documentEnd: nav.responseEnd,
+            domContentLoaded: nav.domContentLoadedEventEnd,
+            wasmFetchStart: wasm?.startTime ?? null,
+            wasmFetchEnd: wasm?.responseEnd ?? null,
+            fcp,
+            api,
+          };
+        });
+        // The table's call is the page query (the status cards ask for limit=1).
+        const table = m.api.filter((a: any) => !/[?&]limit=1(&|$)/.test(a.url)).sort((a: any, b: any) => a.start - b.start)[0];
+        const log = (await mock.stats()).log.map((c) => `${c.method} ${c.uri}`);
+        const run = {
+          ...m,
+          tableCall: table,
+          roundTrip: table ? table.end - table.start : null,
+          firstRowsAfterWasmStart: m.firstRow - m.wasmStart,
+          firstRowsAfterAppStarted: m.firstRow - m.appStarted,
+          firstRowLive: m.badgeAtFirst === 'Live API' && ids.has(m.firstRowId),
+          calls,
+          log,
+        };
+        run.marginOverRoundTrip = run.roundTrip === null ? null : run.firstRowsAfterWasmStart - run.roundTrip;
+        if (!run.firstRowLive) throw new Error(`run ${i}: the first rows were not from the live API (${m.badgeAtFirst}, ${m.firstRowId})`);
+        runs.push(run);
+        console.log(`first rows run ${i + 1}/${RUNS}: nav→rows ${m.firstRow.toFixed(0)} ms, wasm start→rows ${run.firstRowsAfterWasmStart.toFixed(0)} ms, round trip ${run.roundTrip?.toFixed(0)} ms, ${calls} calls`);
+      } finally {
+        await context.close();
+      }
+    }
+  } finally {
+    await mock.stop();
+  }
+  const pick = (k: string) => runs.map((r) => r[k]).filter((x) => typeof x === 'number');
+  writeResult('first-rows', {
+    mockFlags: mock.flags,
+    latencyMs: LATENCY_MS,
+    runs,
+    summary: {
+      navToFirstRows: summary(pick('firstRow')),
+      navToFirstRowsPainted: summary(pick('firstRowPainted')),
+      navToFcp: summary(pick('fcp')),
+      navToWasmFetched: summary(pick('wasmFetchEnd')),
+      navToWasmStart: summary(pick('wasmStart')),
+      navToAppStarted: summary(pick('appStarted')),
+      firstRowsAfterWasmStart: summary(pick('firstRowsAfterWasmStart')),
+      firstRowsAfterAppStarted: summary(pick('firstRowsAfterAppStarted')),
+      roundTrip: summary(pick('roundTrip')),
+      marginOverRoundTrip: summary(pick('marginOverRoundTrip')),
+      callsAtFirstLoad: summary(pick('calls')),
+    },
+  });
+});

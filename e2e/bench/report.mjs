@@ -1,0 +1,268 @@
+// Writes bench/RESULTS.md from what scripts/bench.sh produced in $BENCH_OUT: the browser
+// benchmarks' JSON (first-rows, export, table), the criterion estimates of this run
+// (target/criterion/<name>/new/estimates.json, only those written after the bench started),
+// sizes.txt, and the machine. Medians everywhere; no figure is a pass/fail of the command.
+//   node e2e/bench/report.mjs            (scripts/bench.sh sets the environment)
+import { execSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const OUT = path.resolve(ROOT, process.env.BENCH_OUT ?? 'target/bench');
+const RESULTS = path.join(ROOT, 'bench', 'RESULTS.md');
+const STARTED = Number(process.env.BENCH_STARTED ?? 0) * 1000;
+
+const sh = (cmd) => { try { return execSync(cmd, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(); } catch { return ''; } };
+const readJson = (name) => { const f = path.join(OUT, `${name}.json`); return fs.existsSync(f) ? JSON.parse(fs.readFileSync(f, 'utf8')) : null; };
+
+// ---- formatting ----
+const num = (x, d) => (Number.isFinite(x) ? x.toFixed(d) : '—');
+const ms = (x) => (!Number.isFinite(x) ? '—' : Math.abs(x) >= 100 ? `${x.toFixed(0)} ms` : Math.abs(x) >= 10 ? `${x.toFixed(1)} ms` : `${x.toFixed(2)} ms`);
+const range = (s, f = ms) => (s && s.n > 1 ? `${f(s.min)} – ${f(s.max)}` : '');
+const med = (s, f = ms) => (s ? f(s.median) : '—');
+const ns = (x) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)} ms` : x >= 1e3 ? `${(x / 1e3).toFixed(1)} µs` : `${x.toFixed(0)} ns`);
+const int = (x) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : '—');
+const mark = (ok) => (ok === null ? 'n/a' : ok ? '**met**' : '**not met**');
+
+// ---- machine ----
+const cpuinfo = fs.readFileSync('/proc/cpuinfo', 'utf8');
+const cpuModel = (cpuinfo.match(/^model name\s*:\s*(.+)$/m) ?? [])[1] ?? 'unknown';
+const memKb = Number((fs.readFileSync('/proc/meminfo', 'utf8').match(/^MemTotal:\s+(\d+)/m) ?? [])[1] ?? 0);
+const machine = {
+  nproc: process.env.BENCH_NPROC ?? sh('nproc'),
+  cpu: cpuModel,
+  mem: `${(memKb / 1024 / 1024).toFixed(1)} GiB`,
+  kernel: `${os.type()} ${os.release()} ${os.arch()}`,
+  loadStart: process.env.BENCH_LOAD_START ?? '?',
+  loadEnd: fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
+  chromium: sh('/usr/bin/chromium --version 2>/dev/null'),
+  node: process.version,
+  rustc: sh('rustc --version'),
+  playwright: JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', '@playwright', 'test', 'package.json'), 'utf8')).version,
+};
+const commit = sh('git rev-parse --short=12 HEAD');
+const commitSubject = sh('git log -1 --format=%s');
+const dirty = sh('git status --porcelain --untracked-files=no -- src crates index.html style Cargo.toml Cargo.lock Trunk.toml')
+  .split('\n').filter(Boolean).map((l) => l.slice(3));
+const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+
+// ---- data ----
+const first = readJson('first-rows');
+const exp = readJson('export');
+const table = readJson('table');
+
+const benchNames = [...fs.readFileSync(path.join(ROOT, 'crates/hitl-core/benches/core.rs'), 'utf8').matchAll(/bench_function\("([^"]+)"/g)].map((m) => m[1]);
+const core = {};
+for (const name of benchNames) {
+  const f = path.join(ROOT, 'target', 'criterion', name, 'new', 'estimates.json');
+  if (!fs.existsSync(f) || fs.statSync(f).mtimeMs < STARTED) continue; // not from this run
+  const e = JSON.parse(fs.readFileSync(f, 'utf8'));
+  core[name] = { median: e.median.point_estimate, lo: e.median.confidence_interval.lower_bound, hi: e.median.confidence_interval.upper_bound, mean: e.mean.point_estimate };
+}
+const sizesTxt = fs.existsSync(path.join(OUT, 'sizes.txt')) ? fs.readFileSync(path.join(OUT, 'sizes.txt'), 'utf8').trim() : '';
+const sizeTotal = sizesTxt.match(/^total\s+(\d+)\s+(\d+)\s+\(budget (\d+) gzip\)/m);
+const gzipTotal = sizeTotal ? Number(sizeTotal[2]) : NaN;
+const sizeBudget = sizeTotal ? Number(sizeTotal[3]) : NaN;
+
+// ---- targets ----
+const targets = [];
+if (first) {
+  const s = first.summary;
+  const allowed = s.roundTrip.median + 100;
+  targets.push({
+    target: 'First rows within one server round trip + 100 ms after the wasm starts',
+    measured: `${ms(s.firstRowsAfterWasmStart.median)} after wasm start; round trip ${ms(s.roundTrip.median)} → allowed ${ms(allowed)} (median margin over the round trip: ${ms(s.marginOverRoundTrip.median)})`,
+    ok: s.firstRowsAfterWasmStart.median <= allowed,
+  });
+  targets.push({
+    target: 'First load (table + status cards) ≤ 4 calls',
+    measured: `${int(s.callsAtFirstLoad.median)} calls (max ${int(s.callsAtFirstLoad.max)})`,
+    ok: s.callsAtFirstLoad.max <= 4,
+  });
+}
+if (exp) {
+  const s = exp.summary;
+  const sameCalls = s.appCalls.min === s.seedCalls.max && s.appCalls.max === s.seedCalls.min;
+  targets.push({
+    target: `Load all + export ${int(exp.records)} ≤ 1/3 of the seed loop's time, same number of calls`,
+    measured: `ratio ${num(s.ratioWall.median, 3)} (median of per-run ratios, click → download event; ${num(s.ratioInPage.median, 3)} click → file handed over in page); calls ${int(s.appCalls.median)} vs ${int(s.seedCalls.median)}`,
+    ok: s.ratioWall.median <= 1 / 3 && sameCalls,
+  });
+}
+if (table) {
+  const sorts = table.summary.sorts;
+  const worst = Math.max(...Object.values(sorts).map((v) => v.paint.median));
+  targets.push({
+    target: `Sort of ${int(table.records)} rows < 100 ms to next paint`,
+    measured: `median over all clicks ${ms(table.summary.sortAllClicksPaint.median)}; slowest column's median ${ms(worst)}`,
+    ok: worst < 100,
+  });
+}
+if (core.response_time_stats_100k) {
+  targets.push({
+    target: 'Statistics over 100,000 requests < 20 ms native',
+    measured: ns(core.response_time_stats_100k.median),
+    ok: core.response_time_stats_100k.median < 20e6,
+  });
+}
+if (Number.isFinite(gzipTotal)) {
+  targets.push({
+    target: 'App transfer size (wasm + JS + CSS, gzip -9) ≤ 150 KB',
+    measured: `${(gzipTotal / 1000).toFixed(1)} KB (${int(gzipTotal)} B; budget file: ${int(sizeBudget)} B)`,
+    ok: gzipTotal <= 150_000,
+  });
+}
+
+// ---- document ----
+const L = [];
+const p = (...xs) => L.push(...xs);
+p('# Benchmark results', '',
+  `Generated by \`make bench\` (\`scripts/bench.sh\`) on ${date}. Do not edit by hand: re-run it.`,
+  'Figures are **medians** of N runs (min – max beside them); the machine is shared and noisy, so',
+  'compare ratios and orders of magnitude, not single milliseconds. Nothing here is a pass/fail test.', '');
+
+p('## Headline', '');
+if (first) p(`- **First rows**: ${ms(first.summary.navToFirstRows.median)} from navigation, ${ms(first.summary.firstRowsAfterWasmStart.median)} after the wasm starts (one API round trip of ${ms(first.summary.roundTrip.median)} with ${first.latencyMs} ms mock latency included).`);
+if (exp) p(`- **Load all + export ${int(exp.records)} requests**: ${ms(exp.summary.appWall.median)} vs ${ms(exp.summary.seedTotal.median)} for the seed's sequential loop against the same server — **${num(exp.summary.ratioWall.median, 2)}×** its time (${(1 / exp.summary.ratioWall.median).toFixed(1)}× faster), same ${int(exp.summary.appCalls.median)} calls.`);
+if (table) p(`- **Sort ${int(table.records)} loaded rows** (header click → next paint): ${ms(table.summary.sortAllClicksPaint.median)}; **scroll** through all ${int(table.records)} rows one screen per frame: median frame ${ms(table.summary.scroll.frameInterval.median)}, ${int(table.summary.scroll.blankFrames.median)} blank frames, ${int(table.summary.scroll.longTasks.median)} long tasks.`);
+if (Object.keys(core).length) p(`- **Core, native**: statistics over 100,000 requests ${core.response_time_stats_100k ? ns(core.response_time_stats_100k.median) : '—'}, CSV of 100,000 ${core.csv_100k ? ns(core.csv_100k.median) : '—'}, decoding a 100-row page ${core.decode_page_100 ? ns(core.decode_page_100.median) : '—'}.`);
+if (Number.isFinite(gzipTotal)) p(`- **Transfer size**: ${(gzipTotal / 1000).toFixed(1)} KB gzip for wasm + JS + CSS.`);
+p('');
+
+p('## Targets (issue 8)', '', '| target | measured (medians) | |', '|---|---|---|');
+for (const t of targets) p(`| ${t.target} | ${t.measured} | ${mark(t.ok)} |`);
+p('', 'Scrolling has no numeric target in the issue; its figures are below.', '');
+
+p('## Machine and build', '',
+  `| | |`, `|---|---|`,
+  `| CPU | ${machine.cpu} × ${machine.nproc} (nproc) |`,
+  `| memory | ${machine.mem} |`,
+  `| kernel | ${machine.kernel} |`,
+  `| load average (1/5/15 min) | ${machine.loadStart} at start, ${machine.loadEnd} at the end (other builds share the cores) |`,
+  `| browser | ${machine.chromium}, headless, Playwright ${machine.playwright}, launch options of e2e/playwright.config.ts, viewport 1400×1000 |`,
+  `| toolchain | ${machine.rustc}; Node ${machine.node} |`,
+  `| date | ${date} |`,
+  `| commit | \`${commit}\` ${commitSubject} |`,
+  `| working tree | ${dirty.length ? `**not clean**: uncommitted changes in ${dirty.map((f) => `\`${f}\``).join(', ')} were built and measured` : 'clean (app sources as committed)'} |`,
+  '');
+
+p('## Commands', '', '```sh',
+  'make bench   # = scripts/bench.sh; environment: BENCH_RUNS (default 5), BENCH_FIRST_RUNS (10)',
+  '# what it runs:',
+  'DIST_DIR=dist-bench scripts/build-dist.sh          # the release app, as deployed',
+  'cargo build --release -p mock-api --locked         # the mock server, optimised',
+  'scripts/sizes.sh dist-bench',
+  'cargo bench -p hitl-core --bench core --locked     # criterion, native',
+  'npx playwright test --config e2e/bench/playwright.config.ts   # browser benchmarks',
+  'node e2e/bench/report.mjs                          # this file',
+  '```', '');
+const flags = (first ?? exp ?? table)?.mockFlags?.join(' ');
+if (flags) p(`The mock API is \`target/release/mock-api --static dist-bench ${flags}\` (plus \`--records 10000\` for the 10,000-row benchmarks); the dashboard is served by it on the same origin. The quota is set out of reach so that the quota pause is not what is measured.`, '');
+
+p('## Browser', '');
+if (first) {
+  const s = first.summary;
+  p(`### Navigation → first rows (${s.navToFirstRows.n} runs, live source, ${first.latencyMs} ms latency per call)`, '',
+    'Each run is a new browser context (cold HTTP cache) whose localStorage holds the remembered key',
+    '(`hitl.api_key`, `hitl.base_url`), so the app starts on the live API at once. "Wasm start" is when',
+    '`WebAssembly.instantiateStreaming` resolves (the Rust `main` runs right after); "first rows" is when a',
+    'MutationObserver sees the first `table.requests tbody tr[data-id]` (the source badge said "Live API"',
+    'at that moment in every run, and the row is in the mock\'s dataset).', '',
+    '| from navigation start to … | median | min – max |', '|---|---|---|',
+    `| wasm downloaded (Resource Timing responseEnd) | ${med(s.navToWasmFetched)} | ${range(s.navToWasmFetched)} |`,
+    `| wasm start (instantiated, main runs) | ${med(s.navToWasmStart)} | ${range(s.navToWasmStart)} |`,
+    `| \`TrunkApplicationStarted\` (main has mounted the app) | ${med(s.navToAppStarted)} | ${range(s.navToAppStarted)} |`,
+    `| first contentful paint | ${med(s.navToFcp)} | ${range(s.navToFcp)} |`,
+    `| **first rows in the DOM** | **${med(s.navToFirstRows)}** | ${range(s.navToFirstRows)} |`,
+    `| first rows painted (two animation frames later) | ${med(s.navToFirstRowsPainted)} | ${range(s.navToFirstRowsPainted)} |`,
+    '', '| interval | median | min – max |', '|---|---|---|',
+    `| wasm start → first rows | **${med(s.firstRowsAfterWasmStart)}** | ${range(s.firstRowsAfterWasmStart)} |`,
+    `| app started event → first rows | ${med(s.firstRowsAfterAppStarted)} | ${range(s.firstRowsAfterAppStarted)} |`,
+    `| the table's API call (request start → responseEnd) | ${med(s.roundTrip)} | ${range(s.roundTrip)} |`,
+    `| wasm start → first rows, minus that round trip | ${med(s.marginOverRoundTrip)} | ${range(s.marginOverRoundTrip)} |`,
+    `| API calls during the first load | ${med(s.callsAtFirstLoad, int)} | ${range(s.callsAtFirstLoad, int)} |`,
+    '');
+  const log = first.runs[0]?.log ?? [];
+  if (log.length) p(`Calls of the first load (run 1): ${log.map((c) => `\`${c}\``).join(', ')}.`, '');
+}
+if (exp) {
+  const s = exp.summary;
+  p(`### Load all + export CSV of ${int(exp.records)} requests vs the seed loop (${s.appWall.n} runs)`, '',
+    '- **App**: the live dashboard, first page on screen; click **Export CSV** → the download event in',
+    '  Playwright ("wall"), and, inside the page, click → the moment the file is handed to the browser',
+    '  (the download anchor\'s click). Pages of 100, 4 in flight (`src/all_matching.rs`), then CSV in wasm.',
+    '- **Seed**: `paginate_all_requests` / `export_requests_to_csv` of the seed (one page of 100 at a time,',
+    '  `offset += 100` until `has_more` is false, then the same 12 CSV columns with the 1,000-character rule)',
+    '  in Node 20 (`fetch` with the bearer header, `csv.DictWriter` quoting), written to a file. Same mock-api',
+    '  process, same run; the order alternates between runs.', '',
+    '| | median | min – max | API calls (mock /__mock/stats) |', '|---|---|---|---|',
+    `| app: click → download event | **${med(s.appWall)}** | ${range(s.appWall)} | ${med(s.appCalls, int)} |`,
+    `| app: click → file handed over (in page) | ${med(s.appInPage)} | ${range(s.appInPage)} | |`,
+    `| seed loop: total | **${med(s.seedTotal)}** | ${range(s.seedTotal)} | ${med(s.seedCalls, int)} |`,
+    `| seed loop: fetching | ${med(s.seedFetch)} | ${range(s.seedFetch)} | |`,
+    `| seed loop: CSV | ${med(s.seedCsv)} | ${range(s.seedCsv)} | |`,
+    `| **ratio app / seed** (per run, wall) | **${num(s.ratioWall.median, 3)}** | ${range(s.ratioWall, (x) => num(x, 3))} | |`,
+    `| ratio app / seed (per run, in page) | ${num(s.ratioInPage.median, 3)} | ${range(s.ratioInPage, (x) => num(x, 3))} | |`,
+    '', `Lower bound for the seed: 100 sequential calls × ${first?.latencyMs ?? 50} ms = ${int(Math.ceil(exp.records / 100) * (first?.latencyMs ?? 50))} ms of latency alone; for the app: 1 + ⌈99/4⌉ = 26 rounds ≈ ${int(26 * (first?.latencyMs ?? 50))} ms, so the best possible ratio with 4 in flight is about 0.26.`, '');
+}
+if (table) {
+  const s = table.summary;
+  p(`### Sorting ${int(table.records)} loaded rows (${s.sortAllClicksPaint.n / Object.keys(s.sorts).length} runs)`, '',
+    `After loading all ${int(table.records)} (Export CSV) and ticking "Show all ${int(table.records)} loaded rows" (windowed table), a real`,
+    'Playwright click on a header; measured from the click event (capture listener on the button) until the',
+    `first ${table.topRowsChecked} rows in the DOM are the expected order (computed from the dataset with the app's rules) and`,
+    '`aria-sort` is updated ("DOM"), and two animation frames after that ("next paint").', '',
+    '| click | next paint (median) | min – max | DOM updated (median) |', '|---|---|---|---|');
+  for (const [label, v] of Object.entries(s.sorts)) p(`| ${label} | **${med(v.paint)}** | ${range(v.paint)} | ${med(v.dom)} |`);
+  p(`| all clicks together | **${med(s.sortAllClicksPaint)}** | p95 ${ms(s.sortAllClicksPaint.p95)} | |`, '');
+  const c = s.scroll;
+  p(`### Scrolling ${int(table.records)} rows (${c.frames.n} runs)`, '',
+    `The windowed table's container (${c.screenPx} px high, ${int(c.scrollPx)} px of scroll) is moved down one screen per`,
+    'animation frame from top to bottom. Per frame: its interval, the work from the scroll event to the next',
+    'animation frame (the app\'s scroll handler + re-rendering the window), and whether the rows at the top and',
+    'the bottom of the viewport are in the DOM at that frame (otherwise "blank").', '',
+    '| | median | other |', '|---|---|---|',
+    `| steps (frames) per pass | ${med(c.frames, int)} | |`,
+    `| time for the whole list | ${med(c.totalMs)} | ${range(c.totalMs)} |`,
+    `| frame interval (all frames of all runs) | **${med(c.frameInterval)}** | p95 ${ms(c.frameInterval.p95)}, max ${ms(c.frameInterval.max)} |`,
+    `| work per step (scroll event → next frame) | ${med(c.workPerStep)} | p95 ${ms(c.workPerStep.p95)}, max ${ms(c.workPerStep.max)} |`,
+    `| frames over 50 ms per pass | ${med(c.framesOver50ms, int)} | ${range(c.framesOver50ms, int)} |`,
+    `| blank frames per pass | ${med(c.blankFrames, int)} | ${range(c.blankFrames, int)} |`,
+    `| long tasks (> 50 ms) per pass | ${med(c.longTasks, int)} | total ${med(c.longTaskMs)} (median) |`,
+    `| \`tr\` rows in the DOM at the bottom | ${int(c.domRowsAtBottom)} of ${int(table.records)} | |`, '');
+}
+
+p('## Core (criterion, native)', '',
+  '`cargo bench -p hitl-core --bench core --locked` (bench profile: opt-level 3, thin LTO). Median of criterion\'s',
+  'samples with its 95 % confidence interval. Data: `hitl_core::demo::Dataset` (seed 7).', '',
+  '| benchmark | what | median | 95 % CI |', '|---|---|---|---|');
+const what = {
+  response_time_stats_100k: 'response-time statistics (seed `analyze_response_times`) over 100,000 requests',
+  csv_100k: 'CSV export of 100,000 requests',
+  sort_10k_created: 'sort permutation of 10,000 rows by Created',
+  sort_10k_priority: 'sort permutation of 10,000 rows by Priority',
+  sort_10k_request_text: 'sort permutation of 10,000 rows by request text (heaviest keys)',
+  decode_page_100: 'decoding one 100-row API page (status + body → typed page)',
+};
+for (const name of benchNames) {
+  const c = core[name];
+  p(`| \`${name}\` | ${what[name] ?? ''} | ${c ? `**${ns(c.median)}**` : 'not run'} | ${c ? `${ns(c.lo)} – ${ns(c.hi)}` : ''} |`);
+}
+p('', 'The same code runs in the browser as wasm (opt-level z); the sort and export figures above include it.', '');
+
+if (sizesTxt) p('## Transfer size (`scripts/sizes.sh dist-bench`, bytes)', '', '```', sizesTxt, '```', '');
+
+p('## Method and caveats', '',
+  '- The machine has 2 shared cores and other builds ran during the benchmark (load average above): single',
+  '  runs vary by tens of percent. Medians of N runs and the app/seed ratio (both sides measured in the same run',
+  '  against the same server, order alternated) are the figures to read.',
+  '- Headless chromium with `--disable-gpu`: painting is in software; frame timing follows its compositor.',
+  '- The seed baseline runs in Node, not in a browser: it has no rendering to do and reuses connections',
+  '  (keep-alive), which favours it slightly; Python `requests` without a session would open one per call.',
+  '- Raw per-run figures: `target/bench/*.json` after a run.', '');
+
+fs.writeFileSync(RESULTS, L.join('\n'));
+console.log(`wrote ${path.relative(ROOT, RESULTS)}`);
+for (const t of targets) console.log(`${t.ok ? 'met    ' : 'NOT MET'}  ${t.target}: ${t.measured}`);

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Benchmarks (issue 8), one command: builds what they need, runs them, writes bench/RESULTS.md.
+#   scripts/bench.sh            (= make bench; after scripts/setup.sh on a fresh clone)
+# Environment: BENCH_RUNS (runs per browser benchmark, default 5), BENCH_FIRST_RUNS (first-rows
+# runs, default 10), BENCH_LATENCY_MS (mock latency, default 50), BENCH_SKIP_CORE=1 (no criterion).
+# Builds go to dist-bench/ and target/release/mock-api only; Playwright output to $PW_OUTPUT_DIR
+# (/tmp/pw-bench). Each browser benchmark starts and stops its own mock-api. Nothing here
+# asserts a timing: the figures are medians for the report.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+start=$(date +%s)
+step() { printf '\n\033[1m== %s\033[0m (%ss)\n' "$*" "$(( $(date +%s) - start ))"; }
+
+export BENCH_OUT=${BENCH_OUT:-target/bench}
+export DIST_DIR=dist-bench
+export PW_OUTPUT_DIR=${PW_OUTPUT_DIR:-/tmp/pw-bench}
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+export BENCH_STARTED=$start
+export BENCH_NPROC
+BENCH_NPROC=$(nproc)
+export BENCH_LOAD_START
+BENCH_LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+
+for tool in trunk wasm-bindgen /usr/bin/chromium; do
+  command -v "$tool" >/dev/null || { echo "$tool is missing: run scripts/setup.sh first" >&2; exit 1; }
+done
+[ -x node_modules/.bin/playwright ] || { echo "npm packages are missing: run scripts/setup.sh first" >&2; exit 1; }
+
+rm -rf "$BENCH_OUT"
+mkdir -p "$BENCH_OUT"
+
+step "release build of the app (dist-bench/)"
+scripts/build-dist.sh
+
+step "mock-api, release build"
+cargo build --release -p mock-api --locked
+
+step "transfer size"
+# Reported, not enforced here (make test enforces the budget).
+scripts/sizes.sh dist-bench | tee "$BENCH_OUT/sizes.txt" || true
+
+if [ "${BENCH_SKIP_CORE:-0}" != 1 ]; then
+  step "core benchmarks (criterion, native)"
+  cargo bench -p hitl-core --bench core --locked 2>&1 | tee "$BENCH_OUT/criterion.txt"
+fi
+
+step "browser benchmarks (Playwright + /usr/bin/chromium, mock-api --latency-ms ${BENCH_LATENCY_MS:-50})"
+npx --no-install playwright test --config e2e/bench/playwright.config.ts
+
+step "report"
+node e2e/bench/report.mjs
+echo "bench took $(( $(date +%s) - start ))s; results in bench/RESULTS.md"
