@@ -48,6 +48,17 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
+# Debian's nginx: e2e/tests/deploy.spec.ts runs the real server with deploy/nginx.conf (as this
+# user, on a free port, with its own config; the package's system service is not used). Not on
+# a regular user's PATH (/usr/sbin), hence the second check. Note: outside containers (where
+# policy-rc.d does not forbid it) the package starts its default site on port 80.
+if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
+  say "installing Debian's nginx"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nginx >/dev/null
+fi
+
 # npm packages: wasm-opt (binaryen 132) for release builds, Playwright + axe-core for e2e.
 # Playwright must never download a browser: we use /usr/bin/chromium.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
