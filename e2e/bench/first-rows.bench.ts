@@ -95,6 +95,9 @@ test('first rows from the live API', async ({ browser }) => {
           calls,
           log,
         };
+        // Where the time between wasm start and first rows goes.
+        run.wasmStartToRequest = table ? table.start - m.wasmStart : null;
+        run.responseToFirstRows = table ? m.firstRow - table.end : null;
         run.marginOverRoundTrip = run.roundTrip === null ? null : run.firstRowsAfterWasmStart - run.roundTrip;
         if (!run.firstRowLive) throw new Error(`run ${i}: the first rows were not from the live API (${m.badgeAtFirst}, ${m.firstRowId})`);
         runs.push(run);
@@ -121,6 +124,8 @@ test('first rows from the live API', async ({ browser }) => {
       firstRowsAfterWasmStart: summary(pick('firstRowsAfterWasmStart')),
       firstRowsAfterAppStarted: summary(pick('firstRowsAfterAppStarted')),
       roundTrip: summary(pick('roundTrip')),
+      wasmStartToRequest: summary(pick('wasmStartToRequest')),
+      responseToFirstRows: summary(pick('responseToFirstRows')),
       marginOverRoundTrip: summary(pick('marginOverRoundTrip')),
       callsAtFirstLoad: summary(pick('calls')),
     },
