@@ -98,15 +98,26 @@ export class Nginx {
     return `${this.url}${SUB_PATH}`;
   }
 
-  /** Starts nginx serving `dist` under /hitl/ and proxying /v1/ to `upstream` (http://host:port). */
+  /** Starts nginx serving `dist` under /hitl/ and proxying /v1/ to `upstream` (http://host:port).
+   *  The free port is found before nginx binds it; if something else takes it in between,
+   *  nginx fails to bind and this tries another port (three attempts). */
   static async start(opts: { dist: string; upstream: string }): Promise<Nginx> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await Nginx.startOn(await freePort(), opts);
+      } catch (e) {
+        if (attempt >= 3 || !/Address already in use/.test(String(e))) throw e;
+      }
+    }
+  }
+
+  private static async startOn(port: number, opts: { dist: string; upstream: string }): Promise<Nginx> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hitl-nginx-'));
     try {
       // <root>/hitl → the build, as on a server where the folder name is the sub-path.
       const www = path.join(dir, 'www');
       fs.mkdirSync(www);
       fs.symlinkSync(opts.dist, path.join(www, SUB_PATH.replace(/\//g, '')));
-      const port = await freePort();
       fs.writeFileSync(path.join(dir, 'site.conf'), siteConfig({ port, root: www, upstream: opts.upstream }));
       const tmp = (name: string) => path.join(dir, name);
       // The main config a distribution would provide, with every path under `dir`. Running as
@@ -154,7 +165,13 @@ export class Nginx {
         try {
           const res = await fetch(`${url}/__nginx_ready`);
           await res.arrayBuffer();
-          return nginx; // any answer (a 404) means it listens
+          // Any answer (a 404) from nginx means it listens — unless another server holds the
+          // port and nginx is about to exit on the failed bind.
+          if (res.headers.get('server') === 'nginx' && res.status === 404) {
+            await new Promise((r) => setTimeout(r, 50));
+            if (child.exitCode === null) return nginx;
+          }
+          throw new Error('not ready');
         } catch {
           if (Date.now() > deadline) {
             await nginx.stop();
