@@ -111,9 +111,9 @@ test('nginx caches hashed assets for a year, revalidates index.html, gzips, and 
   const bare = await fetch(`${nginx.url}/hitl?status=pending`, { redirect: 'manual' });
   expect(bare.status).toBe(301);
   expect(bare.headers.get('location')).toBe('/hitl/?status=pending');
-  const root = await fetch(`${nginx.url}/`, { redirect: 'manual' });
+  const root = await fetch(`${nginx.url}/?limit=20`, { redirect: 'manual' });
   expect(root.status).toBe(302);
-  expect(root.headers.get('location')).toBe('/hitl/');
+  expect(root.headers.get('location')).toBe('/hitl/?limit=20');
   // Nothing else on the host is served.
   expect((await fetch(`${nginx.url}/dist/index.html`)).status).toBe(404);
 });
