@@ -44,7 +44,9 @@ function assets(): { js: string; wasm: string; css: string; svg: string } {
   };
 }
 
-test('the sub-path build loads from nginx: every asset under /hitl/, wasm as application/wasm', async ({ nginx, mock, page }) => {
+// `consoleMessages` (support/fixtures.ts): the page logs no CSP violation and never the key.
+test('the sub-path build loads from nginx: every asset under /hitl/, wasm as application/wasm', async ({ nginx, mock, page, consoleMessages }) => {
+  void consoleMessages;
   const responses: { url: string; status: number; type: string }[] = [];
   page.on('response', (r) => responses.push({ url: r.url(), status: r.status(), type: r.headers()['content-type'] ?? '' }));
 
@@ -118,7 +120,8 @@ test('nginx caches hashed assets for a year, revalidates index.html, gzips, and 
   expect((await fetch(`${nginx.url}/dist/index.html`)).status).toBe(404);
 });
 
-test('deep links under the sub-path open the view they name, at any depth', async ({ nginx, mock, page }) => {
+test('deep links under the sub-path open the view they name, at any depth', async ({ nginx, mock, page, consoleMessages }) => {
+  void consoleMessages;
   await page.goto(`${nginx.app}?status=pending&limit=20`);
   await expect(page.locator('h1')).toHaveText('HITL Requests');
   await expect(page.getByLabel('Status', { exact: true })).toHaveValue('pending');
