@@ -26,8 +26,8 @@ for tool in trunk wasm-bindgen /usr/bin/chromium; do
 done
 [ -x node_modules/.bin/playwright ] || { echo "npm packages are missing: run scripts/setup.sh first" >&2; exit 1; }
 
-rm -rf "$BENCH_OUT"
 mkdir -p "$BENCH_OUT"
+rm -f "$BENCH_OUT"/*.json "$BENCH_OUT"/sizes.txt "$BENCH_OUT"/criterion.txt
 
 step "release build of the app (dist-bench/)"
 scripts/build-dist.sh

@@ -63,14 +63,58 @@ async function seedExport(base: string, file: string): Promise<{ rows: number; p
   return { rows: allRequests.length, pages, fetchMs: t1 - t0, csvMs: t2 - t1, totalMs: t2 - t0 };
 }
 
+/** Merged length (ms) of [start, end) intervals in µs. */
+function unionMs(iv: [number, number][]): number {
+  const s = [...iv].sort((a, b) => a[0] - b[0]);
+  let total = 0, cs = -Infinity, ce = -Infinity;
+  for (const [a, b] of s) {
+    if (a > ce) { if (ce > cs) total += ce - cs; cs = a; ce = b; } else ce = Math.max(ce, b);
+  }
+  if (ce > cs) total += ce - cs;
+  return total / 1000;
+}
+
+/** Where the page's main thread spent the export, from a Chrome trace: busy time and its
+ *  main kinds, between the `bench-export-start` and `bench-export-end` marks. */
+function analyseTrace(file: string) {
+  const raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const ev: any[] = raw.traceEvents ?? raw;
+  const start = ev.find((e) => e.name === 'bench-export-start')?.ts;
+  const end = ev.find((e) => e.name === 'bench-export-end')?.ts;
+  if (start === undefined || end === undefined) return null;
+  const threads = new Map<string, string>();
+  for (const e of ev) if (e.ph === 'M' && e.name === 'thread_name') threads.set(`${e.pid}:${e.tid}`, e.args.name);
+  const pid = ev.find((e) => e.name === 'bench-export-start').pid;
+  const mainKey = [...threads].find(([k, v]) => v === 'CrRendererMain' && k.startsWith(`${pid}:`))?.[0];
+  const main = ev.filter((e) => e.ph === 'X' && `${e.pid}:${e.tid}` === mainKey && e.ts < end && e.ts + (e.dur ?? 0) > start)
+    .map((e) => ({ name: e.name as string, a: Math.max(e.ts, start), b: Math.min(e.ts + (e.dur ?? 0), end), args: e.args }));
+  const of = (names: string[]) => unionMs(main.filter((e) => names.includes(e.name)).map((e) => [e.a, e.b]));
+  const paints = main.filter((e) => e.name === 'Paint');
+  const area = (e: any) => { const c = e.args?.data?.clip; return c ? `${Math.round(Math.abs(c[2] - c[0]))}×${Math.round(Math.abs(c[5] - c[1]))}` : '?'; };
+  const areas = new Map<string, number>();
+  for (const e of paints) areas.set(area(e), (areas.get(area(e)) ?? 0) + 1);
+  return {
+    windowMs: (end - start) / 1000,
+    busyMs: unionMs(main.map((e) => [e.a, e.b])),
+    scriptMs: of(['FunctionCall', 'v8.callFunction', 'BlinkScheduler_PerformMicrotaskCheckpoint', 'EvaluateScript', 'TimerFire', 'FireAnimationFrame', 'EventDispatch']),
+    styleLayoutMs: of(['UpdateLayoutTree', 'Layout', 'PrePaint', 'Layerize', 'Commit', 'HitTest']),
+    paintMs: of(['Paint']),
+    gcMs: of(['MinorGC', 'MajorGC', 'V8.GCScavenger', 'V8.GC_MARK_COMPACTOR']),
+    paints: paints.length,
+    paintAreas: [...areas].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([a, n]) => `${n}× ${a}`),
+    longestScriptMs: Math.max(0, ...main.filter((e) => e.name === 'FunctionCall' || e.name === 'v8.callFunction').map((e) => (e.b - e.a) / 1000)),
+  };
+}
+
 test('load all + export 10,000 requests vs the seed loop', async ({ browser }) => {
   const mock = await BenchMock.start(['--records', String(RECORDS)]);
   const calls = Math.ceil(RECORDS / 100);
   const runs: any[] = [];
+  let trace: any = null;
   fs.mkdirSync(OUT, { recursive: true });
   const seedFile = path.join(OUT, 'seed-export.csv');
   try {
-    const app = async () => {
+    const app = async (traceFile?: string) => {
       const context = await liveContext(browser, mock);
       try {
         const page = await context.newPage();
@@ -86,10 +130,17 @@ test('load all + export 10,000 requests vs the seed loop', async ({ browser }) =
             if (t instanceof HTMLButtonElement && t.textContent?.trim() === 'Export CSV' && e.click === undefined) {
               e.click = performance.now();
               e.clickEpoch = performance.timeOrigin + e.click;
+              performance.mark('bench-export-start');
             }
-            if (t instanceof HTMLAnchorElement && t.hasAttribute('download') && e.anchor === undefined) e.anchor = performance.now();
+            if (t instanceof HTMLAnchorElement && t.hasAttribute('download') && e.anchor === undefined) {
+              e.anchor = performance.now();
+              performance.mark('bench-export-end');
+            }
           }, true);
         });
+        if (traceFile) {
+          await browser.startTracing(page, { path: traceFile, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'blink.user_timing', 'toplevel'] });
+        }
         let downloadEpoch = 0;
         const [download] = await Promise.all([
           page.waitForEvent('download', { timeout: 120_000 }).then((d) => { downloadEpoch = performance.timeOrigin + performance.now(); return d; }),
@@ -107,6 +158,7 @@ test('load all + export 10,000 requests vs the seed loop', async ({ browser }) =
             apiMedianDuration: api.map((e) => e.responseEnd - e.startTime).sort((a, b) => a - b)[api.length >> 1],
           };
         });
+        if (traceFile) await browser.stopTracing();
         const stats = await mock.stats();
         const text = fs.readFileSync((await download.path())!, 'utf8');
         const rows = parseCsv(text).length - 1;
@@ -144,6 +196,13 @@ test('load all + export 10,000 requests vs the seed loop', async ({ browser }) =
       runs.push(run);
       console.log(`export run ${i + 1}/${RUNS} (${run.order}): app ${run.app.wallMs.toFixed(0)} ms (in page ${run.app.inPageMs.toFixed(0)} ms = fetch ${run.app.fetchPhaseMs.toFixed(0)} + after ${run.app.afterFetchMs.toFixed(0)}, call ${run.app.apiCallMedianMs.toFixed(0)} ms, ${run.app.calls} calls), seed ${run.seed.totalMs.toFixed(0)} ms (${run.seed.calls} calls), ratio ${run.ratioWall.toFixed(3)}`);
     }
+    // One more app run under the Chrome tracer (slower, so not in the medians): where the
+    // main thread spends the export.
+    const traceFile = path.join(OUT, 'export-trace.json');
+    const traced = await app(traceFile);
+    trace = { ...analyseTrace(traceFile), inPageMs: traced.inPageMs };
+    fs.rmSync(traceFile, { force: true });
+    console.log(`traced export run: ${JSON.stringify(trace)}`);
   } finally {
     await mock.stop();
     fs.rmSync(seedFile, { force: true });
@@ -154,6 +213,7 @@ test('load all + export 10,000 requests vs the seed loop', async ({ browser }) =
     records: RECORDS,
     mockFlags: mock.flags,
     runs,
+    trace,
     summary: {
       appWall: summary(app('wallMs')),
       appInPage: summary(app('inPageMs')),

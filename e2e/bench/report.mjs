@@ -215,7 +215,15 @@ if (exp) {
     `| seed loop: CSV | ${med(s.seedCsv)} | ${range(s.seedCsv)} | |`,
     `| **ratio app / seed** (per run, wall) | **${num(s.ratioWall.median, 3)}** | ${range(s.ratioWall, (x) => num(x, 3))} | |`,
     `| ratio app / seed (per run, in page) | ${num(s.ratioInPage.median, 3)} | ${range(s.ratioInPage, (x) => num(x, 3))} | |`,
-    '', `Lower bound for the seed: 100 sequential calls × ${first?.latencyMs ?? 50} ms = ${int(Math.ceil(exp.records / 100) * (first?.latencyMs ?? 50))} ms of latency alone; for the app: 1 + ⌈99/4⌉ = 26 rounds ≈ ${int(26 * (first?.latencyMs ?? 50))} ms, so the best possible ratio with 4 in flight is about 0.26.`, '');
+    '');
+  const t = exp.trace;
+  if (t && Number.isFinite(t.windowMs)) p(
+    `Where the page's main thread spends the export (one extra run under the Chrome tracer, ${ms(t.windowMs)} from click to file, not in the medians):`,
+    `busy **${ms(t.busyMs)}** (${num((100 * t.busyMs) / t.windowMs, 0)} %): script (wasm + JS, incl. microtasks) ${ms(t.scriptMs)}, style + layout ${ms(t.styleLayoutMs)},`,
+    `paint ${ms(t.paintMs)} in ${int(t.paints)} paints (their clip rectangles, most frequent first: ${t.paintAreas.join(', ')} px), GC ${ms(t.gcMs)};`,
+    `longest single script task ${ms(t.longestScriptMs)}. Pages are decoded and merged on this thread: while it is busy, the next`,
+    'request of the 4 in flight starts late, so the fetch phase above is longer than 26 round trips.');
+  p('', `Lower bound for the seed: 100 sequential calls × ${first?.latencyMs ?? 50} ms = ${int(Math.ceil(exp.records / 100) * (first?.latencyMs ?? 50))} ms of latency alone; for the app: 1 + ⌈99/4⌉ = 26 rounds ≈ ${int(26 * (first?.latencyMs ?? 50))} ms, so the best possible ratio with 4 in flight is about 0.26.`, '');
 }
 if (table) {
   const s = table.summary;
