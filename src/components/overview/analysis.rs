@@ -1,0 +1,561 @@
+//! Analytics over the loaded set, saying which set that is: the page on screen, a partly loaded
+//! set, or every matching request ("Analyze all matching"). Statistics are computed once per
+//! change of the rows, in one `Memo`, never in a view closure; 100,000 rows stay responsive.
+
+use std::borrow::Borrow;
+
+use chrono::Datelike;
+use hitl_core::contract;
+use hitl_core::format::{format_duration, percent, thousands, zone_label};
+use hitl_core::overview::covers;
+use hitl_core::stats::{
+    DailySeries, Outcomes, PriorityDistribution, ResponseRange, ResponseTimeStats, StatusCounts,
+    HISTOGRAM_LABELS,
+};
+use hitl_core::{HitlRequest, Priority, RequestQuery, Status};
+use leptos::prelude::*;
+
+use super::calls_text;
+use super::charts::{bar_chart, num, row, stacked_bar, BarSpec, Part, Series};
+use crate::all_matching::Phase;
+use crate::browser::local_offset_minutes;
+use crate::state::Dashboard;
+
+/// Which rows the statistics cover.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Basis {
+    /// The page on screen.
+    Page,
+    /// The pages "Analyze all matching" loaded before it stopped.
+    Partial,
+    /// Every matching request.
+    All,
+}
+
+/// Every statistic shown, computed together from the same rows.
+#[derive(Clone, Debug, PartialEq)]
+struct Analysis {
+    basis: Basis,
+    /// Rows analysed.
+    loaded: usize,
+    /// Requests matching the filters, as the server counts them.
+    total: u64,
+    response: Option<ResponseTimeStats>,
+    outcomes: Outcomes,
+    priority: PriorityDistribution,
+    statuses: StatusCounts,
+    daily: DailySeries,
+}
+
+impl Analysis {
+    fn compute<R: Borrow<HitlRequest>>(rows: &[R], basis: Basis, total: u64, offset: i32) -> Self {
+        // Everything loaded is everything matching: say so whatever the source of the rows.
+        let basis = if rows.len() as u64 >= total {
+            Basis::All
+        } else {
+            basis
+        };
+        Analysis {
+            basis,
+            loaded: rows.len(),
+            total,
+            response: ResponseTimeStats::compute(rows),
+            outcomes: Outcomes::compute(rows),
+            priority: PriorityDistribution::compute(rows),
+            statuses: StatusCounts::compute(rows),
+            daily: DailySeries::compute(rows, offset),
+        }
+    }
+}
+
+fn status_color(s: &Status) -> &'static str {
+    match s {
+        Status::Pending => "k-pending",
+        Status::Completed => "k-completed",
+        Status::Timeout => "k-timeout",
+        Status::Cancelled => "k-cancelled",
+        Status::Other(_) => "k-muted",
+    }
+}
+
+/// The analytics section and its "Analyze all matching" control.
+#[component]
+pub fn Overview() -> impl IntoView {
+    let dash = expect_context::<Dashboard>();
+    let all = dash.all;
+    let offset = local_offset_minutes();
+    // Paging and sorting do not change which requests match: the memo keeps them out.
+    let filters = Memo::new(move |_| {
+        dash.query
+            .with(|q| q.as_ref().ok().map(RequestQuery::filters_only))
+    });
+    // The loaded set holds every request of the view (possibly as a subset of a wider set).
+    let covering = Memo::new(move |_| {
+        all.phase.with(|p| *p == Phase::Done)
+            && all
+                .key
+                .with(|k| filters.with(|f| matches!((k, f), (Some(k), Some(f)) if covers(k, f))))
+    });
+    // The page on screen, when it answers the current filters: its total is theirs.
+    let page_total = Memo::new(move |_| {
+        let f = filters.get()?;
+        dash.shown.with(|s| {
+            s.as_ref()
+                .filter(|l| l.query.filters_only() == f)
+                .map(|l| l.page.total)
+        })
+    });
+    let analysis = Memo::new(move |_| {
+        let f = filters.get()?;
+        if covering.get() {
+            return Some(all.rows.with(|rows| {
+                dash.updated.with(|m| {
+                    let picked: Vec<&HitlRequest> = rows
+                        .iter()
+                        .map(|r| {
+                            if m.is_empty() {
+                                r
+                            } else {
+                                m.get(&r.id).unwrap_or(r)
+                            }
+                        })
+                        .filter(|r| contract::matches(r, &f))
+                        .collect();
+                    let n = picked.len() as u64;
+                    Analysis::compute(&picked, Basis::All, n, offset)
+                })
+            }));
+        }
+        let total = page_total.get()?;
+        let page_len = dash
+            .shown
+            .with(|s| s.as_ref().map_or(0, |l| l.page.requests.len()));
+        let partial = all
+            .key
+            .with(|k| k.as_ref().map(RequestQuery::filters_only) == Some(f.clone()))
+            && all.rows.with(|r| r.len() > page_len);
+        let with_updates = |rows: &[HitlRequest], basis: Basis, total: u64| {
+            dash.updated.with(|m| {
+                let rows: Vec<&HitlRequest> =
+                    rows.iter().map(|r| m.get(&r.id).unwrap_or(r)).collect();
+                Analysis::compute(&rows, basis, total, offset)
+            })
+        };
+        Some(if partial {
+            let total = all.progress.with(|p| p.1).max(total);
+            all.rows
+                .with(|rows| with_updates(rows, Basis::Partial, total))
+        } else {
+            dash.shown.with(|s| {
+                let rows = s
+                    .as_ref()
+                    .map(|l| l.page.requests.as_slice())
+                    .unwrap_or(&[]);
+                with_updates(rows, Basis::Page, total)
+            })
+        })
+    });
+
+    let complete = Signal::derive(move || {
+        analysis.with(|a| a.as_ref().is_some_and(|a| a.basis == Basis::All))
+    });
+    let scope_text = move || {
+        analysis.with(|a| match a {
+            None => "Analytics appear when the requests have loaded.".to_owned(),
+            Some(a) if a.basis == Basis::All => {
+                format!(
+                    "Based on all {} matching requests",
+                    thousands(a.loaded as u64)
+                )
+            }
+            Some(a) => format!(
+                "Based on {} of {} matching requests{}",
+                thousands(a.loaded as u64),
+                thousands(a.total),
+                if a.basis == Basis::Page {
+                    " (the page on screen)"
+                } else {
+                    " (partly loaded)"
+                }
+            ),
+        })
+    };
+    let body = move || {
+        analysis.with(|a| {
+            a.as_ref().map(|a| {
+                let empty = (a.loaded == 0).then_some("No requests to analyze for these filters.");
+                let blocks = (a.loaded > 0).then(|| {
+                    view! {
+                        {response_block(a)}
+                        {outcomes_block(&a.outcomes)}
+                        {status_block(&a.statuses)}
+                        {priority_block(&a.priority)}
+                        {daily_block(&a.daily)}
+                    }
+                });
+                view! {
+                    <p class="empty">{empty}</p>
+                    <div class="ov-grid">{blocks}</div>
+                }
+            })
+        })
+    };
+
+    view! {
+        <section class="overview panel" aria-labelledby="overview-h">
+            <div class="overview-head">
+                <h2 id="overview-h">"Overview"</h2>
+                <p class="scope" aria-live="polite">{scope_text}</p>
+            </div>
+            {analyze_all(dash, complete, page_total)}
+            {body}
+        </section>
+    }
+}
+
+/// The "Analyze all matching" button with its cost, progress, cancel and resume. `complete`:
+/// the analysed rows are every matching request already.
+fn analyze_all(
+    dash: Dashboard,
+    complete: Signal<bool>,
+    page_total: Memo<Option<u64>>,
+) -> impl IntoView {
+    let all = dash.all;
+    let running = move || all.phase.with(|p| *p == Phase::Running);
+    // Pages still to load for the current view (0 when the analysed rows are all of them).
+    let pages = move || {
+        if complete.get() {
+            return Some(0);
+        }
+        let total = page_total.get()?;
+        dash.query
+            .with(|q| q.as_ref().ok().map(|q| all.cost(q, total)))
+    };
+    let resumable = move || {
+        all.phase.with(|p| matches!(p, Phase::Stopped(_)))
+            && dash
+                .query
+                .with(|q| q.as_ref().is_ok_and(|q| all.belongs_to(q)))
+    };
+    let cost = move || {
+        pages().map(|n| {
+            if n == 0 {
+                return "0 calls — already loaded".to_owned();
+            }
+            let calls = dash.conn.source.with(|s| s.cost(n));
+            let more = if resumable() { " more" } else { "" };
+            let unit = if n == 1 { "page" } else { "pages" };
+            let demo = if calls == 0 { " (demo data)" } else { "" };
+            format!("Loads {n}{more} {unit}: {}{demo}", calls_text(calls))
+        })
+    };
+    let start = move |_| {
+        if let Ok(q) = dash.query.get_untracked() {
+            all.start(dash.conn.source.get_untracked(), &q);
+        }
+    };
+    let progress = move || {
+        let (received, total) = all.progress.get();
+        let phase = all.phase.get();
+        (phase != Phase::Idle).then(|| {
+            let (note, class) = match &phase {
+                Phase::Running if total == 0 => ("Starting…".to_owned(), "muted"),
+                Phase::Done => ("Complete.".to_owned(), "muted"),
+                Phase::Stopped(None) => ("Cancelled; what arrived is kept.".to_owned(), "muted"),
+                Phase::Stopped(Some(e)) => (format!("Stopped: {}", e.title()), "stop-reason"),
+                _ => (String::new(), "muted"),
+            };
+            view! {
+                <div class="progress-line">
+                    <progress max=total.max(1) value=received aria-label="Requests loaded"></progress>
+                    <span class="progress-text">{format!("{} of {}", thousands(received), thousands(total))}</span>
+                    <span class=class role="status">{note}</span>
+                </div>
+            }
+        })
+    };
+    view! {
+        <div class="analyze">
+            <button type="button" class="primary" on:click=start
+                disabled=move || running() || pages().is_none_or(|n| n == 0)>
+                {move || if resumable() { "Resume" } else { "Analyze all matching" }}
+            </button>
+            <span class="cost">{cost}</span>
+            {move || running().then(|| view! {
+                <button type="button" on:click=move |_| all.cancel()>"Cancel"</button>
+            })}
+            {progress}
+        </div>
+    }
+}
+
+/// A labelled figure: `<div data-stat=key><dt>label</dt><dd>value</dd></div>`.
+fn stat(key: &'static str, label: &'static str, value: String, title: String) -> impl IntoView {
+    view! {
+        <div data-stat=key>
+            <dt>{label}</dt>
+            <dd title=title>{value}</dd>
+        </div>
+    }
+}
+
+fn seconds(key: &'static str, label: &'static str, s: f64) -> impl IntoView {
+    stat(
+        key,
+        label,
+        format_duration(s),
+        format!("{} seconds", num(s)),
+    )
+}
+
+fn response_block(a: &Analysis) -> impl IntoView {
+    let empty = a.response.is_none().then_some(
+        "No completed requests with response times in the loaded set, so no response-time figures.",
+    );
+    let body = a.response.as_ref().map(|rt| {
+        view! {
+            <dl class="stats">
+                {stat("count", "Completed with a time", thousands(rt.count as u64), String::new())}
+                {seconds("average", "Average", rt.average)}
+                {seconds("median", "Median", rt.median)}
+                {seconds("min", "Fastest", rt.min)}
+                {seconds("max", "Slowest", rt.max)}
+                {seconds("p90", "90th percentile", rt.p90)}
+                {seconds("p95", "95th percentile", rt.p95)}
+            </dl>
+            <div class="ov-pair">
+            {bar_chart(BarSpec {
+                id: "chart-ranges",
+                title: "Response times in the vendor's four ranges".to_owned(),
+                x_label: "Response time",
+                y_label: "Requests",
+                categories: ResponseRange::ALL.iter().map(|r| r.label().to_owned()).collect(),
+                series: vec![Series {
+                    name: "Completed",
+                    color: "k-chart-1",
+                    values: rt.ranges.iter().map(|r| r.count as f64).collect(),
+                }],
+                width: 480.0,
+                value_labels: true,
+                shares: true,
+            })}
+            {bar_chart(BarSpec {
+                id: "chart-histogram",
+                title: "Response-time histogram, log-spaced bins".to_owned(),
+                x_label: "Response time",
+                y_label: "Requests",
+                categories: HISTOGRAM_LABELS.iter().map(|l| (*l).to_owned()).collect(),
+                series: vec![Series {
+                    name: "Completed",
+                    color: "k-chart-2",
+                    values: rt.histogram.iter().map(|c| *c as f64).collect(),
+                }],
+                width: 860.0,
+                value_labels: true,
+                shares: true,
+            })}
+            </div>
+        }
+    });
+    view! {
+        <div class="ov-block ov-wide" id="response-times">
+            <h3>"Response time"</h3>
+            <p class="muted">"Completed requests with a response time, as the vendor's analysis counts them (median = sorted[n/2])."</p>
+            <p class="empty">{empty}</p>
+            {body}
+        </div>
+    }
+}
+
+fn outcomes_block(o: &Outcomes) -> impl IntoView {
+    let empty = (o.finished == 0)
+        .then_some("No finished (completed or timed-out) requests in the loaded set.");
+    let body = (o.finished > 0).then(|| {
+        let within = o
+            .within
+            .iter()
+            .zip(["within-5m", "within-30m", "within-2h"])
+            .map(|(w, key)| {
+                stat(
+                    key,
+                    w.label,
+                    format!("{} ({})", percent(w.share), thousands(w.count as u64)),
+                    String::new(),
+                )
+            })
+            .collect_view();
+        let rate = format!(
+            "{} ({})",
+            percent(o.timeout_rate),
+            thousands(o.timeouts as u64)
+        );
+        view! {
+            <dl class="stats">
+                {stat("finished", "Finished", thousands(o.finished as u64), String::new())}
+                {stat("timeout-rate", "Timeout rate", rate, String::new())}
+                {within}
+            </dl>
+        }
+    });
+    let unknown = (o.unknown_time > 0).then(|| {
+        format!(
+            "{} completed without a known response time count as finished but in no “within” figure.",
+            thousands(o.unknown_time as u64)
+        )
+    });
+    view! {
+        <div class="ov-block" id="outcomes">
+            <h3>"Answered in time"</h3>
+            <p class="muted">"Over all finished requests (completed + timed out): a timeout is a request no reviewer answered."</p>
+            <p class="empty">{empty}</p>
+            {body}
+            <p class="muted">{unknown}</p>
+        </div>
+    }
+}
+
+fn priority_block(d: &PriorityDistribution) -> impl IntoView {
+    let avg = |v: Option<f64>| v.map(format_duration).unwrap_or_else(|| "—".to_owned());
+    let rows = d
+        .rows
+        .iter()
+        .filter(|r| r.count > 0 || !matches!(r.priority, Priority::Other(_)))
+        .map(|r| {
+            row(
+                r.priority.label().to_owned(),
+                vec![
+                    thousands(r.count as u64),
+                    thousands(r.completed as u64),
+                    percent(r.completion_rate),
+                    avg(r.avg_response_time),
+                    percent(r.timeout_rate),
+                ],
+            )
+        })
+        .collect_view();
+    let categories: Vec<String> = d
+        .rows
+        .iter()
+        .map(|r| r.priority.label().to_owned())
+        .collect();
+    view! {
+        <div class="ov-block ov-wide" id="priorities">
+            <h3>"By priority"</h3>
+            <div class="ov-pair">
+            <div class="table-wrap">
+                <table class="stats-table">
+                    <caption class="visually-hidden">"Priority distribution"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Priority"</th>
+                            <th scope="col">"Requests"</th>
+                            <th scope="col" title="Completed with a response time, as the vendor counts them">"Completed"</th>
+                            <th scope="col">"Completion rate"</th>
+                            <th scope="col">"Avg response time"</th>
+                            <th scope="col" title="Timed out, of completed + timed out">"Timeout rate"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+            {bar_chart(BarSpec {
+                id: "chart-priority",
+                title: "Requests and completed requests per priority".to_owned(),
+                x_label: "Priority",
+                y_label: "Requests",
+                categories,
+                series: vec![
+                    Series {
+                        name: "Requests",
+                        color: "k-chart-1",
+                        values: d.rows.iter().map(|r| r.count as f64).collect(),
+                    },
+                    Series {
+                        name: "Completed",
+                        color: "k-chart-2",
+                        values: d.rows.iter().map(|r| r.completed as f64).collect(),
+                    },
+                ],
+                width: 480.0,
+                value_labels: true,
+                shares: false,
+            })}
+            </div>
+        </div>
+    }
+}
+
+fn status_block(s: &StatusCounts) -> impl IntoView {
+    let parts = s
+        .rows
+        .iter()
+        .filter(|r| r.count > 0 || !matches!(r.status, Status::Other(_)))
+        .map(|r| Part {
+            label: r.status.label().to_owned(),
+            color: status_color(&r.status),
+            count: r.count as u64,
+        })
+        .collect();
+    view! {
+        <div class="ov-block" id="status-share">
+            <h3>"Status shares"</h3>
+            {stacked_bar("chart-status", "Share of each status among the analysed requests".to_owned(), parts)}
+        </div>
+    }
+}
+
+fn daily_block(d: &DailySeries) -> impl IntoView {
+    let empty = d.days.is_empty().then_some("No dated requests to chart.");
+    let chart = (!d.days.is_empty()).then(|| {
+        let categories = d
+            .days
+            .iter()
+            .map(|day| format!("{:02}-{:02}", day.date.month(), day.date.day()))
+            .collect();
+        bar_chart(BarSpec {
+            id: "chart-daily",
+            title: format!(
+                "Requests created and completed per day, {} to {}",
+                d.days[0].date,
+                d.days[d.days.len() - 1].date
+            ),
+            x_label: "Day (month-day)",
+            y_label: "Requests",
+            categories,
+            series: vec![
+                Series {
+                    name: "Created",
+                    color: "k-chart-1",
+                    values: d.days.iter().map(|x| x.created as f64).collect(),
+                },
+                Series {
+                    name: "Completed",
+                    color: "k-chart-3",
+                    values: d.days.iter().map(|x| x.completed as f64).collect(),
+                },
+            ],
+            width: 960.0,
+            value_labels: false,
+            shares: false,
+        })
+    });
+    let dropped = (d.dropped > 0).then(|| {
+        format!(
+            "{} events more than ten years older than the newest are left out.",
+            thousands(d.dropped as u64)
+        )
+    });
+    let note = format!(
+        "Days in {}; a completion counts on the day it was answered. Created = left bar, completed = right bar.",
+        zone_label(d.offset_minutes)
+    );
+    view! {
+        <div class="ov-block ov-wide" id="daily">
+            <h3>"Created vs completed per day"</h3>
+            <p class="muted">{note}</p>
+            <p class="empty">{empty}</p>
+            {chart}
+            <p class="muted">{dropped}</p>
+        </div>
+    }
+}

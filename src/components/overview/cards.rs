@@ -1,0 +1,137 @@
+//! One card per status with its total for the current non-status filters. Clicking a card
+//! filters the table by that status (clicking the active card clears it).
+
+use hitl_core::format::{percent, thousands};
+use hitl_core::overview::{card_filters, card_plan, status_total_query};
+use hitl_core::{ApiError, RequestQuery, Status};
+use leptos::prelude::*;
+
+use super::panels::panels;
+use super::{calls_text, fetch_pages};
+use crate::state::Dashboard;
+use crate::url::{HistoryMode, UrlState};
+
+/// The status cards and the panels' disclosure.
+#[component]
+pub fn StatusCards() -> impl IntoView {
+    let dash = expect_context::<Dashboard>();
+    let url = expect_context::<UrlState>();
+    // Only a change of priority or loop (or of source, or Refresh) reloads the cards.
+    let filters = Memo::new(move |_| dash.query.with(|q| q.as_ref().ok().map(card_filters)));
+    let fetched = LocalResource::new(move || {
+        let source = dash.conn.source.get();
+        let filters = filters.get();
+        dash.refresh.track();
+        // Untracked: which status the table shows decides what its page already tells, but a
+        // status change alone must not reload the cards.
+        let view = dash.query.get_untracked().ok();
+        // The view's own page first: it is the table's call, shared in flight or cached.
+        let queries = match (filters, view) {
+            (Some(filters), Some(view)) => std::iter::once(view.clone())
+                .chain(
+                    card_plan(view.status.as_ref())
+                        .fetch
+                        .iter()
+                        .map(|s| status_total_query(&filters, s)),
+                )
+                .collect(),
+            _ => Vec::new(),
+        };
+        fetch_pages(source, queries)
+    });
+    // The cards, or why they are missing (`None` while loading).
+    let cards = Memo::new(move |_| {
+        fetched.with(|f| {
+            f.clone().flatten().map(|answer| {
+                answer.map(|pages| {
+                    let plan = card_plan(pages[0].0.status.as_ref());
+                    let totals: Vec<u64> = pages[1..].iter().map(|(_, p)| p.total).collect();
+                    plan.cards(&totals, pages[0].1.total)
+                })
+            })
+        })
+    });
+    let active = Memo::new(move |_| {
+        dash.query
+            .with(|q| q.as_ref().ok().and_then(|q| q.status.clone()))
+    });
+    let pick = move |s: Status| {
+        let mut q: RequestQuery = url.lenient_query();
+        q.status = if q.status.as_ref() == Some(&s) {
+            None
+        } else {
+            Some(s)
+        };
+        q.offset = 0;
+        q.created_before = None;
+        url.set_query(&q, HistoryMode::Replace);
+    };
+    let cost = move || {
+        let n = dash.conn.source.with(|s| s.cost(3));
+        if n == 0 {
+            "Totals: 0 calls (demo data)".to_owned()
+        } else {
+            format!("Totals: {} (limit=1), cached for a minute", calls_text(n))
+        }
+    };
+    let scope = move || {
+        filters.with(|f| {
+            f.as_ref().map(|f| {
+                let mut parts = Vec::new();
+                if let Some(p) = &f.priority {
+                    parts.push(format!("priority {}", p.label()));
+                }
+                if let Some(l) = &f.loop_id {
+                    parts.push(format!("loop {l}"));
+                }
+                if parts.is_empty() {
+                    "All requests".to_owned()
+                } else {
+                    format!("Requests with {}", parts.join(", "))
+                }
+            })
+        })
+    };
+    let error = move || {
+        cards.with(|c| match c {
+            Some(Err(e)) if *e != ApiError::Aborted => Some(e.title()),
+            _ => None,
+        })
+    };
+
+    let card = move |s: &'static Status| {
+        let total = move || {
+            cards.with(|c| match c {
+                Some(Ok(cards)) => cards.iter().find(|c| &c.status == s).cloned(),
+                _ => None,
+            })
+        };
+        view! {
+            <button type="button" class="status-card" data-status=s.as_str()
+                aria-pressed=move || (active.with(|a| a.as_ref() == Some(s))).to_string()
+                on:click=move |_| pick(s.clone())>
+                <span class="card-label">{s.label()}</span>
+                <span class="card-count">
+                    {move || total().map(|c| thousands(c.total)).unwrap_or_else(|| "…".to_owned())}
+                </span>
+                <span class="card-share">
+                    {move || total().map(|c| format!("{} of all", percent(c.share)))}
+                </span>
+                <span class="card-meaning">{s.meaning()}</span>
+            </button>
+        }
+    };
+
+    view! {
+        <section class="cards" aria-labelledby="cards-h">
+            <div class="cards-head">
+                <h2 id="cards-h">"By status"</h2>
+                <span class="muted">{scope}</span>
+                <span class="cost" title="The table's own page gives the fourth total">{cost}</span>
+            </div>
+            <div class="card-row">{Status::ALL.iter().map(card).collect_view()}</div>
+            {move || error().map(|e| view! { <p class="card-error">"Totals unavailable: " {e}</p> })}
+            {panels(dash)}
+        </section>
+    }
+}
