@@ -16,6 +16,7 @@ use leptos::prelude::*;
 use crate::browser::local_offset_minutes;
 use crate::components::clock::Clock;
 use crate::state::Names;
+use crate::url::{HistoryMode, UrlState};
 
 /// Characters of request text shown in the one-line cell.
 const TEXT_CHARS: usize = 90;
@@ -221,8 +222,25 @@ fn Row(
                 .unwrap_or_else(|| id.clone())
         }
     };
+    // Clicking a row, or Enter on the focused row itself, opens its detail panel.
+    let open = {
+        let id = r.id.clone();
+        let url = use_context::<UrlState>();
+        move || {
+            if let Some(url) = url {
+                url.set_param("request", Some(&id), HistoryMode::Push);
+            }
+        }
+    };
+    let open_on_enter = open.clone();
     view! {
-        <tr data-id=r.id.clone() data-status=r.status.as_str().to_owned()>
+        <tr data-id=r.id.clone() data-status=r.status.as_str().to_owned() tabindex="0"
+            on:click=move |_| open()
+            on:keydown=move |ev| {
+                if ev.key() == "Enter" && ev.target() == ev.current_target() {
+                    open_on_enter();
+                }
+            }>
             <td class="c-created">
                 <time datetime=created.map(|t| t.to_rfc3339()).unwrap_or_default() title=created_title>
                     {created_text}

@@ -270,21 +270,19 @@ fn run_len(b: &[u8], i: usize, ch: u8) -> usize {
     b[i..].iter().take_while(|&&c| c == ch).count()
 }
 
-/// Every backtick run as `(length, start)`, sorted: the closing run of an opening one is then
-/// a binary search, which keeps many unclosed runs of different lengths linear-ish.
+/// Every backtick run as `(start, length)`, in order.
 fn backtick_runs(b: &[u8]) -> Vec<(usize, usize)> {
     let mut runs = Vec::new();
     let mut k = 0;
     while k < b.len() {
         if b[k] == b'`' {
             let m = run_len(b, k, b'`');
-            runs.push((m, k));
+            runs.push((k, m));
             k += m;
         } else {
             k += 1;
         }
     }
-    runs.sort_unstable();
     runs
 }
 
@@ -329,7 +327,11 @@ pub fn parse_inline(s: &str) -> Vec<Inline> {
         marker: "",
         children: Vec::new(),
     }];
+    // Backtick runs, a cursor into them (the scan only moves forward), and the lengths known
+    // to have no closing run ahead: together they keep hostile input near linear.
     let mut runs: Option<Vec<(usize, usize)>> = None;
+    let mut run_cursor = 0;
+    let mut unclosed_code: Vec<usize> = Vec::new();
     // Text since the last token, flushed as one slice. Every split point is an ASCII byte, so
     // slicing never cuts a UTF-8 sequence.
     let mut plain = 0;
@@ -351,8 +353,14 @@ pub fn parse_inline(s: &str) -> Vec<Inline> {
             b'`' => {
                 let n = run_len(b, i, b'`');
                 let runs = runs.get_or_insert_with(|| backtick_runs(b));
-                let next = runs.partition_point(|&r| r < (n, i + n));
-                let close = runs.get(next).filter(|r| r.0 == n).map(|r| r.1);
+                while runs.get(run_cursor).is_some_and(|r| r.0 < i + n) {
+                    run_cursor += 1;
+                }
+                let close = if unclosed_code.contains(&n) {
+                    None
+                } else {
+                    runs[run_cursor..].iter().find(|r| r.1 == n).map(|r| r.0)
+                };
                 match close {
                     Some(end) => {
                         push_text(top(&mut stack), &s[plain..i]);
@@ -365,7 +373,10 @@ pub fn parse_inline(s: &str) -> Vec<Inline> {
                         i = end + n;
                         plain = i;
                     }
-                    None => i += n, // literal backticks stay in the plain run
+                    None => {
+                        unclosed_code.push(n);
+                        i += n; // literal backticks stay in the plain run
+                    }
                 }
             }
             ch @ (b'*' | b'_') => {

@@ -1,0 +1,225 @@
+// Issue 3 (request detail): the detail panel, deep-linked as ?request=<id>, its one cached call,
+// Cancel with confirmation, and untrusted text rendered inertly.
+import { test, expect, KEY, Page } from '../support/fixtures';
+import { MockApi } from '../support/mock';
+import AxeBuilder from '@axe-core/playwright';
+
+/** The single-request answer, as the API gives it (one extra call in the mock's log). */
+async function fetchDetail(mock: MockApi, id: string): Promise<any> {
+  const res = await fetch(`${mock.url}/v1/api/requests/${id}`, {
+    headers: { Authorization: `Bearer ${KEY}` },
+  });
+  expect(res.status).toBe(200);
+  return (await res.json()).data.request;
+}
+
+/** How many times the mock served `METHOD /v1/api/requests/<id>`. */
+async function callsFor(mock: MockApi, id: string, method = 'GET'): Promise<number> {
+  const { log } = await mock.stats();
+  return log.filter((c) => c.method === method && c.uri === `/v1/api/requests/${id}`).length;
+}
+
+function row(page: Page, id: string) {
+  return page.locator(`table.requests tbody tr[data-id="${id}"]`);
+}
+
+function panel(page: Page) {
+  return page.getByRole('dialog');
+}
+
+test('a row opens the detail, deep-linked; reload restores it; re-opening makes no second call', async ({ dashboard, mock, page }) => {
+  const { requests } = await mock.dataset();
+  await dashboard.open();
+  await dashboard.connect(KEY, mock.url, true);
+  await dashboard.expectRowIds(requests.slice(0, 50).map((r) => r.id));
+  const id = requests[3].id;
+
+  await row(page, id).locator('.c-created').click();
+  await expect(panel(page)).toBeVisible();
+  await expect(panel(page)).toHaveAccessibleName(`Request ${id}`);
+  await expect(page.locator('#detail-title')).toBeFocused();
+  expect(new URL(page.url()).searchParams.get('request')).toBe(id);
+  // The row's fields at once; the detail fields after the one GET.
+  await expect(panel(page).locator('.badge[data-status]')).toHaveText(new RegExp(requests[3].status, 'i'));
+  await expect(panel(page).locator('table.detail-broadcast tbody tr')).not.toHaveCount(0);
+  await expect(panel(page).getByText('Platform', { exact: true })).toBeVisible();
+  expect(await callsFor(mock, id)).toBe(1);
+
+  // Close returns focus to the row; Enter on the focused row opens it again, from the cache.
+  await panel(page).getByRole('button', { name: 'Close' }).click();
+  await expect(panel(page)).toHaveCount(0);
+  expect(new URL(page.url()).searchParams.get('request')).toBeNull();
+  await expect(row(page, id)).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(panel(page)).toBeVisible();
+  await expect(panel(page).locator('table.detail-broadcast tbody tr')).not.toHaveCount(0);
+  expect(await callsFor(mock, id)).toBe(1);
+
+  // Esc closes.
+  await page.keyboard.press('Escape');
+  await expect(panel(page)).toHaveCount(0);
+  await expect(row(page, id)).toBeFocused();
+
+  // Opening another row pushes a history entry; Back returns to the first one.
+  const other = requests[5].id;
+  await row(page, id).locator('.c-created').click();
+  await row(page, other).locator('.c-created').click();
+  await expect(panel(page)).toHaveAccessibleName(`Request ${other}`);
+  await page.goBack();
+  await expect(panel(page)).toHaveAccessibleName(`Request ${id}`);
+  expect(await callsFor(mock, id)).toBe(1);
+
+  // A reload (remembered key) restores the panel from the URL.
+  await page.reload();
+  await expect(page.locator('.source-badge')).toHaveText('Live API');
+  await expect(panel(page)).toHaveAccessibleName(`Request ${id}`);
+  await expect(panel(page).locator('table.detail-broadcast tbody tr')).not.toHaveCount(0);
+
+  // What the panel shows is what the API sent.
+  const detail = await fetchDetail(mock, id);
+  const emails = await panel(page).locator('.b-email').allTextContents();
+  expect(emails).toEqual(detail.broadcasted_to.map((b: any) => b.email));
+  const sent = await panel(page).locator('.b-sent').allTextContents();
+  expect(sent).toEqual(detail.broadcasted_to.map((b: any) => (b.notification_sent ? 'yes' : 'no')));
+  await expect(panel(page).locator('dd.v-json').nth(1)).toContainText(`"reference": ${detail.context.reference}`);
+  // Errors in the panel never add a second alert; there is none here at all.
+  await expect(page.getByRole('alert')).toHaveCount(0);
+});
+
+test.describe('failed notifications', () => {
+  // The test itself reads details to find a failed notification: room for those calls.
+  test.use({ mockFlags: ['--quota', '1000'] });
+
+  test('broadcast results show who was not notified and why', async ({ dashboard, mock, page }) => {
+    const { requests } = await mock.dataset();
+    let target: any = null;
+    for (const r of requests.slice(0, 200)) {
+      const d = await fetchDetail(mock, r.id);
+      if (d.broadcasted_to.some((b: any) => !b.notification_sent)) { target = d; break; }
+    }
+    expect(target, 'the dataset has a failed notification').toBeTruthy();
+    await dashboard.open();
+    await dashboard.connect(KEY, mock.url, true);
+    await expect(dashboard.rows).toHaveCount(50);
+    // Deep link: the request need not be on the page shown.
+    await dashboard.open(`?request=${target.id}`);
+    await expect(panel(page)).toHaveAccessibleName(`Request ${target.id}`);
+    const failed = target.broadcasted_to.find((b: any) => !b.notification_sent);
+    const line = panel(page).locator('table.detail-broadcast tbody tr', { hasText: failed.email });
+    await expect(line.locator('.b-sent')).toHaveText('no');
+    await expect(line.locator('.b-error')).toHaveText(failed.notification_error);
+    await expect(panel(page).locator('table.detail-broadcast tbody tr')).toHaveCount(target.broadcasted_to.length);
+  });
+});
+
+test('cancelling a pending request after confirming turns its row Cancelled', async ({ dashboard, mock, page }) => {
+  const { requests } = await mock.dataset();
+  const pending = requests.slice(0, 50).find((r) => r.status === 'pending');
+  expect(pending, 'the first page has a pending request').toBeTruthy();
+  const id = pending.id;
+  await dashboard.open();
+  await dashboard.connect();
+  await expect(dashboard.rows).toHaveCount(50);
+  await row(page, id).locator('.c-created').click();
+
+  const cancel = panel(page).getByRole('button', { name: 'Cancel request' });
+  await expect(cancel).toHaveAttribute('title', /1 API call/);
+  // "Keep it" backs out without a call.
+  await cancel.click();
+  await expect(panel(page)).toContainText(`Cancel request ${id}`);
+  await expect(panel(page)).toContainText('This cannot be undone.');
+  await expect(panel(page).getByRole('button', { name: 'Keep it' })).toBeFocused();
+  await panel(page).getByRole('button', { name: 'Keep it' }).click();
+  await expect(panel(page).getByRole('button', { name: 'Yes, cancel it' })).toHaveCount(0);
+  expect(await callsFor(mock, id, 'DELETE')).toBe(0);
+
+  const before = (await mock.stats()).log.length;
+  await cancel.click();
+  await panel(page).getByRole('button', { name: 'Yes, cancel it' }).click();
+  await expect(panel(page).getByRole('status').filter({ hasText: 'Request cancelled.' })).toBeVisible();
+  await expect(row(page, id).locator('.c-status .badge')).toHaveText('Cancelled');
+  await expect(panel(page).locator('.badge[data-status]')).toHaveText('Cancelled');
+  await expect(panel(page).getByRole('button', { name: 'Cancel request' })).toHaveCount(0);
+  // Exactly one call: the DELETE. The row changed without reloading the list.
+  const after = (await mock.stats()).log.slice(before);
+  expect(after.map((c) => `${c.method} ${c.uri}`)).toEqual([`DELETE /v1/api/requests/${id}`]);
+  const now = await mock.dataset();
+  expect(now.requests.find((r) => r.id === id).status).toBe('cancelled');
+});
+
+test('a request that does not exist says so inside the panel', async ({ dashboard, mock, page }) => {
+  await dashboard.open();
+  await dashboard.connect(KEY, mock.url, true);
+  await expect(dashboard.rows).toHaveCount(50);
+  await dashboard.open('?request=ffffffffffffffffffffffff');
+  await expect(panel(page)).toBeVisible();
+  const status = panel(page).getByRole('status').filter({ hasText: 'Request not found' });
+  await expect(status).toBeVisible();
+  await expect(status).toContainText('HTTP 404');
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  // 4xx is never retried.
+  expect(await callsFor(mock, 'ffffffffffffffffffffffff')).toBe(1);
+});
+
+test('on demo data the panel works without any call', async ({ dashboard, mock, page }) => {
+  await dashboard.open();
+  await expect(dashboard.rows).toHaveCount(50);
+  await dashboard.rows.nth(1).locator('.c-created').click();
+  await expect(panel(page).locator('table.detail-broadcast tbody tr')).not.toHaveCount(0);
+  await expect(panel(page).getByText('Platform', { exact: true })).toBeVisible();
+  expect(await mock.calls()).toBe(0);
+  // The open panel, confirmation included, has no automatically detectable a11y violations.
+  const pending = page.locator('table.requests tbody tr[data-status="pending"]').first();
+  await pending.locator('.c-created').click();
+  await panel(page).getByRole('button', { name: 'Cancel request' }).click();
+  await expect(panel(page).getByRole('button', { name: 'Keep it' })).toBeFocused();
+  const scan = await new AxeBuilder({ page }).include('.detail').analyze();
+  expect(scan.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`)).toEqual([]);
+  // Esc steps back out of the confirmation first, then closes the panel.
+  await page.keyboard.press('Escape');
+  await expect(panel(page).getByRole('button', { name: 'Keep it' })).toHaveCount(0);
+  await expect(panel(page).getByRole('button', { name: 'Cancel request' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(panel(page)).toHaveCount(0);
+  await expect(pending).toBeFocused();
+});
+
+test.describe('hostile text', () => {
+  test.use({ mockFlags: ['--hostile-every', '1'] });
+
+  test('request text and answers render as text; nothing runs; javascript: links are not links', async ({ dashboard, mock, page }) => {
+    const { requests } = await mock.dataset();
+    await dashboard.open();
+    await dashboard.connect();
+    await expect(dashboard.rows).toHaveCount(50);
+    await expect(page.locator('table.requests tbody')).toContainText('<script>window.__xss=2</script> urgent');
+    await expect(page.locator('table.requests tbody')).toContainText('<img src=x onerror="window.__xss=1"> please review');
+
+    // Every request's text is one of the four hostile strings (index i % 4).
+    for (const i of [0, 1, 2, 3]) {
+      const r = requests[i];
+      await row(page, r.id).locator('.c-created').click();
+      await expect(panel(page)).toHaveAccessibleName(`Request ${r.id}`);
+      const text = panel(page).locator('.detail-text');
+      await expect(text).toBeVisible();
+      expect(await text.locator('script, img, iframe, object, embed, b').count()).toBe(0);
+      if (i === 0) await expect(text).toHaveText('<img src=x onerror="window.__xss=1"> please review');
+      if (i === 1) await expect(text).toHaveText('<script>window.__xss=2</script> urgent');
+      if (i === 2) {
+        // The javascript: link stays literal text; the bold around it still renders.
+        await expect(text).toHaveText('[click me](javascript:window.__xss=3) bold <b>raw</b>');
+        expect(await text.locator('a').count()).toBe(0);
+        await expect(text.locator('strong')).toHaveText('bold');
+      }
+      if (r.status === 'completed') {
+        await expect(panel(page).locator('.detail-response')).toHaveText(r.response_data);
+      }
+      // Wait for the detail answer so any injected markup would have had its chance.
+      await expect(panel(page).locator('table.detail-broadcast')).toBeVisible();
+    }
+    expect(await panel(page).locator('script').count()).toBe(0);
+    expect(await page.locator('img[src="x"], [onerror]').count()).toBe(0);
+    expect(await page.locator('a[href^="javascript:" i]').count()).toBe(0);
+    expect(await page.evaluate(() => (window as any).__xss)).toBeUndefined();
+  });
+});
