@@ -118,10 +118,9 @@ export function summary(xs: number[], withP95 = false): Summary {
   return out;
 }
 
-export function writeResult(name: string, data: unknown): void {
+/** Writes a benchmark's figures, with the 1-minute load average at its end (the machine is shared). */
+export function writeResult(name: string, data: object): void {
   fs.mkdirSync(OUT, { recursive: true });
-  fs.writeFileSync(path.join(OUT, `${name}.json`), JSON.stringify(data, null, 2));
+  const load1 = Number(fs.readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
+  fs.writeFileSync(path.join(OUT, `${name}.json`), JSON.stringify({ ...data, load1 }, null, 2));
 }
-
-/** Two animation frames: the frame that paints the current DOM has been produced. */
-export const TWO_FRAMES = 'new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(performance.now()))))';
