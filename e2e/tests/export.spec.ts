@@ -68,7 +68,8 @@ test.describe('export', () => {
 });
 
 test.describe('export under a small quota', () => {
-  test.use({ mockFlags: ['--records', '1000', '--quota', '4', '--quota-window-secs', '3600'] });
+  // The first load spends 4 (table + status cards); the export's 10 pages then run out.
+  test.use({ mockFlags: ['--records', '1000', '--quota', '7', '--quota-window-secs', '3600'] });
 
   test('stops with a clear partial result and no file that claims to be complete', async ({ dashboard, page }) => {
     await dashboard.open();
@@ -105,7 +106,7 @@ test.describe('export cancel', () => {
     await expect(dashboard.range).toHaveText('1–50 of 2,000');
     await page.getByRole('button', { name: 'Export CSV' }).click();
     await expect(page.locator('.export-progress progress')).toBeVisible();
-    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.locator('.export-progress').getByRole('button', { name: 'Cancel' }).click();
     await expect(page.locator('.export-partial')).toContainText(/Stopped\. Fetched \d+ of 2,000/);
     const calls = await mock.calls();
     await page.waitForTimeout(800);

@@ -91,9 +91,10 @@ test.describe('hostile text', () => {
     await dashboard.open();
     await dashboard.connect();
     await expect(dashboard.rows).toHaveCount(50);
-    await expect(page.locator('tbody')).toContainText('<script>window.__xss=2</script> urgent');
-    await expect(page.locator('tbody')).toContainText('<img src=x onerror="window.__xss=1"> please review');
-    expect(await page.locator('tbody img, tbody script').count()).toBe(0);
+    const table = page.locator('table.requests tbody');
+    await expect(table).toContainText('<script>window.__xss=2</script> urgent');
+    await expect(table).toContainText('<img src=x onerror="window.__xss=1"> please review');
+    expect(await page.locator('main img, main script').count()).toBe(0);
     expect(await page.evaluate(() => (window as any).__xss)).toBeUndefined();
   });
 });

@@ -1,0 +1,133 @@
+// Issue 7: demo mode as the default, auto-refresh, keyboard, preferences, accessibility.
+import AxeBuilder from '@axe-core/playwright';
+import { test, expect } from '../support/fixtures';
+
+test('demo data: every filter works on it with zero calls to any server', async ({ dashboard, mock, page }) => {
+  await dashboard.open();
+  await expect(page.locator('.source-badge')).toHaveText('Demo data');
+  await dashboard.select('Status').selectOption('pending');
+  await expect(page).toHaveURL(/status=pending/);
+  await expect(dashboard.rows.first()).toBeVisible();
+  for (const s of await page.locator('tbody .c-status .badge').allTextContents()) expect(s).toBe('Pending');
+  await dashboard.select('Priority').selectOption('critical');
+  for (const p of await page.locator('tbody .c-priority .badge').allTextContents()) expect(p).toBe('Critical');
+  await dashboard.select('Status').selectOption('');
+  await dashboard.select('Sort').selectOption('created_at_asc');
+  await dashboard.select('Page size').selectOption('10');
+  await expect(dashboard.rows).toHaveCount(10);
+  await expect(dashboard.range).toHaveText(/^1–10 of \d+/);
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(dashboard.range).toHaveText(/^11–20 of \d+/);
+  // Loop names come with the demo data, free.
+  await page.getByLabel('Loop ID').focus();
+  await expect(page.locator('#loop-options option')).not.toHaveCount(0);
+  expect(await mock.calls()).toBe(0);
+});
+
+test('auto-refresh calls at the chosen interval and never while the tab is hidden', async ({ dashboard, mock, page }) => {
+  await page.clock.install();
+  await dashboard.open();
+  await dashboard.connect();
+  await expect(dashboard.rows).toHaveCount(50);
+  await page.getByLabel('Auto-refresh').selectOption('30');
+  await expect(page.locator('.auto-refresh-note')).toContainText('120 calls/hour');
+  await mock.resetStats();
+  const pageCalls = async () =>
+    (await mock.stats()).log.filter((c) => c.uri === '/v1/api/requests').length;
+
+  await page.clock.fastForward('00:31');
+  await expect.poll(pageCalls).toBe(1);
+  await page.clock.fastForward('00:31');
+  await expect.poll(pageCalls).toBe(2);
+
+  // Hidden: nothing, however long.
+  await page.evaluate(() => {
+    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+    document.dispatchEvent(new Event('visibilitychange'));
+  });
+  await page.clock.fastForward('02:00');
+  await page.waitForTimeout(300);
+  expect(await pageCalls()).toBe(2);
+  await expect(page.locator('.auto-refresh-note')).toContainText('hidden');
+
+  // Visible again: it resumes.
+  await page.evaluate(() => {
+    Object.defineProperty(document, 'visibilityState', { value: 'visible', configurable: true });
+    document.dispatchEvent(new Event('visibilitychange'));
+  });
+  await page.clock.fastForward('00:31');
+  await expect.poll(pageCalls).toBe(3);
+});
+
+test('keyboard: / focuses the filters, j/k move through rows, ? lists the shortcuts', async ({ dashboard, page }) => {
+  await dashboard.open();
+  await expect(dashboard.rows).toHaveCount(50);
+  await page.locator('h1').click();
+  await page.keyboard.press('/');
+  await expect(page.locator('#f-status')).toBeFocused();
+  await page.locator('h1').click();
+  await page.keyboard.press('j');
+  await expect(dashboard.rows.nth(0)).toBeFocused();
+  await page.keyboard.press('j');
+  await page.keyboard.press('j');
+  await expect(dashboard.rows.nth(2)).toBeFocused();
+  await page.keyboard.press('k');
+  await expect(dashboard.rows.nth(1)).toBeFocused();
+  await page.keyboard.press('?');
+  const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await expect(help).toBeVisible();
+  await expect(help).toContainText('Next row');
+  await page.keyboard.press('Escape');
+  await expect(help).toHaveCount(0);
+});
+
+test('theme and time-zone preferences are applied and remembered', async ({ dashboard, page }) => {
+  await dashboard.open();
+  const theme = page.getByRole('button', { name: /^Theme:/ });
+  await expect(theme).toHaveText('Theme: system');
+  await theme.click();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+  await theme.click();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  const times = page.getByRole('button', { name: /^Times:/ });
+  await times.click();
+  await expect(times).toHaveText('Times: UTC');
+  await page.reload();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await expect(page.getByRole('button', { name: /^Times:/ })).toHaveText('Times: UTC');
+});
+
+test('responsive: at phone width the table scrolls inside its box and the page does not', async ({ dashboard, page }) => {
+  await page.setViewportSize({ width: 390, height: 800 });
+  await dashboard.open();
+  await expect(dashboard.rows).toHaveCount(50);
+  const pageOverflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(pageOverflow).toBeLessThanOrEqual(1);
+  const wrap = page.locator('.table-wrap');
+  expect(await wrap.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
+});
+
+async function seriousViolations(page: import('@playwright/test').Page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
+}
+
+test('accessibility: no serious or critical axe-core violations on the main views', async ({ dashboard, page }) => {
+  await dashboard.open();
+  await expect(dashboard.rows).toHaveCount(50);
+  expect(await seriousViolations(page)).toEqual([]);
+
+  await dashboard.connect();
+  await expect(dashboard.range).toHaveText(/^1–50 of/);
+  expect(await seriousViolations(page)).toEqual([]);
+
+  await page.getByRole('button', { name: /^Theme:/ }).click();
+  await page.getByRole('button', { name: /^Theme:/ }).click(); // dark
+  expect(await seriousViolations(page)).toEqual([]);
+
+  await dashboard.rows.first().click();
+  await expect(page.getByRole('dialog')).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
+});
