@@ -110,6 +110,18 @@ test('a first load filtered by status also costs at most 4 calls', async ({ dash
   expect(calls.filter((u) => u.includes('status=completed&limit=1'))).toEqual([]);
 });
 
+test('a cursor page (created_before) still gets the full totals, and the analytics say what they cover', async ({ dashboard, mock, page }) => {
+  const { requests } = await mock.dataset();
+  const cursor = requests[120].created_at;
+  const older = requests.filter((r) => Date.parse(r.created_at) < Date.parse(cursor));
+  await dashboard.open(`?created_before=${encodeURIComponent(cursor)}`);
+  await dashboard.connect();
+  await expect(dashboard.range).toHaveText(`1–50 of ${older.length}`);
+  await expectCards(page, requests);
+  await expect(page.locator('.overview .scope')).toHaveText('Based on the 50 requests on screen (cursor paging)');
+  await expect(page.getByRole('button', { name: 'Analyze all matching' })).toBeDisabled();
+});
+
 test('with a priority filter the cards count that priority only', async ({ dashboard, mock, page }) => {
   const { requests } = await mock.dataset();
   await dashboard.open();

@@ -26,6 +26,9 @@ use crate::state::Dashboard;
 enum Basis {
     /// The page on screen.
     Page,
+    /// The page on screen in cursor paging (`created_before`): its total counts only requests
+    /// older than the cursor, so "of N matching" would mislead.
+    Cursor,
     /// The pages "Analyze all matching" loaded before it stopped.
     Partial,
     /// Every matching request.
@@ -50,7 +53,7 @@ struct Analysis {
 impl Analysis {
     fn compute<R: Borrow<HitlRequest>>(rows: &[R], basis: Basis, total: u64, offset: i32) -> Self {
         // Everything loaded is everything matching: say so whatever the source of the rows.
-        let basis = if rows.len() as u64 >= total {
+        let basis = if basis != Basis::Cursor && rows.len() as u64 >= total {
             Basis::All
         } else {
             basis
@@ -96,15 +99,18 @@ pub fn Overview() -> impl IntoView {
                 .key
                 .with(|k| filters.with(|f| matches!((k, f), (Some(k), Some(f)) if covers(k, f))))
     });
-    // The page on screen, when it answers the current filters: its total is theirs.
-    let page_total = Memo::new(move |_| {
+    // The page on screen, when it answers the current filters: its total, and whether it is a
+    // cursor page (whose total counts only what is older than the cursor).
+    let shown = Memo::new(move |_| {
         let f = filters.get()?;
         dash.shown.with(|s| {
             s.as_ref()
                 .filter(|l| l.query.filters_only() == f)
-                .map(|l| l.page.total)
+                .map(|l| (l.page.total, l.query.created_before.is_some()))
         })
     });
+    // The total of every request matching the filters, as far as the page on screen tells.
+    let page_total = Memo::new(move |_| shown.get().filter(|s| !s.1).map(|s| s.0));
     let analysis = Memo::new(move |_| {
         let f = filters.get()?;
         if covering.get() {
@@ -126,7 +132,7 @@ pub fn Overview() -> impl IntoView {
                 })
             }));
         }
-        let total = page_total.get()?;
+        let (total, cursor) = shown.get()?;
         let page_len = dash
             .shown
             .with(|s| s.as_ref().map_or(0, |l| l.page.requests.len()));
@@ -142,7 +148,8 @@ pub fn Overview() -> impl IntoView {
             })
         };
         Some(if partial {
-            let total = all.progress.with(|p| p.1).max(total);
+            let loaded = all.progress.with(|p| p.1);
+            let total = if cursor { loaded } else { loaded.max(total) };
             all.rows
                 .with(|rows| with_updates(rows, Basis::Partial, total))
         } else {
@@ -151,7 +158,8 @@ pub fn Overview() -> impl IntoView {
                     .as_ref()
                     .map(|l| l.page.requests.as_slice())
                     .unwrap_or(&[]);
-                with_updates(rows, Basis::Page, total)
+                let basis = if cursor { Basis::Cursor } else { Basis::Page };
+                with_updates(rows, basis, total)
             })
         })
     });
@@ -168,6 +176,10 @@ pub fn Overview() -> impl IntoView {
                     thousands(a.loaded as u64)
                 )
             }
+            Some(a) if a.basis == Basis::Cursor => format!(
+                "Based on the {} requests on screen (cursor paging)",
+                thousands(a.loaded as u64)
+            ),
             Some(a) => format!(
                 "Based on {} of {} matching requests{}",
                 thousands(a.loaded as u64),
@@ -237,7 +249,14 @@ fn analyze_all(
                 .query
                 .with(|q| q.as_ref().is_ok_and(|q| all.belongs_to(q)))
     };
+    let cursor = move || {
+        dash.query
+            .with(|q| q.as_ref().is_ok_and(|q| q.created_before.is_some()))
+    };
     let cost = move || {
+        if cursor() && pages().is_none() {
+            return Some("Back to newest to see what loading everything costs".to_owned());
+        }
         pages().map(|n| {
             if n == 0 {
                 return "0 calls — already loaded".to_owned();

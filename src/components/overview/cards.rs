@@ -25,16 +25,25 @@ pub fn StatusCards() -> impl IntoView {
         // Untracked: which status the table shows decides what its page already tells, but a
         // status change alone must not reload the cards.
         let view = dash.query.get_untracked().ok();
-        // The view's own page first: it is the table's call, shared in flight or cached.
+        // The view's own page first: it is the table's call, shared in flight or cached. A
+        // cursor page (`created_before`) counts only older requests: ask without the cursor.
         let queries = match (filters, view) {
-            (Some(filters), Some(view)) => std::iter::once(view.clone())
-                .chain(
-                    card_plan(view.status.as_ref())
-                        .fetch
-                        .iter()
-                        .map(|s| status_total_query(&filters, s)),
-                )
-                .collect(),
+            (Some(filters), Some(view)) => std::iter::once(if view.created_before.is_some() {
+                RequestQuery {
+                    created_before: None,
+                    offset: 0,
+                    ..view.clone()
+                }
+            } else {
+                view.clone()
+            })
+            .chain(
+                card_plan(view.status.as_ref())
+                    .fetch
+                    .iter()
+                    .map(|s| status_total_query(&filters, s)),
+            )
+            .collect(),
             _ => Vec::new(),
         };
         fetch_pages(source, queries)
@@ -112,7 +121,11 @@ pub fn StatusCards() -> impl IntoView {
                 on:click=move |_| pick(s.clone())>
                 <span class="card-label">{s.label()}</span>
                 <span class="card-count">
-                    {move || total().map(|c| thousands(c.total)).unwrap_or_else(|| "…".to_owned())}
+                    {move || match total() {
+                        Some(c) => thousands(c.total),
+                        None if filters.with(Option::is_none) => "—".to_owned(),
+                        None => "…".to_owned(),
+                    }}
                 </span>
                 <span class="card-share">
                     {move || total().map(|c| format!("{} of all", percent(c.share)))}
