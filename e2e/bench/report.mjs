@@ -254,7 +254,15 @@ if (table) {
     `| long tasks (> 50 ms) per pass | ${med(c.longTasks, int)} | total ${med(c.longTaskMs)} (median) |`,
     `| \`tr\` rows in the DOM at the bottom | ${int(c.domRowsAtBottom)} of ${int(table.records)} | |`,
     `| runs that reached the last row | ${c.reachedBottom} of ${c.frames.n} | scroll range ${int(c.scrollPx)} px, expected about ${int(c.expectedScrollPx)} px |`, '');
-  if (c.reachedBottom < c.frames.n) p('**The end of the list was not reachable**: the spacer rows that stand for the rows outside the window did not get their height, so the container is only as tall as the rendered window. Frame figures above then cover a short scroll and say little about 10,000 rows.', '');
+  if (c.reachedBottom < c.frames.n) {
+    const refusals = table.runs.map((r) => r.cspRefusals ?? 0);
+    const example = table.runs.find((r) => r.cspExample)?.cspExample;
+    p('**The end of the list was not reachable**: the container is only as tall as the rendered window, so the',
+      'spacer rows that stand for the rows outside the window have no height. Frame figures above then cover a short',
+      'scroll and say little about 10,000 rows.' + (example
+        ? ` The browser logged ${refusals.join(', ')} Content-Security-Policy refusals per run, e.g. "${example.replace(/\s+/g, ' ')}"`
+        : ''), '');
+  }
 }
 
 p('## Core (criterion, native)', '',

@@ -135,6 +135,9 @@ test('sort and scroll 10,000 loaded rows', async ({ browser }) => {
       const context = await liveContext(browser, mock);
       try {
         const page = await context.newPage();
+        // A Content-Security-Policy refusal (e.g. an inline style attribute) changes what is measured.
+        const csp: string[] = [];
+        page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) csp.push(m.text()); });
         await page.goto(`${mock.url}/`);
         await page.locator('table.requests tbody tr[data-id]').first().waitFor();
         await page.locator('.export-cost').filter({ hasText: `Export costs ${Math.ceil(RECORDS / 100)} calls` }).waitFor();
@@ -162,7 +165,7 @@ test('sort and scroll 10,000 loaded rows', async ({ browser }) => {
         const scroll = await measureScroll(page, server);
         // Not thrown: a table that cannot be scrolled to its end is a result to report.
         if (!scroll.lastRendered) console.log(`run ${i}: the last row is NOT rendered at the bottom (scroll range ${scroll.scrollPx} px for ${RECORDS} rows)`);
-        runs.push({ sorts, scroll });
+        runs.push({ sorts, scroll, cspRefusals: csp.length, cspExample: csp[0]?.slice(0, 300) ?? null });
         const ms = (x: number) => `${x.toFixed(0)} ms`;
         console.log(`table run ${i + 1}/${RUNS}: ` + Object.entries(sorts).map(([k, v]) => `${k} ${ms(v.paint)}`).join(', ') +
           ` | scroll ${scroll.frames} frames, ${ms(scroll.total)}, blank ${scroll.blank}, long tasks ${scroll.longTasks.length}`);
@@ -185,7 +188,7 @@ test('sort and scroll 10,000 loaded rows', async ({ browser }) => {
     records: RECORDS,
     mockFlags: mock.flags,
     topRowsChecked: TOP,
-    runs: runs.map((r) => ({ sorts: r.sorts, scroll: { ...r.scroll, intervals: undefined, work: undefined,
+    runs: runs.map((r) => ({ sorts: r.sorts, cspRefusals: r.cspRefusals, cspExample: r.cspExample, scroll: { ...r.scroll, intervals: undefined, work: undefined,
       intervalMedian: summary(r.scroll.intervals, true), workMedian: summary(r.scroll.work, true) } })),
     summary: {
       sorts: sortSummary,
