@@ -1,6 +1,7 @@
 // Issue 4: Overview — status cards (cheap totals), the seed dashboard's panels, analytics over
 // the loaded set and over everything matching, SVG charts. Every expected number is computed
 // here from the mock's own data set with the vendor's definitions.
+import AxeBuilder from '@axe-core/playwright';
 import { test, expect, Page } from '../support/fixtures';
 import type { MockApi } from '../support/mock';
 
@@ -315,3 +316,19 @@ test('demo mode: cards, panels and analyze-all work without calling any server',
   await expect(dashboard.rows.first()).toHaveAttribute('data-status', 'completed');
   expect(await mock.calls()).toBe(0);
 });
+
+for (const scheme of ['light', 'dark'] as const) {
+  test(`no axe-core violations in the cards, panels, analytics and charts (${scheme})`, async ({ dashboard, page }) => {
+    await page.emulateMedia({ colorScheme: scheme });
+    await dashboard.open();
+    await dashboard.connect();
+    await expect(dashboard.rows).toHaveCount(50);
+    await page.getByRole('button', { name: 'Analyze all matching' }).click();
+    await expect(page.locator('.overview .scope')).toHaveText(/^Based on all/);
+    await page.getByRole('button', { name: /Urgent pending and recent completions/ }).click();
+    await expect(page.locator('.mini-list').first()).toBeVisible();
+    for (const d of await page.locator('.overview details').all()) await d.locator('summary').click();
+    const results = await new AxeBuilder({ page }).include('.cards').include('.overview').analyze();
+    expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  });
+}
