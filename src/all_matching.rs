@@ -140,10 +140,9 @@ impl AllMatching {
         self.phase.set(Phase::Running);
         let (handle, registration) = AbortHandle::new_pair();
         self.abort.set_value(Some(handle));
-        match Abortable::new(self.run(source, key), registration).await {
-            Ok(outcome) => self.finish(outcome),
-            // Cancelled: `cancel` has already recorded the stop.
-            Err(_) => {}
+        // When cancelled (`Err(Aborted)`), `cancel` has already recorded the stop.
+        if let Ok(outcome) = Abortable::new(self.run(source, key), registration).await {
+            self.finish(outcome);
         }
         self.phase.get_untracked()
     }

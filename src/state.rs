@@ -298,12 +298,14 @@ impl Dashboard {
     /// source and is dropped.
     pub fn connect(&self, base: &str, key: &str, remember: bool) {
         self.all.clear();
+        self.updated.update(HashMap::clear);
         self.conn.connect(base, key, remember);
     }
 
     /// Switches to demo data (see [`Connection::use_demo`]).
     pub fn use_demo(&self, forget_key: bool) {
         self.all.clear();
+        self.updated.update(HashMap::clear);
         self.conn.use_demo(forget_key);
     }
 

@@ -74,6 +74,8 @@ pub fn Shortcuts() -> impl IntoView {
         }
         let key = ev.key();
         if key == "Escape" && help.get_untracked() {
+            // Handled: the detail panel's own Esc skips events already handled.
+            ev.prevent_default();
             help.set(false);
             return;
         }
