@@ -248,32 +248,142 @@ pub struct Broadcast {
 }
 
 /// The single-request object (`GET /v1/api/requests/{id}`): every list field plus detail.
+///
+/// On the wire it is one flat object. It is (de)serialised through [`FlatDetail`] rather than
+/// `#[serde(flatten)]`, whose buffering of every field costs tens of KB of wasm.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(from = "FlatDetail", into = "FlatDetail")]
 pub struct RequestDetail {
-    #[serde(flatten)]
     pub request: HitlRequest,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub creator_id: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub api_key_id: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub image_url: Option<String>,
-    #[serde(default)]
     pub context: Option<Value>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub platform: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub platform_version: Option<String>,
-    #[serde(default)]
     pub response_config: Option<Value>,
-    #[serde(default)]
     pub default_response: Option<Value>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub callback_url: Option<String>,
-    #[serde(default)]
     pub broadcasted_to: Vec<Broadcast>,
-    #[serde(default, deserialize_with = "lenient::opt_time")]
     pub broadcasted_at: Option<DateTime<Utc>>,
+}
+
+/// The wire form of [`RequestDetail`]: every field side by side.
+#[derive(Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+struct FlatDetail {
+    #[serde(deserialize_with = "lenient::string")]
+    id: String,
+    #[serde(deserialize_with = "lenient::string")]
+    loop_id: String,
+    processing_type: ProcessingType,
+    #[serde(rename = "type")]
+    content_type: ContentType,
+    priority: Priority,
+    #[serde(deserialize_with = "lenient::string")]
+    request_text: String,
+    response_type: ResponseType,
+    status: Status,
+    response_data: Option<Value>,
+    #[serde(deserialize_with = "lenient::opt_string")]
+    response_by: Option<String>,
+    #[serde(deserialize_with = "lenient::opt_time")]
+    response_at: Option<DateTime<Utc>>,
+    #[serde(deserialize_with = "lenient::opt_f64")]
+    response_time_seconds: Option<f64>,
+    #[serde(deserialize_with = "lenient::opt_time")]
+    timeout_at: Option<DateTime<Utc>>,
+    #[serde(deserialize_with = "lenient::opt_time")]
+    created_at: Option<DateTime<Utc>>,
+    #[serde(deserialize_with = "lenient::opt_time")]
+    updated_at: Option<DateTime<Utc>>,
+    #[serde(deserialize_with = "lenient::opt_string")]
+    creator_id: Option<String>,
+    #[serde(deserialize_with = "lenient::opt_string")]
+    api_key_id: Option<String>,
+    #[serde(deserialize_with = "lenient::opt_string")]
+    image_url: Option<String>,
+    context: Option<Value>,
+    #[serde(deserialize_with = "lenient::opt_string")]
+    platform: Option<String>,
+    #[serde(deserialize_with = "lenient::opt_string")]
+    platform_version: Option<String>,
+    response_config: Option<Value>,
+    default_response: Option<Value>,
+    #[serde(deserialize_with = "lenient::opt_string")]
+    callback_url: Option<String>,
+    broadcasted_to: Vec<Broadcast>,
+    #[serde(deserialize_with = "lenient::opt_time")]
+    broadcasted_at: Option<DateTime<Utc>>,
+}
+
+impl From<FlatDetail> for RequestDetail {
+    fn from(f: FlatDetail) -> Self {
+        RequestDetail {
+            request: HitlRequest {
+                id: f.id,
+                loop_id: f.loop_id,
+                processing_type: f.processing_type,
+                content_type: f.content_type,
+                priority: f.priority,
+                request_text: f.request_text,
+                response_type: f.response_type,
+                status: f.status,
+                response_data: f.response_data,
+                response_by: f.response_by,
+                response_at: f.response_at,
+                response_time_seconds: f.response_time_seconds,
+                timeout_at: f.timeout_at,
+                created_at: f.created_at,
+                updated_at: f.updated_at,
+            },
+            creator_id: f.creator_id,
+            api_key_id: f.api_key_id,
+            image_url: f.image_url,
+            context: f.context,
+            platform: f.platform,
+            platform_version: f.platform_version,
+            response_config: f.response_config,
+            default_response: f.default_response,
+            callback_url: f.callback_url,
+            broadcasted_to: f.broadcasted_to,
+            broadcasted_at: f.broadcasted_at,
+        }
+    }
+}
+
+impl From<RequestDetail> for FlatDetail {
+    fn from(d: RequestDetail) -> Self {
+        let r = d.request;
+        FlatDetail {
+            id: r.id,
+            loop_id: r.loop_id,
+            processing_type: r.processing_type,
+            content_type: r.content_type,
+            priority: r.priority,
+            request_text: r.request_text,
+            response_type: r.response_type,
+            status: r.status,
+            response_data: r.response_data,
+            response_by: r.response_by,
+            response_at: r.response_at,
+            response_time_seconds: r.response_time_seconds,
+            timeout_at: r.timeout_at,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            creator_id: d.creator_id,
+            api_key_id: d.api_key_id,
+            image_url: d.image_url,
+            context: d.context,
+            platform: d.platform,
+            platform_version: d.platform_version,
+            response_config: d.response_config,
+            default_response: d.default_response,
+            callback_url: d.callback_url,
+            broadcasted_to: d.broadcasted_to,
+            broadcasted_at: d.broadcasted_at,
+        }
+    }
 }
 
 impl Borrow<HitlRequest> for RequestDetail {

@@ -298,3 +298,40 @@ fn redaction_removes_the_key_everywhere() {
     .redact(key);
     assert!(!err.to_string().contains(key));
 }
+
+#[test]
+fn request_detail_round_trips_as_one_flat_object() {
+    use hitl_core::RequestEnvelopeData;
+    let body = json!({
+        "error": false, "msg": "Request retrieved successfully",
+        "data": {"request": {
+            "id": "r1", "loop_id": "l1", "status": "pending", "priority": "high", "type": "image",
+            "created_at": "2024-03-15T10:30:00Z", "image_url": "https://x/y.png",
+            "context": {"a": 1}, "response_config": {"options": ["A", "B"]},
+            "default_response": "B", "platform": "api", "platform_version": "1.0",
+            "creator_id": "c1", "api_key_id": "k1", "callback_url": null,
+            "broadcasted_to": [{"user_id": "u1", "email": "a@x", "role": "owner",
+                                "notification_sent": false, "notification_error": "bounced"}],
+            "broadcasted_at": "2024-03-15T10:30:01Z"
+        }}
+    });
+    let data: RequestEnvelopeData = decode_response(200, &body.to_string(), None).unwrap();
+    let d = &data.request;
+    assert_eq!(d.request.id, "r1");
+    assert_eq!(d.request.status, Status::Pending);
+    assert_eq!(d.request.content_type, ContentType::Image);
+    assert_eq!(d.image_url.as_deref(), Some("https://x/y.png"));
+    assert_eq!(d.context, Some(json!({"a": 1})));
+    assert_eq!(
+        d.broadcasted_to[0].notification_error.as_deref(),
+        Some("bounced")
+    );
+    assert!(!d.broadcasted_to[0].notification_sent);
+    let again = serde_json::to_value(d).unwrap();
+    assert_eq!(again["id"], "r1");
+    assert_eq!(again["image_url"], "https://x/y.png");
+    assert_eq!(again["broadcasted_to"][0]["email"], "a@x");
+    assert!(again.get("request").is_none(), "flat on the wire");
+    let back: hitl_core::RequestDetail = serde_json::from_value(again).unwrap();
+    assert_eq!(&back, d);
+}
