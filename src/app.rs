@@ -122,7 +122,7 @@ pub fn App() -> impl IntoView {
                         }>"Refresh"</button>
                 </div>
                 <ExportBar/>
-                <RequestsTable rows=rows names=loops.names/>
+                <RequestsTable rows=rows names=loops.names fresh=dash.fresh loading=Signal::derive(loading)/>
                 <Show when=move || !loading() && rows.with(|r| r.is_empty()) && error.with(Option::is_none)>
                     <p class="empty">"No requests match these filters. Try Status: All or clear the Loop ID."</p>
                 </Show>

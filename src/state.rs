@@ -1,7 +1,7 @@
 //! Application state: the connection (which source), the quota record of the connected key,
 //! and the dashboard's data flow (URL → query → one resource → what is shown).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use hitl_core::quota::{key_fingerprint, Quota, QuotaView, RateLimitHeaders};
@@ -187,6 +187,9 @@ pub struct Dashboard {
     pub page: LocalResource<Result<Loaded, ApiError>>,
     /// The last page that loaded, kept on screen when a later load fails.
     pub shown: Memo<Option<Loaded>>,
+    /// Ids of the shown rows that are new or changed since the previous load of the same view
+    /// (Refresh, auto-refresh), for a brief highlight.
+    pub fresh: Memo<Arc<HashSet<String>>>,
     /// Every request matching the filters, when loaded (analytics, export).
     pub all: AllMatching,
     /// Rows changed by the user this session (e.g. cancelled), shown over cached answers so the
@@ -238,6 +241,24 @@ impl Dashboard {
                     .filter(|l| l.generation == generation),
             }
         });
+        let changes = Memo::new(
+            move |prev: Option<&(Option<Loaded>, Arc<HashSet<String>>)>| {
+                let current = shown.get();
+                let before = prev.and_then(|(p, _)| p.as_ref());
+                let ids = match (before, current.as_ref()) {
+                    (Some(old), Some(new))
+                        if old.query == new.query
+                            && old.generation == new.generation
+                            && !Arc::ptr_eq(&old.page, &new.page) =>
+                    {
+                        changed_ids(&old.page.requests, &new.page.requests)
+                    }
+                    _ => HashSet::new(),
+                };
+                (current, Arc::new(ids))
+            },
+        );
+        let fresh = Memo::new(move |_| changes.with(|(_, ids)| Arc::clone(ids)));
         Dashboard {
             url,
             conn,
@@ -247,6 +268,7 @@ impl Dashboard {
             reload_fresh,
             page,
             shown,
+            fresh,
             all,
             updated: RwSignal::new(HashMap::new()),
         }
@@ -332,6 +354,30 @@ impl Dashboard {
     pub fn now_secs() -> i64 {
         now_secs()
     }
+}
+
+/// Ids in `new` that were not in `old` with the same status and `updated_at`.
+fn changed_ids(old: &[HitlRequest], new: &[HitlRequest]) -> HashSet<String> {
+    let seen: HashSet<(&str, &str, Option<i64>)> = old
+        .iter()
+        .map(|r| {
+            (
+                r.id.as_str(),
+                r.status.as_str(),
+                r.updated_at.map(|t| t.timestamp_millis()),
+            )
+        })
+        .collect();
+    new.iter()
+        .filter(|r| {
+            !seen.contains(&(
+                r.id.as_str(),
+                r.status.as_str(),
+                r.updated_at.map(|t| t.timestamp_millis()),
+            ))
+        })
+        .map(|r| r.id.clone())
+        .collect()
 }
 
 /// Names for ids, where the loops endpoint answered: loop id → name, user id → email.

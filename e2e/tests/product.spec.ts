@@ -1,6 +1,6 @@
 // Issue 7: demo mode as the default, auto-refresh, keyboard, preferences, accessibility.
 import AxeBuilder from '@axe-core/playwright';
-import { test, expect } from '../support/fixtures';
+import { test, expect, KEY } from '../support/fixtures';
 
 test('demo data: every filter works on it with zero calls to any server', async ({ dashboard, mock, page }) => {
   await dashboard.open();
@@ -59,6 +59,25 @@ test('auto-refresh calls at the chosen interval and never while the tab is hidde
   await expect.poll(pageCalls).toBe(3);
 });
 
+test('a refresh highlights the rows that changed since the previous load', async ({ dashboard, mock, page }) => {
+  const { requests } = await mock.dataset();
+  await dashboard.open();
+  await dashboard.connect();
+  await dashboard.expectRowIds(requests.slice(0, 50).map((r) => r.id));
+  await expect(page.locator('tr.fresh')).toHaveCount(0);
+  // Someone else cancels a pending request on the page.
+  const target = requests.slice(0, 50).find((r) => r.status === 'pending');
+  const del = await fetch(`${mock.url}/v1/api/requests/${target.id}`, {
+    method: 'DELETE', headers: { Authorization: `Bearer ${KEY}` },
+  });
+  expect(del.status).toBe(200);
+  await page.getByRole('button', { name: 'Refresh' }).click();
+  const row = page.locator(`tr[data-id="${target.id}"]`);
+  await expect(row.locator('.c-status')).toHaveText('Cancelled');
+  await expect(row).toHaveClass(/fresh/);
+  await expect(page.locator('tr.fresh')).toHaveCount(1);
+});
+
 test('keyboard: / focuses the filters, j/k move through rows, ? lists the shortcuts', async ({ dashboard, page }) => {
   await dashboard.open();
   await expect(dashboard.rows).toHaveCount(50);
@@ -103,7 +122,7 @@ test('responsive: at phone width the table scrolls inside its box and the page d
   await expect(dashboard.rows).toHaveCount(50);
   const pageOverflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(pageOverflow).toBeLessThanOrEqual(1);
-  const wrap = page.locator('.table-wrap');
+  const wrap = page.locator('.results .table-wrap');
   expect(await wrap.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
 });
 

@@ -5,16 +5,17 @@
 //! Untrusted text (request_text, response_data) only ever becomes text nodes: Leptos escapes
 //! text children, and nothing here sets inner HTML.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
-use hitl_core::format::{format_duration, local_datetime, one_line, relative, zone_label};
+use hitl_core::format::{format_duration, local_datetime, one_line, relative};
 use hitl_core::response::ResponseValue;
 use hitl_core::sorting::{aria_sort, sort_permutation, Column, SortState};
 use hitl_core::{HitlRequest, Status};
 use leptos::prelude::*;
 
-use crate::browser::local_offset_minutes;
 use crate::components::clock::Clock;
+use crate::components::preferences::TimeDisplay;
 use crate::state::Names;
 use crate::url::{HistoryMode, UrlState};
 
@@ -36,10 +37,15 @@ pub fn RequestsTable(
     /// Known loop names and reviewer emails.
     #[prop(into)]
     names: Signal<Arc<Names>>,
+    /// Ids of rows new or changed since the previous load of this view: highlighted briefly.
+    #[prop(into)]
+    fresh: Signal<Arc<HashSet<String>>>,
+    /// True while the first answer for this view is awaited: skeleton rows instead of a jump.
+    #[prop(into)]
+    loading: Signal<bool>,
 ) -> impl IntoView {
     let clock = expect_context::<Clock>();
-    let offset = local_offset_minutes();
-    let zone = zone_label(offset);
+    let time = expect_context::<TimeDisplay>();
     let sort = RwSignal::new(None::<SortState>);
     // The display order as indices into `rows`: rows are never cloned or moved to sort.
     let order = Memo::new(move |_| {
@@ -92,7 +98,7 @@ pub fn RequestsTable(
         (rows_hidden > 0).then(|| {
             view! {
                 <tr class="spacer" aria-hidden="true">
-                    <td colspan="10" style=format!("height:{}px", rows_hidden as f64 * ROW_PX)></td>
+                    <td colspan="10" style:height=format!("{}px", rows_hidden as f64 * ROW_PX)></td>
                 </tr>
             }
         })
@@ -132,13 +138,27 @@ pub fn RequestsTable(
                 <tbody>
                     {move || spacer(true)}
                     <For each=visible key=|(k, _)| k.clone() let:item>
-                        <Row request=item.1 clock=clock offset=offset zone=zone.clone() names=names/>
+                        <Row request=item.1 clock=clock time=time names=names fresh=fresh/>
                     </For>
                     {move || spacer(false)}
+                    {move || (loading.get() && rows.with(|r| r.is_empty())).then(skeleton)}
                 </tbody>
             </table>
         </div>
     }
+}
+
+/// Placeholder rows while the first page loads, so the layout does not jump.
+fn skeleton() -> impl IntoView {
+    (0..8)
+        .map(|_| {
+            view! {
+                <tr class="skeleton" aria-hidden="true">
+                    {(0..10).map(|_| view! { <td><span></span></td> }).collect_view()}
+                </tr>
+            }
+        })
+        .collect_view()
 }
 
 /// A changed row (e.g. cancelled) gets a new key and is rendered again.
@@ -157,15 +177,17 @@ fn row_key(r: &HitlRequest) -> String {
 fn Row(
     request: HitlRequest,
     clock: Clock,
-    offset: i32,
-    zone: String,
+    time: TimeDisplay,
     names: Signal<Arc<Names>>,
+    fresh: Signal<Arc<HashSet<String>>>,
 ) -> impl IntoView {
     let r = request;
     let created = r.created_at;
-    let created_title = created
-        .map(|t| format!("{} {zone}", local_datetime(t, offset)))
-        .unwrap_or_default();
+    let stamp = move |t: Option<chrono::DateTime<chrono::Utc>>| {
+        t.map(|t| format!("{} {}", local_datetime(t, time.offset()), time.zone()))
+            .unwrap_or_default()
+    };
+    let created_title = move || stamp(created);
     let created_text = move || {
         created
             .map(|t| relative(t, clock.instant()))
@@ -178,9 +200,7 @@ fn Row(
         .unwrap_or_default();
     let timeout_at = r.timeout_at;
     let pending = r.status == Status::Pending;
-    let timeout_title = timeout_at
-        .map(|t| format!("{} {zone}", local_datetime(t, offset)))
-        .unwrap_or_default();
+    let timeout_title = move || stamp(timeout_at);
     let timeout_text = move || match (pending, timeout_at) {
         (true, Some(t)) => {
             let left = (t - clock.instant()).num_seconds();
@@ -190,7 +210,7 @@ fn Row(
                 "due".to_owned()
             }
         }
-        (false, Some(t)) => local_datetime(t, offset),
+        (false, Some(t)) => local_datetime(t, time.offset()),
         _ => "—".to_owned(),
     };
     let short = one_line(&r.request_text, TEXT_CHARS);
@@ -235,6 +255,10 @@ fn Row(
     let open_on_enter = open.clone();
     view! {
         <tr data-id=r.id.clone() data-status=r.status.as_str().to_owned() tabindex="0"
+            class:fresh={
+                let id = r.id.clone();
+                move || fresh.with(|f| f.contains(&id))
+            }
             on:click=move |_| open()
             on:keydown=move |ev| {
                 if ev.key() == "Enter" && ev.target() == ev.current_target() {
