@@ -48,5 +48,8 @@ step "browser benchmarks (Playwright + /usr/bin/chromium, mock-api --latency-ms 
 npx --no-install playwright test --config e2e/bench/playwright.config.ts
 
 step "report"
+# What the report needs to know about this run, so `node e2e/bench/report.mjs` can be re-run.
+printf '{"started":%s,"nproc":%s,"loadStart":"%s","loadEnd":"%s"}\n' \
+  "$start" "$BENCH_NPROC" "$BENCH_LOAD_START" "$(cut -d' ' -f1-3 /proc/loadavg)" > "$BENCH_OUT/meta.json"
 node e2e/bench/report.mjs
 echo "bench took $(( $(date +%s) - start ))s; results in bench/RESULTS.md"
