@@ -111,6 +111,14 @@ pub fn Overview() -> impl IntoView {
     });
     // The total of every request matching the filters, as far as the page on screen tells.
     let page_total = Memo::new(move |_| shown.get().filter(|s| !s.1).map(|s| s.0));
+    // The server's total for the loaded set: a memo, so that progress (which changes with every
+    // page of a resumed load) does not recompute the statistics over the partial set each time.
+    let set_total = Memo::new(move |_| all.progress.with(|p| p.1));
+    // Likewise paging: a new page of the same size leaves a partial set's statistics alone.
+    let page_len = Memo::new(move |_| {
+        dash.shown
+            .with(|s| s.as_ref().map_or(0, |l| l.page.requests.len()))
+    });
     let analysis = Memo::new(move |_| {
         let f = filters.get()?;
         if covering.get() {
@@ -133,9 +141,7 @@ pub fn Overview() -> impl IntoView {
             }));
         }
         let (total, cursor) = shown.get()?;
-        let page_len = dash
-            .shown
-            .with(|s| s.as_ref().map_or(0, |l| l.page.requests.len()));
+        let page_len = page_len.get();
         let partial = all
             .key
             .with(|k| k.as_ref().map(RequestQuery::filters_only) == Some(f.clone()))
@@ -148,7 +154,7 @@ pub fn Overview() -> impl IntoView {
             })
         };
         Some(if partial {
-            let loaded = all.progress.with(|p| p.1);
+            let loaded = set_total.get();
             let total = if cursor { loaded } else { loaded.max(total) };
             all.rows
                 .with(|rows| with_updates(rows, Basis::Partial, total))
