@@ -132,6 +132,7 @@ impl Connection {
         self.base_url.set(base.to_owned());
         self.remembered.set(remember);
         self.quota.set(Some(quota));
+        self.generation.update(|g| *g += 1);
         self.source
             .set(Source::Live(ApiClient::new(base, key, quota)));
     }

@@ -93,7 +93,7 @@ test.describe('export under a small quota', () => {
     const n = Number(download.suggestedFilename().match(/partial-(\d+)-of/)![1]);
     expect(lines.length - 1).toBe(n);
     expect(n).toBeLessThan(1000);
-    await expect(page.getByRole('button', { name: 'Resume' })).toBeDisabled();
+    await expect(partial.getByRole('button', { name: 'Resume' })).toBeDisabled();
   });
 });
 
