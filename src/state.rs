@@ -50,19 +50,24 @@ impl QuotaStore {
         self.entry.with_value(|e| storage_set(e, &json));
     }
 
-    /// One call was sent.
-    pub fn record_call(&self, now: i64) {
-        self.update(|q| q.record_call(now));
-    }
-
-    /// The server told us where we stand.
-    pub fn record_headers(&self, h: RateLimitHeaders, now: i64) {
-        self.update(|q| q.record_headers(h, now));
-    }
-
-    /// A 429 arrived.
-    pub fn record_exhausted(&self, reset_at: Option<i64>, now: i64) {
-        self.update(|q| q.record_exhausted(reset_at, now));
+    /// One call, sent at `sent_at`, with what its answer said about the quota: the rate-limit
+    /// headers when the browser could read them, and `Some(reset_at)` for a 429.
+    pub fn record(
+        &self,
+        sent_at: i64,
+        headers: Option<RateLimitHeaders>,
+        exhausted: Option<Option<i64>>,
+        now: i64,
+    ) {
+        self.update(|q| {
+            q.record_call(sent_at);
+            if let Some(h) = headers {
+                q.record_headers(h, now);
+            }
+            if let Some(reset_at) = exhausted {
+                q.record_exhausted(reset_at, now);
+            }
+        });
     }
 
     /// When sending is paused, until when (tracked: for countdowns).

@@ -220,7 +220,8 @@ async fn send<T: DeserializeOwned>(inner: &Inner, builder: RequestBuilder) -> Re
         Ok(r) => r,
         Err(e) => return Err(e.redact(&inner.key)),
     };
-    inner.quota.record_call(now_secs());
+    // Counted once, whatever happens next, including the future being dropped mid-flight.
+    let mut record = CallRecord::new(inner.quota);
     let response = match request.send().await {
         Ok(r) => r,
         Err(e) => {
@@ -237,9 +238,7 @@ async fn send<T: DeserializeOwned>(inner: &Inner, builder: RequestBuilder) -> Re
         headers.get("x-ratelimit-remaining").as_deref(),
         headers.get("x-ratelimit-reset").as_deref(),
     );
-    if let Some(rate) = rate {
-        inner.quota.record_headers(rate, now_secs());
-    }
+    record.headers = rate;
     let status = response.status();
     let body = response.text().await.map_err(|e| {
         ApiError::Network {
@@ -249,9 +248,39 @@ async fn send<T: DeserializeOwned>(inner: &Inner, builder: RequestBuilder) -> Re
     })?;
     let decoded = decode_response::<T>(status, &body, rate.map(|r| r.reset_at));
     if let Err(ApiError::QuotaExceeded { reset_at, .. }) = &decoded {
-        inner.quota.record_exhausted(*reset_at, now_secs());
+        record.exhausted = Some(*reset_at);
     }
     decoded.map_err(|e| e.redact(&inner.key))
+}
+
+/// One call's effect on the quota record, applied in a single update when it is dropped: at the
+/// end of `send`, or early if the call is abandoned (it still counts: it may have reached the
+/// server). One update per call keeps the quota meter and everything that reads it from
+/// re-rendering twice per call during a load of hundreds of pages.
+struct CallRecord {
+    quota: QuotaStore,
+    sent_at: i64,
+    headers: Option<RateLimitHeaders>,
+    /// `Some(reset_at)` when the answer was a 429.
+    exhausted: Option<Option<i64>>,
+}
+
+impl CallRecord {
+    fn new(quota: QuotaStore) -> Self {
+        CallRecord {
+            quota,
+            sent_at: now_secs(),
+            headers: None,
+            exhausted: None,
+        }
+    }
+}
+
+impl Drop for CallRecord {
+    fn drop(&mut self) {
+        self.quota
+            .record(self.sent_at, self.headers, self.exhausted, now_secs());
+    }
 }
 
 impl std::fmt::Debug for ApiClient {
