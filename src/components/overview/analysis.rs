@@ -7,6 +7,7 @@ use std::borrow::Borrow;
 use chrono::Datelike;
 use hitl_core::contract;
 use hitl_core::format::{format_duration, percent, thousands, zone_label};
+use hitl_core::loader::set_key;
 use hitl_core::overview::covers;
 use hitl_core::stats::{
     DailySeries, Outcomes, PriorityDistribution, ResponseRange, ResponseTimeStats, StatusCounts,
@@ -274,11 +275,16 @@ fn analyze_all(
             format!("Loads {n}{more} {unit}: {}{demo}", calls_text(calls))
         })
     };
+    // The loader is shared with Export: the button is labelled "Resume" only for a set it
+    // started itself (Export has its own Resume); either way, a click resumes what is there.
+    let started = RwSignal::new(None::<RequestQuery>);
     let start = move |_| {
         if let Ok(q) = dash.query.get_untracked() {
             all.start(dash.conn.source.get_untracked(), &q);
+            started.set(Some(set_key(&q)));
         }
     };
+    let started_here = move || started.with(|s| all.key.with(|k| s.is_some() && s == k));
     let progress = move || {
         let (received, total) = all.progress.get();
         let phase = all.phase.get();
@@ -303,7 +309,7 @@ fn analyze_all(
         <div class="analyze">
             <button type="button" class="primary" on:click=start
                 disabled=move || running() || pages().is_none_or(|n| n == 0)>
-                {move || if resumable() { "Resume" } else { "Analyze all matching" }}
+                {move || if resumable() && started_here() { "Resume" } else { "Analyze all matching" }}
             </button>
             <span class="cost">{cost}</span>
             {move || running().then(|| view! {
