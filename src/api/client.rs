@@ -15,6 +15,7 @@ use futures::future::{FutureExt, LocalBoxFuture, Shared, WeakShared};
 use gloo_net::http::{Request, RequestBuilder};
 use hitl_core::cache::TtlCache;
 use hitl_core::error::decode_response;
+use hitl_core::query::decode_pairs;
 use hitl_core::quota::RateLimitHeaders;
 use hitl_core::{
     ApiError, LoopList, RequestDetail, RequestEnvelopeData, RequestPage, RequestQuery,
@@ -184,7 +185,7 @@ async fn get_with_retries<T: DeserializeOwned + Send + Sync + 'static>(
     let mut attempt = 0;
     loop {
         attempt += 1;
-        match send::<T>(inner, Request::get(url)).await {
+        match send::<T>(inner, get_request(url)).await {
             Ok(v) => return Ok(Arc::new(v) as Value),
             Err(e) if e.is_retryable() && attempt < MAX_TRIES => {
                 let delay = BACKOFF_MS * f64::from(1u32 << (attempt - 1));
@@ -193,6 +194,18 @@ async fn get_with_retries<T: DeserializeOwned + Send + Sync + 'static>(
             }
             Err(e) => return Err(e),
         }
+    }
+}
+
+/// A GET for `url`. gloo-net joins a query already in the URL with its own (empty) one by
+/// `&`, leaving a stray `&` on every URL; so the query is handed over as pairs instead.
+fn get_request(url: &str) -> RequestBuilder {
+    match url.split_once('?') {
+        Some((path, qs)) => {
+            let pairs = decode_pairs(qs);
+            Request::get(path).query(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        }
+        None => Request::get(url),
     }
 }
 

@@ -188,3 +188,13 @@ fn lenient_parse_keeps_the_valid_parameters_and_lists_the_rest() {
         errors[0]
     );
 }
+
+#[test]
+fn query_strings_have_no_trailing_separator() {
+    let q = RequestQuery {
+        status: Some(Status::Pending),
+        limit: 1,
+        ..Default::default()
+    };
+    assert_eq!(q.to_query_string(), "status=pending&limit=1");
+}
