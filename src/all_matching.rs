@@ -8,11 +8,12 @@ use std::sync::Arc;
 use futures::future::{AbortHandle, Abortable};
 use futures::StreamExt;
 use hitl_core::loader::{calls_for, page_queries, set_key, Merge, CONCURRENCY, PAGE};
-use hitl_core::{ApiError, HitlRequest, RequestQuery};
+use hitl_core::{ApiError, HitlRequest, RequestPage, RequestQuery};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::Source;
+use crate::browser::now_ms;
 
 /// Where a load stands.
 #[derive(Clone, Debug, PartialEq)]
@@ -39,7 +40,11 @@ pub struct AllMatching {
     pub phase: RwSignal<Phase>,
     merge: StoredValue<Merge>,
     abort: StoredValue<Option<AbortHandle>>,
+    progress_at: StoredValue<f64>,
 }
+
+/// Minimum time between two progress updates while pages arrive (ms).
+const PROGRESS_EVERY_MS: f64 = 100.0;
 
 impl Default for AllMatching {
     fn default() -> Self {
@@ -57,6 +62,7 @@ impl AllMatching {
             phase: RwSignal::new(Phase::Idle),
             merge: StoredValue::new(Merge::default()),
             abort: StoredValue::new(None),
+            progress_at: StoredValue::new(0.0),
         }
     }
 
@@ -182,6 +188,11 @@ impl AllMatching {
 
     fn finish(&self, outcome: Result<(), Option<ApiError>>) {
         self.abort.set_value(None);
+        // Progress is throttled while loading: state the exact figures at the end.
+        let (received, total) = self.merge.with_value(|m| (m.received() as u64, m.total));
+        if received > 0 {
+            self.progress.set((received.min(total), total));
+        }
         self.rows.set(Arc::new(self.merge.with_value(Merge::rows)));
         self.phase.set(match outcome {
             Ok(()) => Phase::Done,
@@ -189,10 +200,17 @@ impl AllMatching {
         });
     }
 
-    fn record(&self, offset: u64, rows: Vec<HitlRequest>, total: u64) {
-        self.merge.update_value(|m| m.add(offset, rows, total));
+    fn record(&self, offset: u64, page: Arc<RequestPage>) {
+        let total = page.total;
+        self.merge.update_value(|m| m.add(offset, page));
         let received = self.merge.with_value(|m| m.received() as u64);
-        self.progress.set((received.min(total), total));
+        // At most ~10 progress renders a second: a load of 100 pages must not spend its main
+        // thread redrawing a progress bar.
+        let now = now_ms();
+        if received >= total || now - self.progress_at.get_value() >= PROGRESS_EVERY_MS {
+            self.progress_at.set_value(now);
+            self.progress.set((received.min(total), total));
+        }
     }
 
     async fn run(self, source: Source, key: RequestQuery) -> Result<(), Option<ApiError>> {
@@ -204,7 +222,7 @@ impl AllMatching {
             Some(total) => total,
             None => {
                 let page = source.list(&first, false).await.map_err(Some)?;
-                self.record(0, page.requests.clone(), page.total);
+                self.record(0, Arc::clone(&page));
                 page.total
             }
         };
@@ -231,7 +249,7 @@ impl AllMatching {
             while let Some((offset, answer)) = pages.next().await {
                 let page = answer.map_err(Some)?;
                 total = total.max(page.total);
-                self.record(offset, page.requests.clone(), page.total);
+                self.record(offset, page);
             }
         }
     }

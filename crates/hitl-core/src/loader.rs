@@ -4,8 +4,9 @@
 //! Shared by analytics over everything and by export, so a set loaded once serves both.
 
 use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
-use crate::model::HitlRequest;
+use crate::model::{HitlRequest, RequestPage};
 use crate::query::{RequestQuery, MAX_LIMIT};
 
 /// Rows per call when loading everything: the API's maximum.
@@ -44,16 +45,17 @@ pub fn set_key(q: &RequestQuery) -> RequestQuery {
 /// Pages arriving in any order, merged by offset into one set without duplicate ids.
 #[derive(Clone, Debug, Default)]
 pub struct Merge {
-    pages: BTreeMap<u64, Vec<HitlRequest>>,
+    /// Shared with the answer cache: no copy of a page is made until the merge.
+    pages: BTreeMap<u64, Arc<RequestPage>>,
     /// The total the server reported most recently.
     pub total: u64,
 }
 
 impl Merge {
     /// Adds the page that was asked for at `offset`.
-    pub fn add(&mut self, offset: u64, rows: Vec<HitlRequest>, total: u64) {
-        self.total = total;
-        self.pages.insert(offset, rows);
+    pub fn add(&mut self, offset: u64, page: Arc<RequestPage>) {
+        self.total = page.total;
+        self.pages.insert(offset, page);
     }
 
     /// True when the page at `offset` has arrived.
@@ -63,7 +65,7 @@ impl Merge {
 
     /// Rows received so far (before de-duplication).
     pub fn received(&self) -> usize {
-        self.pages.values().map(Vec::len).sum()
+        self.pages.values().map(|p| p.requests.len()).sum()
     }
 
     /// The merged rows in server order; a row that moved between pages while loading (new
@@ -72,7 +74,7 @@ impl Merge {
         let mut seen = HashSet::with_capacity(self.received());
         self.pages
             .values()
-            .flatten()
+            .flat_map(|p| p.requests.iter())
             .filter(|r| seen.insert(r.id.as_str()))
             .cloned()
             .collect()

@@ -4,7 +4,8 @@ use chrono::{TimeZone, Utc};
 use hitl_core::contract;
 use hitl_core::demo::Dataset;
 use hitl_core::loader::{calls_for, page_queries, set_key, Merge, PAGE};
-use hitl_core::{RequestQuery, Sort, Status};
+use hitl_core::{RequestPage, RequestQuery, Sort, Status};
+use std::sync::Arc;
 
 #[test]
 fn calls_are_the_ceiling_of_total_over_100() {
@@ -54,8 +55,7 @@ fn merging_out_of_order_pages_gives_server_order_without_duplicates() {
     let pages = page_queries(&q, 345);
     let mut merge = Merge::default();
     for p in pages.iter().rev() {
-        let page = contract::list(&d.requests, p);
-        merge.add(p.offset, page.requests, page.total);
+        merge.add(p.offset, Arc::new(contract::list(&d.requests, p)));
     }
     let rows = merge.rows();
     assert_eq!(rows.len(), 345);
@@ -68,10 +68,16 @@ fn merging_out_of_order_pages_gives_server_order_without_duplicates() {
     // A row seen on two pages (data moved while loading) is kept once.
     let mut merge = Merge::default();
     let first = contract::list(&d.requests, &pages[0]);
-    let mut shifted = contract::list(&d.requests, &pages[1]).requests;
-    shifted.insert(0, first.requests[99].clone());
-    merge.add(0, first.requests, 345);
-    merge.add(100, shifted, 345);
+    let mut shifted = contract::list(&d.requests, &pages[1]);
+    shifted.requests.insert(0, first.requests[99].clone());
+    merge.add(0, Arc::new(first));
+    merge.add(
+        100,
+        Arc::new(RequestPage {
+            total: 345,
+            ..shifted
+        }),
+    );
     assert_eq!(merge.received(), 201);
     assert_eq!(merge.rows().len(), 200);
     assert!(merge.has(100) && !merge.has(200));
