@@ -22,6 +22,9 @@ cargo clippy -p hitl-dashboard --target wasm32-unknown-unknown --all-targets --l
 step "unit and HTTP tests"
 cargo test --workspace --locked
 
+step "browser unit tests (wasm-bindgen-test in headless chromium)"
+CHROMEDRIVER=/usr/bin/chromedriver cargo test -p hitl-dashboard --target wasm32-unknown-unknown --locked
+
 step "release build (dist/)"
 scripts/build-dist.sh
 

@@ -14,7 +14,8 @@ pub fn install() {
     }));
 }
 
-fn show_notice() {
+/// Shows the crash notice (public so the browser tests can check it without crashing).
+pub fn show_notice() {
     let Some(doc) = crate::browser::document() else {
         return;
     };
