@@ -49,8 +49,14 @@ test('the key stays out of URLs and storage unless remembered', async ({ dashboa
 
   await dashboard.connect(KEY, dashboard.mock.url, true);
   await expect.poll(() => page.evaluate(() => localStorage.getItem('hitl.api_key'))).toBe(KEY);
+  await dashboard.mock.resetStats();
   await page.reload();
   await expect(page.locator('.source-badge')).toHaveText('Live API');
+  await expect(dashboard.rows).toHaveCount(50);
+  // Starting live, the first page is requested before the first render and the table's own
+  // call joins it: one call, not two.
+  const pageCalls = (await dashboard.mock.stats()).log.filter((c) => c.uri === '/v1/api/requests');
+  expect(pageCalls.length).toBe(1);
   await page.getByRole('button', { name: 'Forget key' }).click();
   await expect(page.locator('.source-badge')).toHaveText('Demo data');
   expect(await page.evaluate(() => localStorage.getItem('hitl.api_key'))).toBeNull();
