@@ -9,7 +9,8 @@
 //!
 //! Size matters (this is the wasm download): every distinct view type and reactive closure
 //! costs code, so the panel has two reactive parts (cancel, content) over one memo, and the
-//! fields are one homogeneous list rendered by one function.
+//! content — fields, markdown, notices, the reviewers' table — is built with the plain DOM
+//! builder (`components::dom`), text nodes only, and rebuilt as a whole when it changes.
 
 use std::sync::Arc;
 
@@ -18,11 +19,13 @@ use hitl_core::format::{format_duration, local_datetime, one_line, zone_label};
 use hitl_core::markdown::{self, Block, Inline};
 use hitl_core::response::ResponseValue;
 use hitl_core::{ApiError, HitlRequest, RequestDetail, Status};
-use leptos::either::Either;
+use leptos::html;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
+use web_sys::Element;
 
 use crate::browser::{document, local_offset_minutes};
+use crate::components::dom::{self, el, el_text, fill};
 use crate::components::preferences::TimeDisplay;
 use crate::state::{Dashboard, Loops, Names};
 use crate::url::HistoryMode;
@@ -220,23 +223,24 @@ pub fn DetailPanel() -> impl IntoView {
         })
     };
 
-    let content_part = move || {
+    // The content is rebuilt as a whole whenever what it shows changes, with the plain DOM
+    // builder: a long field list, markdown and tables in `view!` cost tens of KB of wasm.
+    let body = NodeRef::<html::Div>::new();
+    fill(body, move |body| {
         let fetched = fetched();
         let names = loops.map(|l| l.names.get()).unwrap_or_default();
         // Local time or UTC, as the user chose (tracked: the panel follows the toggle).
         let offset = time.map_or_else(local_offset_minutes, |t| t.offset());
         match summary.get() {
-            Some(r) => Either::Left(content_view(r, fetched, &names, offset)),
+            Some(r) => content(body, r, fetched, &names, offset),
             // Nothing to show yet but what the call says.
-            None => Either::Right(
-                match fetched {
-                    Some(Err(e)) => Notice::error("Could not load the request", &e),
-                    _ => Notice::loading("Loading request…"),
-                }
-                .view(),
-            ),
+            None => match fetched {
+                Some(Err(e)) => Notice::error("Could not load the request", &e),
+                _ => Notice::loading("Loading request…"),
+            }
+            .build(body),
         }
-    };
+    });
 
     view! {
         {move || open_id.get().map(|id| view! {
@@ -248,7 +252,7 @@ pub fn DetailPanel() -> impl IntoView {
                     </button>
                 </div>
                 {cancel_part}
-                {content_part}
+                <div class="detail-body" node_ref=body></div>
             </div>
         })}
     }
@@ -313,14 +317,27 @@ impl Notice {
         Notice("detail-error", title, lines)
     }
 
-    fn view(self) -> impl IntoView {
-        let Notice(class, title, lines) = self;
-        view! {
-            <div class=class role="status">
-                <p><strong>{title}</strong></p>
-                {lines.into_iter().map(|l| view! { <p>{l}</p> }).collect_view()}
-            </div>
+    /// Appends the notice: `<div class=… role="status"><p><strong>headline</strong></p>
+    /// <p>line</p>…</div>`.
+    fn build(&self, parent: &Element) {
+        let div = el(parent, "div", &[("class", self.0), ("role", "status")]);
+        self.lines(&div);
+    }
+
+    fn lines(&self, div: &Element) {
+        let Notice(_, title, lines) = self;
+        el_text(&el(div, "p", &[]), "strong", &[], title);
+        for l in lines {
+            el_text(div, "p", &[], l);
         }
+    }
+
+    /// The notice as a view, filled by the same code as [`Notice::build`].
+    fn view(self) -> impl IntoView {
+        let host = NodeRef::<html::Div>::new();
+        let class = self.0;
+        fill(host, move |div| self.lines(div));
+        view! { <div class=class role="status" node_ref=host></div> }
     }
 }
 
@@ -330,13 +347,14 @@ fn when(t: Option<DateTime<Utc>>, offset: i32, zone: &str) -> String {
     })
 }
 
-/// Everything the list row has, then what the detail call returned (or why not).
-fn content_view(
+/// Appends everything the list row has, then what the detail call returned (or why not).
+fn content(
+    body: &Element,
     r: HitlRequest,
     fetched: Option<Result<Arc<RequestDetail>, ApiError>>,
     names: &Names,
     offset: i32,
-) -> impl IntoView {
+) {
     let zone = &zone_label(offset);
     let d = fetched.as_ref().and_then(|f| f.as_ref().ok());
     let response = ResponseValue::interpret(&r.response_type, r.response_data.as_ref());
@@ -400,102 +418,136 @@ fn content_view(
             None => {}
         }
     }
-    let broadcasts = d.map(|d| d.broadcasted_to.clone());
-    let status_line = match &fetched {
-        None => Some(Notice::loading("Loading details…")),
-        Some(Err(e)) => Some(Notice::error("Could not load the request's details", e)),
-        Some(Ok(_)) => None,
-    };
-    view! {
-        <div class="detail-badges">
-            <span class="badge" data-status=r.status.as_str().to_owned()>{r.status.label().to_owned()}</span>
-            <span class="badge" data-priority=r.priority.as_str().to_owned()>{r.priority.label().to_owned()}</span>
-            <span class="detail-meaning">{r.status.meaning()}</span>
-        </div>
-        <h3>"Request"</h3>
-        <div class="detail-text">{markdown_view(&r.request_text)}</div>
-        {image.map(|src| view! {
-            <img class="detail-image" src=src alt="Image attached to the request" loading="lazy"
-                referrerpolicy="no-referrer"/>
-        })}
-        <dl class="detail-fields">
-            {fields.into_iter().map(|Field(label, class, text)| {
-                let text = if text.is_empty() { "—".to_owned() } else { text };
-                view! { <dt>{label}</dt><dd class=class>{text}</dd> }
-            }).collect_view()}
-        </dl>
-        {status_line.map(Notice::view)}
-        {broadcasts.map(|list| view! {
-            <h3>"Notified reviewers"</h3>
-            <table class="detail-broadcast">
-                <thead>
-                    <tr>
-                        <th scope="col">"Email"</th>
-                        <th scope="col">"Role"</th>
-                        <th scope="col">"Notified"</th>
-                        <th scope="col">"Notification error"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {list.into_iter().map(|b| view! {
-                        <tr data-sent=b.notification_sent.to_string()>
-                            <td class="b-email">{b.email}</td>
-                            <td class="b-role">{b.role}</td>
-                            <td class="b-sent">{if b.notification_sent { "yes" } else { "no" }}</td>
-                            <td class="b-error">{b.notification_error.unwrap_or_default()}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-        })}
+
+    let badges = el(body, "div", &[("class", "detail-badges")]);
+    el_text(
+        &badges,
+        "span",
+        &[("class", "badge"), ("data-status", r.status.as_str())],
+        r.status.label(),
+    );
+    el_text(
+        &badges,
+        "span",
+        &[("class", "badge"), ("data-priority", r.priority.as_str())],
+        r.priority.label(),
+    );
+    el_text(
+        &badges,
+        "span",
+        &[("class", "detail-meaning")],
+        r.status.meaning(),
+    );
+    el_text(body, "h3", &[], "Request");
+    let text = el(body, "div", &[("class", "detail-text")]);
+    for b in markdown::parse(&r.request_text) {
+        block(&text, b);
+    }
+    if let Some(src) = image {
+        // `loading` and `referrerpolicy` before `src`, so they apply to the one fetch.
+        el(
+            body,
+            "img",
+            &[
+                ("class", "detail-image"),
+                ("alt", "Image attached to the request"),
+                ("loading", "lazy"),
+                ("referrerpolicy", "no-referrer"),
+                ("src", &src),
+            ],
+        );
+    }
+    let dl = el(body, "dl", &[("class", "detail-fields")]);
+    for Field(label, class, text) in &fields {
+        el_text(&dl, "dt", &[], label);
+        let text = if text.is_empty() { "—" } else { text };
+        let attrs: &[(&str, &str)] = if class.is_empty() {
+            &[]
+        } else {
+            &[("class", class)]
+        };
+        el_text(&dl, "dd", attrs, text);
+    }
+    match &fetched {
+        None => Notice::loading("Loading details…").build(body),
+        Some(Err(e)) => Notice::error("Could not load the request's details", e).build(body),
+        Some(Ok(_)) => {}
+    }
+    if let Some(d) = d {
+        broadcasts(body, d);
     }
 }
 
-/// request_text as elements and text nodes.
-fn markdown_view(text: &str) -> impl IntoView {
-    markdown::parse(text)
-        .into_iter()
-        .map(block_view)
-        .collect_view()
+/// Who was notified: `<h3>` and a table, one row per reviewer.
+fn broadcasts(body: &Element, d: &RequestDetail) {
+    el_text(body, "h3", &[], "Notified reviewers");
+    let table = el(body, "table", &[("class", "detail-broadcast")]);
+    let head = el(&el(&table, "thead", &[]), "tr", &[]);
+    for label in ["Email", "Role", "Notified", "Notification error"] {
+        el_text(&head, "th", &[("scope", "col")], label);
+    }
+    let tbody = el(&table, "tbody", &[]);
+    for b in &d.broadcasted_to {
+        let sent = if b.notification_sent { "true" } else { "false" };
+        let tr = el(&tbody, "tr", &[("data-sent", sent)]);
+        el_text(&tr, "td", &[("class", "b-email")], &b.email);
+        el_text(&tr, "td", &[("class", "b-role")], &b.role);
+        el_text(
+            &tr,
+            "td",
+            &[("class", "b-sent")],
+            if b.notification_sent { "yes" } else { "no" },
+        );
+        let error = b.notification_error.as_deref().unwrap_or_default();
+        el_text(&tr, "td", &[("class", "b-error")], error);
+    }
 }
 
-fn block_view(b: Block) -> AnyView {
+/// One markdown block as elements and text nodes.
+fn block(parent: &Element, b: Block) {
     match b {
-        Block::Paragraph(items) => view! { <p>{inlines_view(items)}</p> }.into_any(),
-        Block::Code { text, .. } => view! { <pre><code>{text}</code></pre> }.into_any(),
+        Block::Paragraph(items) => inlines(&el(parent, "p", &[]), items),
+        Block::Code { text, .. } => {
+            el_text(&el(parent, "pre", &[]), "code", &[], &text);
+        }
         Block::List { ordered, items } => {
-            let items = items
-                .into_iter()
-                .map(|i| {
-                    view! {
-                        <li value=i.number.map(|n| n.to_string())>{inlines_view(i.content)}</li>
-                    }
-                })
-                .collect_view();
-            if ordered {
-                view! { <ol>{items}</ol> }.into_any()
-            } else {
-                view! { <ul>{items}</ul> }.into_any()
+            let list = el(parent, if ordered { "ol" } else { "ul" }, &[]);
+            for i in items {
+                let li = el(&list, "li", &[]);
+                if let Some(n) = i.number {
+                    let _ = li.set_attribute("value", &n.to_string());
+                }
+                inlines(&li, i.content);
             }
         }
     }
 }
 
-fn inlines_view(items: Vec<Inline>) -> Vec<AnyView> {
-    items.into_iter().map(inline_view).collect()
-}
-
-fn inline_view(i: Inline) -> AnyView {
-    match i {
-        Inline::Text(t) => t.into_any(),
-        Inline::Break => view! { <br/> }.into_any(),
-        Inline::Bold(c) => view! { <strong>{inlines_view(c)}</strong> }.into_any(),
-        Inline::Italic(c) => view! { <em>{inlines_view(c)}</em> }.into_any(),
-        Inline::Code(t) => view! { <code>{t}</code> }.into_any(),
-        // `href` is http(s) only (hitl_core::markdown::safe_href).
-        Inline::Link { href, content } => view! {
-            <a href=href rel="noopener noreferrer" target="_blank">{inlines_view(content)}</a>
+fn inlines(parent: &Element, items: Vec<Inline>) {
+    for i in items {
+        match i {
+            Inline::Text(t) => dom::text(parent, &t),
+            Inline::Break => {
+                el(parent, "br", &[]);
+            }
+            Inline::Bold(c) => inlines(&el(parent, "strong", &[]), c),
+            Inline::Italic(c) => inlines(&el(parent, "em", &[]), c),
+            Inline::Code(t) => {
+                el_text(parent, "code", &[], &t);
+            }
+            // `href` is http(s) only (hitl_core::markdown::safe_href).
+            Inline::Link { href, content } => inlines(
+                &el(
+                    parent,
+                    "a",
+                    &[
+                        ("href", &href),
+                        ("rel", "noopener noreferrer"),
+                        ("target", "_blank"),
+                    ],
+                ),
+                content,
+            ),
         }
-        .into_any(),
     }
 }

@@ -4,6 +4,7 @@ pub mod auto_refresh;
 pub mod banner;
 pub mod clock;
 pub mod detail;
+pub mod dom;
 pub mod export;
 pub mod filters;
 pub mod overview;

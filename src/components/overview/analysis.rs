@@ -14,12 +14,15 @@ use hitl_core::stats::{
     HISTOGRAM_LABELS,
 };
 use hitl_core::{HitlRequest, Priority, RequestQuery, Status};
+use leptos::html;
 use leptos::prelude::*;
+use web_sys::Element;
 
 use super::calls_text;
 use super::charts::{bar_chart, num, row, stacked_bar, BarSpec, Part, Series};
 use crate::all_matching::Phase;
 use crate::browser::local_offset_minutes;
+use crate::components::dom::{el, el_text, fill};
 use crate::state::Dashboard;
 
 /// Which rows the statistics cover.
@@ -199,24 +202,31 @@ pub fn Overview() -> impl IntoView {
             ),
         })
     };
-    let body = move || {
+    // The figures and charts: static once drawn, so built with the plain DOM builder (size).
+    let has_analysis = Memo::new(move |_| analysis.with(Option::is_some));
+    let empty = move || {
+        analysis
+            .with(|a| a.as_ref().is_some_and(|a| a.loaded == 0))
+            .then_some("No requests to analyze for these filters.")
+    };
+    let grid = NodeRef::<html::Div>::new();
+    fill(grid, move |grid| {
         analysis.with(|a| {
-            a.as_ref().map(|a| {
-                let empty = (a.loaded == 0).then_some("No requests to analyze for these filters.");
-                let blocks = (a.loaded > 0).then(|| {
-                    view! {
-                        {response_block(a)}
-                        {outcomes_block(&a.outcomes)}
-                        {status_block(&a.statuses)}
-                        {priority_block(&a.priority)}
-                        {daily_block(&a.daily)}
-                    }
-                });
-                view! {
-                    <p class="empty">{empty}</p>
-                    <div class="ov-grid">{blocks}</div>
-                }
-            })
+            if let Some(a) = a.as_ref().filter(|a| a.loaded > 0) {
+                response_block(grid, a);
+                outcomes_block(grid, &a.outcomes);
+                status_block(grid, &a.statuses);
+                priority_block(grid, &a.priority);
+                daily_block(grid, &a.daily);
+            }
+        })
+    });
+    let body = move || {
+        has_analysis.get().then(|| {
+            view! {
+                <p class="empty">{empty}</p>
+                <div class="ov-grid" node_ref=grid></div>
+            }
         })
     };
 
@@ -320,204 +330,243 @@ fn analyze_all(
     }
 }
 
-/// A labelled figure: `<div data-stat=key><dt>label</dt><dd>value</dd></div>`.
-fn stat(key: &'static str, label: &'static str, value: String, title: String) -> impl IntoView {
-    view! {
-        <div data-stat=key>
-            <dt>{label}</dt>
-            <dd title=title>{value}</dd>
-        </div>
-    }
+/// A labelled figure: `<div data-stat=key><dt>label</dt><dd title=title>value</dd></div>`.
+fn stat(dl: &Element, key: &str, label: &str, value: &str, title: &str) {
+    let div = el(dl, "div", &[("data-stat", key)]);
+    el_text(&div, "dt", &[], label);
+    el_text(&div, "dd", &[("title", title)], value);
 }
 
-fn seconds(key: &'static str, label: &'static str, s: f64) -> impl IntoView {
+fn seconds(dl: &Element, key: &str, label: &str, s: f64) {
     stat(
+        dl,
         key,
         label,
-        format_duration(s),
-        format!("{} seconds", num(s)),
-    )
-}
-
-fn response_block(a: &Analysis) -> impl IntoView {
-    let empty = a.response.is_none().then_some(
-        "No completed requests with response times in the loaded set, so no response-time figures.",
+        &format_duration(s),
+        &format!("{} seconds", num(s)),
     );
-    let body = a.response.as_ref().map(|rt| {
-        view! {
-            <dl class="stats">
-                {stat("count", "Completed with a time", thousands(rt.count as u64), String::new())}
-                {seconds("average", "Average", rt.average)}
-                {seconds("median", "Median", rt.median)}
-                {seconds("min", "Fastest", rt.min)}
-                {seconds("max", "Slowest", rt.max)}
-                {seconds("p90", "90th percentile", rt.p90)}
-                {seconds("p95", "95th percentile", rt.p95)}
-            </dl>
-            <div class="ov-pair">
-            {bar_chart(BarSpec {
-                id: "chart-ranges",
-                title: "Response times in the vendor's four ranges".to_owned(),
-                x_label: "Response time",
-                y_label: "Requests",
-                categories: ResponseRange::ALL.iter().map(|r| r.label().to_owned()).collect(),
-                series: vec![Series {
-                    name: "Completed",
-                    color: "k-chart-1",
-                    values: rt.ranges.iter().map(|r| r.count as f64).collect(),
-                }],
-                width: 480.0,
-                value_labels: true,
-                shares: true,
-            })}
-            {bar_chart(BarSpec {
-                id: "chart-histogram",
-                title: "Response-time histogram, log-spaced bins".to_owned(),
-                x_label: "Response time",
-                y_label: "Requests",
-                categories: HISTOGRAM_LABELS.iter().map(|l| (*l).to_owned()).collect(),
-                series: vec![Series {
-                    name: "Completed",
-                    color: "k-chart-2",
-                    values: rt.histogram.iter().map(|c| *c as f64).collect(),
-                }],
-                width: 860.0,
-                value_labels: true,
-                shares: true,
-            })}
-            </div>
-        }
-    });
-    view! {
-        <div class="ov-block ov-wide" id="response-times">
-            <h3>"Response time"</h3>
-            <p class="muted">"Completed requests with a response time, as the vendor's analysis counts them (median = sorted[n/2])."</p>
-            <p class="empty">{empty}</p>
-            {body}
-        </div>
-    }
 }
 
-fn outcomes_block(o: &Outcomes) -> impl IntoView {
-    let empty = (o.finished == 0)
-        .then_some("No finished (completed or timed-out) requests in the loaded set.");
-    let body = (o.finished > 0).then(|| {
-        let within = o
-            .within
-            .iter()
-            .zip(["within-5m", "within-30m", "within-2h"])
-            .map(|(w, key)| {
-                stat(
-                    key,
-                    w.label,
-                    format!("{} ({})", percent(w.share), thousands(w.count as u64)),
-                    String::new(),
-                )
-            })
-            .collect_view();
+/// `<div class=class id=id><h3>heading</h3><p class="muted">note</p>…` appended to `grid`.
+fn block(grid: &Element, class: &str, id: &str, heading: &str, note: &str) -> Element {
+    let div = el(grid, "div", &[("class", class), ("id", id)]);
+    el_text(&div, "h3", &[], heading);
+    el_text(&div, "p", &[("class", "muted")], note);
+    div
+}
+
+/// `<p class=class>text</p>`, empty when there is nothing to say (hidden by the stylesheet).
+fn line(parent: &Element, class: &str, text: Option<&str>) {
+    el_text(parent, "p", &[("class", class)], text.unwrap_or_default());
+}
+
+fn response_block(grid: &Element, a: &Analysis) {
+    let div = block(
+        grid,
+        "ov-block ov-wide",
+        "response-times",
+        "Response time",
+        "Completed requests with a response time, as the vendor's analysis counts them (median = sorted[n/2]).",
+    );
+    line(
+        &div,
+        "empty",
+        a.response.is_none().then_some(
+            "No completed requests with response times in the loaded set, so no response-time figures.",
+        ),
+    );
+    let Some(rt) = &a.response else { return };
+    let dl = el(&div, "dl", &[("class", "stats")]);
+    stat(
+        &dl,
+        "count",
+        "Completed with a time",
+        &thousands(rt.count as u64),
+        "",
+    );
+    seconds(&dl, "average", "Average", rt.average);
+    seconds(&dl, "median", "Median", rt.median);
+    seconds(&dl, "min", "Fastest", rt.min);
+    seconds(&dl, "max", "Slowest", rt.max);
+    seconds(&dl, "p90", "90th percentile", rt.p90);
+    seconds(&dl, "p95", "95th percentile", rt.p95);
+    let pair = el(&div, "div", &[("class", "ov-pair")]);
+    bar_chart(
+        &pair,
+        BarSpec {
+            id: "chart-ranges",
+            title: "Response times in the vendor's four ranges".to_owned(),
+            x_label: "Response time",
+            y_label: "Requests",
+            categories: ResponseRange::ALL
+                .iter()
+                .map(|r| r.label().to_owned())
+                .collect(),
+            series: vec![Series {
+                name: "Completed",
+                color: "k-chart-1",
+                values: rt.ranges.iter().map(|r| r.count as f64).collect(),
+            }],
+            width: 480.0,
+            value_labels: true,
+            shares: true,
+        },
+    );
+    bar_chart(
+        &pair,
+        BarSpec {
+            id: "chart-histogram",
+            title: "Response-time histogram, log-spaced bins".to_owned(),
+            x_label: "Response time",
+            y_label: "Requests",
+            categories: HISTOGRAM_LABELS.iter().map(|l| (*l).to_owned()).collect(),
+            series: vec![Series {
+                name: "Completed",
+                color: "k-chart-2",
+                values: rt.histogram.iter().map(|c| *c as f64).collect(),
+            }],
+            width: 860.0,
+            value_labels: true,
+            shares: true,
+        },
+    );
+}
+
+fn outcomes_block(grid: &Element, o: &Outcomes) {
+    let div = block(
+        grid,
+        "ov-block",
+        "outcomes",
+        "Answered in time",
+        "Over all finished requests (completed + timed out): a timeout is a request no reviewer answered.",
+    );
+    line(
+        &div,
+        "empty",
+        (o.finished == 0)
+            .then_some("No finished (completed or timed-out) requests in the loaded set."),
+    );
+    if o.finished > 0 {
+        let dl = el(&div, "dl", &[("class", "stats")]);
+        stat(
+            &dl,
+            "finished",
+            "Finished",
+            &thousands(o.finished as u64),
+            "",
+        );
         let rate = format!(
             "{} ({})",
             percent(o.timeout_rate),
             thousands(o.timeouts as u64)
         );
-        view! {
-            <dl class="stats">
-                {stat("finished", "Finished", thousands(o.finished as u64), String::new())}
-                {stat("timeout-rate", "Timeout rate", rate, String::new())}
-                {within}
-            </dl>
+        stat(&dl, "timeout-rate", "Timeout rate", &rate, "");
+        for (w, key) in o
+            .within
+            .iter()
+            .zip(["within-5m", "within-30m", "within-2h"])
+        {
+            let value = format!("{} ({})", percent(w.share), thousands(w.count as u64));
+            stat(&dl, key, w.label, &value, "");
         }
-    });
+    }
     let unknown = (o.unknown_time > 0).then(|| {
         format!(
             "{} completed without a known response time count as finished but in no “within” figure.",
             thousands(o.unknown_time as u64)
         )
     });
-    view! {
-        <div class="ov-block" id="outcomes">
-            <h3>"Answered in time"</h3>
-            <p class="muted">"Over all finished requests (completed + timed out): a timeout is a request no reviewer answered."</p>
-            <p class="empty">{empty}</p>
-            {body}
-            <p class="muted">{unknown}</p>
-        </div>
-    }
+    line(&div, "muted", unknown.as_deref());
 }
 
-fn priority_block(d: &PriorityDistribution) -> impl IntoView {
+fn priority_block(grid: &Element, d: &PriorityDistribution) {
+    let div = el(
+        grid,
+        "div",
+        &[("class", "ov-block ov-wide"), ("id", "priorities")],
+    );
+    el_text(&div, "h3", &[], "By priority");
+    let pair = el(&div, "div", &[("class", "ov-pair")]);
+    let table = el(
+        &el(&pair, "div", &[("class", "table-wrap")]),
+        "table",
+        &[("class", "stats-table")],
+    );
+    el_text(
+        &table,
+        "caption",
+        &[("class", "visually-hidden")],
+        "Priority distribution",
+    );
+    let head = el(&el(&table, "thead", &[]), "tr", &[]);
+    for (label, title) in [
+        ("Priority", ""),
+        ("Requests", ""),
+        (
+            "Completed",
+            "Completed with a response time, as the vendor counts them",
+        ),
+        ("Completion rate", ""),
+        ("Avg response time", ""),
+        ("Timeout rate", "Timed out, of completed + timed out"),
+    ] {
+        let th = el_text(&head, "th", &[("scope", "col")], label);
+        if !title.is_empty() {
+            let _ = th.set_attribute("title", title);
+        }
+    }
+    let tbody = el(&table, "tbody", &[]);
     let avg = |v: Option<f64>| v.map(format_duration).unwrap_or_else(|| "—".to_owned());
-    let rows = d
+    for r in d
         .rows
         .iter()
         .filter(|r| r.count > 0 || !matches!(r.priority, Priority::Other(_)))
-        .map(|r| {
-            row(
-                r.priority.label().to_owned(),
-                vec![
-                    thousands(r.count as u64),
-                    thousands(r.completed as u64),
-                    percent(r.completion_rate),
-                    avg(r.avg_response_time),
-                    percent(r.timeout_rate),
-                ],
-            )
-        })
-        .collect_view();
-    let categories: Vec<String> = d
-        .rows
-        .iter()
-        .map(|r| r.priority.label().to_owned())
-        .collect();
-    view! {
-        <div class="ov-block ov-wide" id="priorities">
-            <h3>"By priority"</h3>
-            <div class="ov-pair">
-            <div class="table-wrap">
-                <table class="stats-table">
-                    <caption class="visually-hidden">"Priority distribution"</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">"Priority"</th>
-                            <th scope="col">"Requests"</th>
-                            <th scope="col" title="Completed with a response time, as the vendor counts them">"Completed"</th>
-                            <th scope="col">"Completion rate"</th>
-                            <th scope="col">"Avg response time"</th>
-                            <th scope="col" title="Timed out, of completed + timed out">"Timeout rate"</th>
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
-            {bar_chart(BarSpec {
-                id: "chart-priority",
-                title: "Requests and completed requests per priority".to_owned(),
-                x_label: "Priority",
-                y_label: "Requests",
-                categories,
-                series: vec![
-                    Series {
-                        name: "Requests",
-                        color: "k-chart-1",
-                        values: d.rows.iter().map(|r| r.count as f64).collect(),
-                    },
-                    Series {
-                        name: "Completed",
-                        color: "k-chart-2",
-                        values: d.rows.iter().map(|r| r.completed as f64).collect(),
-                    },
-                ],
-                width: 480.0,
-                value_labels: true,
-                shares: false,
-            })}
-            </div>
-        </div>
+    {
+        row(
+            &tbody,
+            r.priority.label(),
+            &[
+                thousands(r.count as u64),
+                thousands(r.completed as u64),
+                percent(r.completion_rate),
+                avg(r.avg_response_time),
+                percent(r.timeout_rate),
+            ],
+        );
     }
+    bar_chart(
+        &pair,
+        BarSpec {
+            id: "chart-priority",
+            title: "Requests and completed requests per priority".to_owned(),
+            x_label: "Priority",
+            y_label: "Requests",
+            categories: d
+                .rows
+                .iter()
+                .map(|r| r.priority.label().to_owned())
+                .collect(),
+            series: vec![
+                Series {
+                    name: "Requests",
+                    color: "k-chart-1",
+                    values: d.rows.iter().map(|r| r.count as f64).collect(),
+                },
+                Series {
+                    name: "Completed",
+                    color: "k-chart-2",
+                    values: d.rows.iter().map(|r| r.completed as f64).collect(),
+                },
+            ],
+            width: 480.0,
+            value_labels: true,
+            shares: false,
+        },
+    );
 }
 
-fn status_block(s: &StatusCounts) -> impl IntoView {
-    let parts = s
+fn status_block(grid: &Element, s: &StatusCounts) {
+    let parts: Vec<Part> = s
         .rows
         .iter()
         .filter(|r| r.count > 0 || !matches!(r.status, Status::Other(_)))
@@ -527,66 +576,77 @@ fn status_block(s: &StatusCounts) -> impl IntoView {
             count: r.count as u64,
         })
         .collect();
-    view! {
-        <div class="ov-block" id="status-share">
-            <h3>"Status shares"</h3>
-            {stacked_bar("chart-status", "Share of each status among the analysed requests".to_owned(), parts)}
-        </div>
-    }
+    let div = el(
+        grid,
+        "div",
+        &[("class", "ov-block"), ("id", "status-share")],
+    );
+    el_text(&div, "h3", &[], "Status shares");
+    stacked_bar(
+        &div,
+        "chart-status",
+        "Share of each status among the analysed requests",
+        &parts,
+    );
 }
 
-fn daily_block(d: &DailySeries) -> impl IntoView {
-    let empty = d.days.is_empty().then_some("No dated requests to chart.");
-    let chart = (!d.days.is_empty()).then(|| {
+fn daily_block(grid: &Element, d: &DailySeries) {
+    let note = format!(
+        "Days in {}; a completion counts on the day it was answered. Created = left bar, completed = right bar.",
+        zone_label(d.offset_minutes)
+    );
+    let div = block(
+        grid,
+        "ov-block ov-wide",
+        "daily",
+        "Created vs completed per day",
+        &note,
+    );
+    line(
+        &div,
+        "empty",
+        d.days.is_empty().then_some("No dated requests to chart."),
+    );
+    if let (Some(first), Some(last)) = (d.days.first(), d.days.last()) {
         let categories = d
             .days
             .iter()
             .map(|day| format!("{:02}-{:02}", day.date.month(), day.date.day()))
             .collect();
-        bar_chart(BarSpec {
-            id: "chart-daily",
-            title: format!(
-                "Requests created and completed per day, {} to {}",
-                d.days[0].date,
-                d.days[d.days.len() - 1].date
-            ),
-            x_label: "Day (month-day)",
-            y_label: "Requests",
-            categories,
-            series: vec![
-                Series {
-                    name: "Created",
-                    color: "k-chart-1",
-                    values: d.days.iter().map(|x| x.created as f64).collect(),
-                },
-                Series {
-                    name: "Completed",
-                    color: "k-chart-3",
-                    values: d.days.iter().map(|x| x.completed as f64).collect(),
-                },
-            ],
-            width: 960.0,
-            value_labels: false,
-            shares: false,
-        })
-    });
+        bar_chart(
+            &div,
+            BarSpec {
+                id: "chart-daily",
+                title: format!(
+                    "Requests created and completed per day, {} to {}",
+                    first.date, last.date
+                ),
+                x_label: "Day (month-day)",
+                y_label: "Requests",
+                categories,
+                series: vec![
+                    Series {
+                        name: "Created",
+                        color: "k-chart-1",
+                        values: d.days.iter().map(|x| x.created as f64).collect(),
+                    },
+                    Series {
+                        name: "Completed",
+                        color: "k-chart-3",
+                        values: d.days.iter().map(|x| x.completed as f64).collect(),
+                    },
+                ],
+                width: 960.0,
+                value_labels: false,
+                shares: false,
+            },
+        );
+    }
     let dropped = (d.dropped > 0).then(|| {
         format!(
             "{} events more than ten years older than the newest are left out.",
             thousands(d.dropped as u64)
         )
     });
-    let note = format!(
-        "Days in {}; a completion counts on the day it was answered. Created = left bar, completed = right bar.",
-        zone_label(d.offset_minutes)
-    );
-    view! {
-        <div class="ov-block ov-wide" id="daily">
-            <h3>"Created vs completed per day"</h3>
-            <p class="muted">{note}</p>
-            <p class="empty">{empty}</p>
-            {chart}
-            <p class="muted">{dropped}</p>
-        </div>
-    }
+    line(&div, "muted", dropped.as_deref());
 }

@@ -1,15 +1,19 @@
-//! Inline SVG charts written in `view!` from hitl-core geometry: no chart library, no SVG
-//! strings. Each chart is an `<svg role="img">` named by its `<title>`, with axis ticks and
-//! labels, a `<title>` (hover value) in every bar, a text legend, and the same numbers as a
-//! table. Colours come from the theme's custom properties, so light and dark both work.
+//! Inline SVG charts built from hitl-core geometry: no chart library, no SVG strings. Each chart
+//! is an `<svg role="img">` named by its `<title>`, with axis ticks and labels, a `<title>`
+//! (hover value) in every bar, a text legend, and the same numbers as a table. Colours come from
+//! the theme's custom properties, so light and dark both work.
 //!
-//! Size matters (the app is the download): one bar-chart function serves every bar chart, the
-//! tables share one row template, and numbers are printed with integer formatting only.
+//! Size matters (the app is the download): the charts are static once drawn, so they are built
+//! with the plain DOM builder (`components::dom`) rather than `view!`, one bar-chart function
+//! serves every bar chart, the tables share one row function, and numbers are printed with
+//! integer formatting only.
 
 use hitl_core::format::{percent, thousands};
 use hitl_core::overview::{grouped_bars, label_step};
 use hitl_core::stats::stack;
-use leptos::prelude::*;
+use web_sys::Element;
+
+use crate::components::dom::{el, el_text, svg, svg_text};
 
 /// Plot height and margins, in SVG user units.
 const PLOT_H: f64 = 170.0;
@@ -63,52 +67,63 @@ pub fn num(x: f64) -> String {
     }
 }
 
-/// One table row: a header cell, then data cells.
-pub fn row(head: String, cells: Vec<String>) -> impl IntoView {
-    view! {
-        <tr>
-            <th scope="row">{head}</th>
-            {cells.into_iter().map(|c| view! { <td>{c}</td> }).collect_view()}
-        </tr>
+/// One table row in `tbody`: a header cell, then data cells.
+pub fn row(tbody: &Element, head: &str, cells: &[String]) {
+    let tr = el(tbody, "tr", &[]);
+    el_text(&tr, "th", &[("scope", "row")], head);
+    for c in cells {
+        el_text(&tr, "td", &[], c);
     }
 }
 
 /// The chart's numbers as a table, behind a disclosure.
-fn data_table(
-    caption: String,
-    head: Vec<String>,
-    rows: Vec<(String, Vec<String>)>,
-) -> impl IntoView {
-    view! {
-        <details class="chart-data">
-            <summary>"Show as table"</summary>
-            <table>
-                <caption>{caption}</caption>
-                <thead>
-                    <tr>{head.into_iter().map(|h| view! { <th scope="col">{h}</th> }).collect_view()}</tr>
-                </thead>
-                <tbody>{rows.into_iter().map(|(h, c)| row(h, c)).collect_view()}</tbody>
-            </table>
-        </details>
+fn data_table(parent: &Element, caption: &str, head: &[&str], rows: &[(String, Vec<String>)]) {
+    let details = el(parent, "details", &[("class", "chart-data")]);
+    el_text(&details, "summary", &[], "Show as table");
+    let table = el(&details, "table", &[]);
+    el_text(&table, "caption", &[], caption);
+    let tr = el(&el(&table, "thead", &[]), "tr", &[]);
+    for h in head {
+        el_text(&tr, "th", &[("scope", "col")], h);
+    }
+    let tbody = el(&table, "tbody", &[]);
+    for (h, cells) in rows {
+        row(&tbody, h, cells);
     }
 }
 
 /// Text legend entries with colour swatches.
-fn legend(items: Vec<(&'static str, String)>) -> impl IntoView {
-    view! {
-        <ul class="legend">
-            {items
-                .into_iter()
-                .map(|(color, text)| {
-                    view! { <li><span class=format!("swatch {color}")></span>{text}</li> }
-                })
-                .collect_view()}
-        </ul>
+fn legend(parent: &Element, items: &[(&str, &str)]) {
+    let ul = el(parent, "ul", &[("class", "legend")]);
+    for (color, text) in items {
+        let li = el(&ul, "li", &[]);
+        el(&li, "span", &[("class", &format!("swatch {color}"))]);
+        crate::components::dom::text(&li, text);
     }
 }
 
-/// A vertical bar chart: one or more series side by side per category, one shared scale.
-pub fn bar_chart(spec: BarSpec) -> impl IntoView {
+/// `<figure class="chart" id=id><svg role="img" …><title id=…>title</title></svg></figure>`
+/// appended to `parent`: returns the figure and the svg.
+fn figure(parent: &Element, id: &str, title: &str, width: f64, height: f64) -> (Element, Element) {
+    let fig = el(parent, "figure", &[("class", "chart"), ("id", id)]);
+    let title_id = format!("{id}-title");
+    let root = svg(
+        &fig,
+        "svg",
+        &[
+            ("role", "img"),
+            ("aria-labelledby", &title_id),
+            ("width", &num(width)),
+            ("viewBox", &format!("0 0 {} {}", num(width), num(height))),
+        ],
+    );
+    svg_text(&root, "title", &[("id", &title_id)], title);
+    (fig, root)
+}
+
+/// Appends a vertical bar chart: one or more series side by side per category, one shared
+/// scale.
+pub fn bar_chart(parent: &Element, spec: BarSpec) {
     let BarSpec {
         id,
         title,
@@ -145,66 +160,137 @@ pub fn bar_chart(spec: BarSpec) -> impl IntoView {
         categories.len(),
         (plot_w / (longest * CHAR_W + 4.0)) as usize,
     );
-    let title_id = format!("{id}-title");
-    let labelled_by = title_id.clone();
     let many = series.len() > 1;
 
-    let ticks = g
-        .ticks
-        .iter()
-        .map(|&t| {
-            let y = num(PLOT_H - t / top * PLOT_H);
-            view! {
-                <g class="tick">
-                    <line x1="0" x2=num(plot_w) y1=y.clone() y2=y.clone()/>
-                    <text x="-6" y=y dy="0.32em" text-anchor="end">{thousands(t as u64)}</text>
-                </g>
-            }
-        })
-        .collect_view();
-    let mut bars = Vec::new();
+    let (fig, root) = figure(parent, id, &title, width, TOP + PLOT_H + BOTTOM);
+    let plot = svg(
+        &root,
+        "g",
+        &[(
+            "transform",
+            &format!("translate({},{})", num(LEFT), num(TOP)),
+        )],
+    );
+    let plot_w_text = num(plot_w);
+    for &t in &g.ticks {
+        let y = num(PLOT_H - t / top * PLOT_H);
+        let tick = svg(&plot, "g", &[("class", "tick")]);
+        svg(
+            &tick,
+            "line",
+            &[("x1", "0"), ("x2", &plot_w_text), ("y1", &y), ("y2", &y)],
+        );
+        svg_text(
+            &tick,
+            "text",
+            &[
+                ("x", "-6"),
+                ("y", &y),
+                ("dy", "0.32em"),
+                ("text-anchor", "end"),
+            ],
+            &thousands(t as u64),
+        );
+    }
     for (i, group) in g.groups.iter().enumerate() {
         for (j, (b, s)) in group.iter().zip(&series).enumerate() {
             let v = s.values[i];
-            let name = if many {
-                format!(" — {}", s.name)
+            let mut hover = categories[i].clone();
+            if many {
+                hover.push_str(" — ");
+                hover.push_str(s.name);
+            }
+            hover.push_str(": ");
+            hover.push_str(&value_text(j, v));
+            let bar = svg(&plot, "g", &[]);
+            let rect = svg(
+                &bar,
+                "rect",
+                &[
+                    ("x", &num(b.x)),
+                    ("y", &num(b.y)),
+                    ("width", &num(b.w)),
+                    ("height", &num(b.h)),
+                    ("class", s.color),
+                ],
+            );
+            svg_text(&rect, "title", &[], &hover);
+            let label = if value_labels && v > 0.0 {
+                thousands(v as u64)
             } else {
                 String::new()
             };
-            let hover = format!("{}{name}: {}", categories[i], value_text(j, v));
-            let label = (value_labels && v > 0.0).then(|| thousands(v as u64));
-            bars.push(view! {
-                <g>
-                    <rect x=num(b.x) y=num(b.y) width=num(b.w) height=num(b.h) class=s.color>
-                        <title>{hover}</title>
-                    </rect>
-                    <text class="value" x=num(b.x + b.w / 2.0) y=num(b.y - 4.0) text-anchor="middle">{label}</text>
-                </g>
-            });
+            svg_text(
+                &bar,
+                "text",
+                &[
+                    ("class", "value"),
+                    ("x", &num(b.x + b.w / 2.0)),
+                    ("y", &num(b.y - 4.0)),
+                    ("text-anchor", "middle"),
+                ],
+                &label,
+            );
         }
     }
-    let x_labels = categories
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| i % step == 0)
-        .map(|(i, c)| {
-            view! {
-                <text x=num((i as f64 + 0.5) * g.slot) y=num(PLOT_H + 14.0) text-anchor="middle">{c.clone()}</text>
-            }
-        })
-        .collect_view();
-    let keys = if many {
-        series
-            .iter()
-            .map(|s| (s.color, s.name.to_owned()))
-            .collect()
+    svg(
+        &plot,
+        "line",
+        &[
+            ("class", "axis"),
+            ("x1", "0"),
+            ("x2", &plot_w_text),
+            ("y1", &num(PLOT_H)),
+            ("y2", &num(PLOT_H)),
+        ],
+    );
+    for (i, c) in categories.iter().enumerate().filter(|(i, _)| i % step == 0) {
+        svg_text(
+            &plot,
+            "text",
+            &[
+                ("x", &num((i as f64 + 0.5) * g.slot)),
+                ("y", &num(PLOT_H + 14.0)),
+                ("text-anchor", "middle"),
+            ],
+            c,
+        );
+    }
+    svg_text(
+        &plot,
+        "text",
+        &[
+            ("class", "axis-title"),
+            ("x", &num(plot_w / 2.0)),
+            ("y", &num(PLOT_H + 34.0)),
+            ("text-anchor", "middle"),
+        ],
+        x_label,
+    );
+    svg_text(
+        &plot,
+        "text",
+        &[
+            ("class", "axis-title"),
+            (
+                "transform",
+                &format!("translate(-36,{}) rotate(-90)", num(PLOT_H / 2.0)),
+            ),
+            ("text-anchor", "middle"),
+        ],
+        y_label,
+    );
+
+    let keys: Vec<(&str, &str)> = if many {
+        series.iter().map(|s| (s.color, s.name)).collect()
     } else {
         Vec::new()
     };
-    let head = std::iter::once(x_label.to_owned())
-        .chain(series.iter().map(|s| s.name.to_owned()))
+    legend(&fig, &keys);
+    let head: Vec<&str> = std::iter::once(x_label)
+        .chain(series.iter().map(|s| s.name))
         .collect();
-    let rows = categories
+    let rows: Vec<(String, Vec<String>)> = categories
         .iter()
         .enumerate()
         .map(|(i, c)| {
@@ -216,25 +302,7 @@ pub fn bar_chart(spec: BarSpec) -> impl IntoView {
             (c.clone(), cells)
         })
         .collect();
-
-    view! {
-        <figure class="chart" id=id>
-            <svg role="img" aria-labelledby=labelled_by width=num(width)
-                viewBox=format!("0 0 {} {}", num(width), num(TOP + PLOT_H + BOTTOM))>
-                <title id=title_id>{title.clone()}</title>
-                <g transform=format!("translate({},{})", num(LEFT), num(TOP))>
-                    {ticks}
-                    {bars}
-                    <line class="axis" x1="0" x2=num(plot_w) y1=num(PLOT_H) y2=num(PLOT_H)/>
-                    {x_labels}
-                    <text class="axis-title" x=num(plot_w / 2.0) y=num(PLOT_H + 34.0) text-anchor="middle">{x_label}</text>
-                    <text class="axis-title" transform=format!("translate(-36,{}) rotate(-90)", num(PLOT_H / 2.0)) text-anchor="middle">{y_label}</text>
-                </g>
-            </svg>
-            {legend(keys)}
-            {data_table(title, head, rows)}
-        </figure>
-    }
+    data_table(&fig, &title, &head, &rows);
 }
 
 /// One part of a stacked bar.
@@ -245,60 +313,74 @@ pub struct Part {
     pub count: u64,
 }
 
-/// A horizontal 100 % stacked bar with a labelled legend and a table.
-pub fn stacked_bar(id: &'static str, title: String, parts: Vec<Part>) -> impl IntoView {
+/// Appends a horizontal 100 % stacked bar with a labelled legend and a table.
+pub fn stacked_bar(parent: &Element, id: &'static str, title: &str, parts: &[Part]) {
     const W: f64 = 640.0;
     const BAR_H: f64 = 30.0;
     let values: Vec<f64> = parts.iter().map(|p| p.count as f64).collect();
     let segments = stack(&values, W);
-    let title_id = format!("{id}-title");
-    let labelled_by = title_id.clone();
     let described: Vec<String> = parts
         .iter()
         .zip(&segments)
         .map(|(p, s)| format!("{}: {} ({})", p.label, thousands(p.count), percent(s.share)))
         .collect();
-    let rects = parts
+
+    let (fig, root) = figure(parent, id, title, W, BAR_H + 34.0);
+    for ((p, s), d) in parts.iter().zip(&segments).zip(&described) {
+        if s.w <= 0.0 {
+            continue;
+        }
+        let bar = svg(&root, "g", &[]);
+        let rect = svg(
+            &bar,
+            "rect",
+            &[
+                ("x", &num(s.x)),
+                ("y", "0"),
+                ("width", &num(s.w)),
+                ("height", &num(BAR_H)),
+                ("class", p.color),
+            ],
+        );
+        svg_text(&rect, "title", &[], d);
+        // Labelled under the bar where there is room; the legend names every part anyway.
+        let room = s.w > p.label.chars().count() as f64 * CHAR_W + 40.0;
+        let label = if room {
+            format!("{} {}", p.label, percent(s.share))
+        } else {
+            String::new()
+        };
+        svg_text(
+            &bar,
+            "text",
+            &[
+                ("x", &num(s.x + s.w / 2.0)),
+                ("y", &num(BAR_H + 14.0)),
+                ("text-anchor", "middle"),
+            ],
+            &label,
+        );
+    }
+    let tick = svg(&root, "g", &[("class", "tick")]);
+    let below = num(BAR_H + 30.0);
+    svg_text(&tick, "text", &[("x", "0"), ("y", &below)], "0%");
+    svg_text(
+        &tick,
+        "text",
+        &[("x", &num(W)), ("y", &below), ("text-anchor", "end")],
+        "100%",
+    );
+
+    let keys: Vec<(&str, &str)> = parts
         .iter()
-        .zip(&segments)
         .zip(&described)
-        .filter(|((_, s), _)| s.w > 0.0)
-        .map(|((p, s), d)| {
-            // Labelled under the bar where there is room; the legend names every part anyway.
-            let room = s.w > p.label.chars().count() as f64 * CHAR_W + 40.0;
-            let label = room.then(|| format!("{} {}", p.label, percent(s.share)));
-            view! {
-                <g>
-                    <rect x=num(s.x) y="0" width=num(s.w) height=num(BAR_H) class=p.color>
-                        <title>{d.clone()}</title>
-                    </rect>
-                    <text x=num(s.x + s.w / 2.0) y=num(BAR_H + 14.0) text-anchor="middle">{label}</text>
-                </g>
-            }
-        })
-        .collect_view();
-    let keys = parts
-        .iter()
-        .zip(described)
-        .map(|(p, d)| (p.color, d))
+        .map(|(p, d)| (p.color, d.as_str()))
         .collect();
-    let rows = parts
+    legend(&fig, &keys);
+    let rows: Vec<(String, Vec<String>)> = parts
         .iter()
         .zip(&segments)
         .map(|(p, s)| (p.label.clone(), vec![thousands(p.count), percent(s.share)]))
         .collect();
-    view! {
-        <figure class="chart" id=id>
-            <svg role="img" aria-labelledby=labelled_by width=num(W) viewBox=format!("0 0 {} {}", num(W), num(BAR_H + 34.0))>
-                <title id=title_id>{title.clone()}</title>
-                {rects}
-                <g class="tick">
-                    <text x="0" y=num(BAR_H + 30.0)>"0%"</text>
-                    <text x=num(W) y=num(BAR_H + 30.0) text-anchor="end">"100%"</text>
-                </g>
-            </svg>
-            {legend(keys)}
-            {data_table(title, vec!["Status".to_owned(), "Requests".to_owned(), "Share".to_owned()], rows)}
-        </figure>
-    }
+    data_table(&fig, title, &["Status", "Requests", "Share"], &rows);
 }
