@@ -98,7 +98,7 @@ pub fn RequestsTable(
         (rows_hidden > 0).then(|| {
             view! {
                 <tr class="spacer" aria-hidden="true">
-                    <td colspan="10" style:height=format!("{}px", rows_hidden as f64 * ROW_PX)></td>
+                    <td colspan="10" style:height=format!("{}px", rows_hidden * ROW_PX as usize)></td>
                 </tr>
             }
         })

@@ -137,3 +137,25 @@ fn response_values_by_type() {
         ResponseValue::None
     );
 }
+
+/// The integer printing says what float formatting (the earlier implementation) said.
+#[test]
+fn percent_matches_float_formatting() {
+    let float = |share: f64| {
+        let p = (share * 1000.0).round() / 10.0;
+        if p.fract() == 0.0 {
+            format!("{p:.0}%")
+        } else {
+            format!("{p:.1}%")
+        }
+    };
+    let mut shares = vec![
+        0.0, -0.0, -0.0001, 0.00049, 0.0005, 0.9995, 1.0, 12.3456, 1e9,
+    ];
+    // Every tenth of a percent from -100 % to 1000 %, and values in between.
+    shares.extend((-1_000..=10_000).map(|i| f64::from(i) / 1000.0));
+    shares.extend((0..10_000).map(|i| f64::from(i) / 7777.0));
+    for s in shares {
+        assert_eq!(percent(s), float(s), "share {s}");
+    }
+}
