@@ -256,20 +256,34 @@ fn time_key(t: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
 /// directions; equal keys keep their input order. Public so a view can sort by a key it derives
 /// itself (say, a reviewer's email instead of their id). At most `u32::MAX` rows.
 pub fn permutation_by_key<K: Ord>(keys: Vec<Option<K>>, direction: Direction) -> Vec<u32> {
-    let mut present: Vec<(K, u32)> = Vec::with_capacity(keys.len());
-    let mut missing: Vec<u32> = Vec::new();
-    for (i, key) in keys.into_iter().enumerate() {
-        match key {
-            Some(k) => present.push((k, i as u32)),
-            None => missing.push(i as u32),
-        }
-    }
+    permutation(
+        keys.len(),
+        &|i| keys[i as usize].is_some(),
+        &|a, b| keys[a as usize].cmp(&keys[b as usize]),
+        direction,
+    )
+}
+
+/// The sort behind [`permutation_by_key`], not generic over the key: the standard library's
+/// sort is some 3 KB of wasm per instantiation, and every key type and direction would add one.
+/// Rows are compared through `cmp` (by index); `present` tells which rows have a key.
+fn permutation(
+    n: usize,
+    present: &dyn Fn(u32) -> bool,
+    cmp: &dyn Fn(u32, u32) -> Ordering,
+    direction: Direction,
+) -> Vec<u32> {
+    let (mut order, missing): (Vec<u32>, Vec<u32>) = (0..n as u32).partition(|&i| present(i));
     // The index tie-break makes an unstable sort stable, without a merge sort's buffer.
-    match direction {
-        Direction::Asc => present.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1))),
-        Direction::Desc => present.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1))),
-    }
-    present.into_iter().map(|(_, i)| i).chain(missing).collect()
+    order.sort_unstable_by(|&a, &b| {
+        let by_key = match direction {
+            Direction::Asc => cmp(a, b),
+            Direction::Desc => cmp(b, a),
+        };
+        by_key.then(a.cmp(&b))
+    });
+    order.extend(missing);
+    order
 }
 
 /// The order of `rows` sorted by `column` in `direction`, as indices into `rows` (rows are never
