@@ -28,6 +28,18 @@ use crate::state::QuotaStore;
 type Value = Arc<dyn Any + Send + Sync>;
 type Answer = Result<Value, ApiError>;
 type InFlight = Shared<LocalBoxFuture<'static, Answer>>;
+/// Turns an answer's status, body and rate-limit reset into the typed value. Calls carry one as
+/// a plain function pointer, so the call machinery (an async state machine each) is compiled
+/// once rather than once per answer type.
+type Decode = fn(u16, &str, Option<i64>) -> Answer;
+
+fn decode<T: DeserializeOwned + Send + Sync + 'static>(
+    status: u16,
+    body: &str,
+    reset: Option<i64>,
+) -> Answer {
+    decode_response::<T>(status, body, reset).map(|v| Arc::new(v) as Value)
+}
 
 /// Tries per GET: the first plus two retries, for 5xx and network failures only.
 const MAX_TRIES: u32 = 3;
@@ -92,28 +104,37 @@ impl ApiClient {
         } else {
             format!("/v1/api/requests?{qs}")
         };
-        self.get::<RequestPage>(path, fresh).await
+        downcast(self.get(path, fresh, decode::<RequestPage>).await?)
     }
 
     /// One request with its detail fields.
     pub async fn request(&self, id: &str) -> Result<Arc<RequestDetail>, ApiError> {
         let path = format!("/v1/api/requests/{}", encode_segment(id));
-        let data = self.get::<RequestEnvelopeData>(path, false).await?;
+        let data: Arc<RequestEnvelopeData> =
+            downcast(self.get(path, false, decode::<RequestEnvelopeData>).await?)?;
         Ok(Arc::new(data.request.clone()))
     }
 
     /// The loops of the key's account (names and members).
     pub async fn loops(&self) -> Result<Arc<LoopList>, ApiError> {
-        self.get::<LoopList>("/v1/api/loops".to_owned(), false)
-            .await
+        downcast(
+            self.get("/v1/api/loops".to_owned(), false, decode::<LoopList>)
+                .await?,
+        )
     }
 
     /// Cancels a pending request. Never retried; drops cached answers it makes stale.
     pub async fn cancel(&self, id: &str) -> Result<RequestDetail, ApiError> {
         let url = format!("{}/v1/api/requests/{}", self.inner.base, encode_segment(id));
-        let answer = send::<RequestEnvelopeData>(&self.inner, Request::delete(&url)).await;
+        let answer = send(
+            &self.inner,
+            Request::delete(&url),
+            decode::<RequestEnvelopeData>,
+        )
+        .await;
         self.inner.cache.borrow_mut().clear();
-        answer.map(|d| d.request)
+        let data: Arc<RequestEnvelopeData> = downcast(answer?)?;
+        Ok(data.request.clone())
     }
 
     /// Forgets every cached answer (Refresh of everything).
@@ -121,15 +142,13 @@ impl ApiClient {
         self.inner.cache.borrow_mut().clear();
     }
 
-    async fn get<T: DeserializeOwned + Send + Sync + 'static>(
-        &self,
-        path: String,
-        fresh: bool,
-    ) -> Result<Arc<T>, ApiError> {
+    /// A GET of `path`, decoded by `decode`: from the cache, joined to an identical call in
+    /// flight, or sent.
+    async fn get(&self, path: String, fresh: bool, decode: Decode) -> Answer {
         let inner = &self.inner;
         if !fresh {
             if let Some((_, hit)) = inner.cache.borrow().get(&path, now_ms()) {
-                return downcast(hit);
+                return Ok(hit);
             }
         }
         let joined = inner
@@ -144,7 +163,7 @@ impl ApiClient {
                 let url = format!("{}{}", inner.base, path);
                 let key = path.clone();
                 let fut: LocalBoxFuture<'static, Answer> = async move {
-                    let answer = get_with_retries::<T>(&inner2, &url).await;
+                    let answer = get_with_retries(&inner2, &url, decode).await;
                     inner2.in_flight.borrow_mut().remove(&key);
                     if let Ok(v) = &answer {
                         inner2
@@ -162,7 +181,7 @@ impl ApiClient {
                 shared
             }
         };
-        downcast(shared.await?)
+        shared.await
     }
 }
 
@@ -178,15 +197,12 @@ fn encode_segment(s: &str) -> String {
     js_sys::encode_uri_component(s).into()
 }
 
-async fn get_with_retries<T: DeserializeOwned + Send + Sync + 'static>(
-    inner: &Inner,
-    url: &str,
-) -> Answer {
+async fn get_with_retries(inner: &Inner, url: &str, decode: Decode) -> Answer {
     let mut attempt = 0;
     loop {
         attempt += 1;
-        match send::<T>(inner, get_request(url)).await {
-            Ok(v) => return Ok(Arc::new(v) as Value),
+        match send(inner, get_request(url), decode).await {
+            Ok(v) => return Ok(v),
             Err(e) if e.is_retryable() && attempt < MAX_TRIES => {
                 let delay = BACKOFF_MS * f64::from(1u32 << (attempt - 1));
                 let jitter = delay * 0.5 * js_sys::Math::random();
@@ -210,7 +226,7 @@ fn get_request(url: &str) -> RequestBuilder {
 }
 
 /// Sends one call: the quota gate, the bearer header, abort-on-drop, counting, decoding.
-async fn send<T: DeserializeOwned>(inner: &Inner, builder: RequestBuilder) -> Result<T, ApiError> {
+async fn send(inner: &Inner, builder: RequestBuilder, decode: Decode) -> Answer {
     if let Some(reset_at) = inner.quota.paused(now_secs()) {
         let usage = inner.quota.view_untracked(now_secs());
         return Err(ApiError::QuotaPaused {
@@ -259,7 +275,7 @@ async fn send<T: DeserializeOwned>(inner: &Inner, builder: RequestBuilder) -> Re
         }
         .redact(&inner.key)
     })?;
-    let decoded = decode_response::<T>(status, &body, rate.map(|r| r.reset_at));
+    let decoded = decode(status, &body, rate.map(|r| r.reset_at));
     if let Err(ApiError::QuotaExceeded { reset_at, .. }) = &decoded {
         record.exhausted = Some(*reset_at);
     }
