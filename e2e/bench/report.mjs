@@ -17,6 +17,8 @@ const meta = fs.existsSync(path.join(OUT, 'meta.json')) ? JSON.parse(fs.readFile
 const STARTED = Number(meta.started ?? process.env.BENCH_STARTED ?? 0) * 1000;
 
 const sh = (cmd) => { try { return execSync(cmd, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(); } catch { return ''; } };
+// Calls in flight while loading everything: read from the code, so the text below stays true.
+const inFlight = Number((fs.readFileSync(path.join(ROOT, 'crates/hitl-core/src/loader.rs'), 'utf8').match(/pub const CONCURRENCY: usize = (\d+);/) ?? [])[1] ?? NaN);
 const readJson = (name) => { const f = path.join(OUT, `${name}.json`); return fs.existsSync(f) ? JSON.parse(fs.readFileSync(f, 'utf8')) : null; };
 
 // ---- formatting ----
@@ -200,11 +202,13 @@ if (first) {
 }
 if (exp) {
   const s = exp.summary;
+  const pages = Math.ceil(exp.records / 100);
+  const rounds = 1 + Math.ceil((pages - 1) / inFlight);
   p(`### Load all + export CSV of ${int(exp.records)} requests vs the seed loop (${s.appWall.n} runs)`, '',
     `Load average (1 min) at the end of this benchmark: ${exp.load1 ?? '?'} on ${machine.nproc} cores.`, '',
     '- **App**: the live dashboard, first page on screen; click **Export CSV** → the download event in',
     '  Playwright ("wall"), and, inside the page, click → the moment the file is handed to the browser',
-    '  (the download anchor\'s click). Pages of 100, 4 in flight (`src/all_matching.rs`), then CSV in wasm.',
+    `  (the download anchor's click). Pages of 100, ${inFlight} in flight (\`hitl_core::loader::CONCURRENCY\`), then CSV in wasm.`,
     '- **Seed**: `paginate_all_requests` / `export_requests_to_csv` of the seed (one page of 100 at a time,',
     '  `offset += 100` until `has_more` is false, then the same 12 CSV columns with the 1,000-character rule)',
     '  in Node 20 (`fetch` with the bearer header, `csv.DictWriter` quoting), written to a file. Same mock-api',
@@ -227,8 +231,8 @@ if (exp) {
     `busy **${ms(t.busyMs)}** (${num((100 * t.busyMs) / t.windowMs, 0)} %): script (wasm + JS, incl. microtasks) ${ms(t.scriptMs)}, style + layout ${ms(t.styleLayoutMs)},`,
     `paint ${ms(t.paintMs)} in ${int(t.paints)} paints (their clip rectangles, most frequent first: ${t.paintAreas.join(', ')} px), GC ${ms(t.gcMs)};`,
     `longest single script task ${ms(t.longestScriptMs)}. Pages are decoded and merged on this thread: while it is busy, the next`,
-    'request of the 4 in flight starts late, so the fetch phase above is longer than 26 round trips.');
-  p('', `Lower bound for the seed: 100 sequential calls × ${first?.latencyMs ?? 50} ms = ${int(Math.ceil(exp.records / 100) * (first?.latencyMs ?? 50))} ms of latency alone; for the app: 1 + ⌈99/4⌉ = 26 rounds ≈ ${int(26 * (first?.latencyMs ?? 50))} ms, so the best possible ratio with 4 in flight is about 0.26.`, '');
+    `request of the ${inFlight} in flight starts late, so the fetch phase above is longer than ${rounds} round trips.`);
+  p('', `Lower bound for the seed: 100 sequential calls × ${first?.latencyMs ?? 50} ms = ${int(Math.ceil(exp.records / 100) * (first?.latencyMs ?? 50))} ms of latency alone; for the app: 1 + ⌈${pages - 1}/${inFlight}⌉ = ${rounds} rounds ≈ ${int(rounds * (first?.latencyMs ?? 50))} ms, so the best possible ratio with ${inFlight} in flight is about ${num(rounds / pages, 2)}.`, '');
 }
 if (table) {
   const s = table.summary;

@@ -9,7 +9,8 @@ export const DIST = process.env.DIST_DIR ? path.resolve(ROOT, process.env.DIST_D
 export const KEY = 'e2e-key-5f3c9a1b7d';
 
 export interface CallLogEntry { method: string; uri: string; status: number; auth: boolean }
-export interface Stats { calls: number; log: CallLogEntry[] }
+/** `max_in_flight`: the most /v1 calls being answered at once since the last reset. */
+export interface Stats { calls: number; max_in_flight: number; log: CallLogEntry[] }
 
 export class MockApi {
   private constructor(private child: ChildProcess, readonly url: string) {}

@@ -1,7 +1,9 @@
 // Issue 5: Export CSV / JSON of every matching request, with cost, progress, cancel, and an
 // honest partial result when the quota runs out.
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { test, expect, KEY } from '../support/fixtures';
+import { ROOT } from '../support/mock';
 import { parseCsv } from '../support/csv';
 
 const COLUMNS = ['id', 'loop_id', 'processing_type', 'type', 'priority', 'request_text', 'response_type',
@@ -64,6 +66,31 @@ test.describe('export', () => {
     expect(json[0]).toEqual(pending.find((r) => r.id === json[0].id));
     expect(await mock.calls()).toBe(before);
     expect(text).not.toContain(KEY);
+  });
+});
+
+test.describe('export concurrency', () => {
+  // 2,000 rows = 20 pages; each call held 150 ms, so overlapping calls are visible to the mock.
+  test.use({ mockFlags: ['--records', '2000', '--latency-ms', '150'] });
+
+  test('pages are fetched several at a time, never more than the bound', async ({ dashboard, mock, page }) => {
+    const bound = Number(fs.readFileSync(path.join(ROOT, 'crates/hitl-core/src/loader.rs'), 'utf8')
+      .match(/pub const CONCURRENCY: usize = (\d+);/)![1]);
+    await dashboard.open();
+    await dashboard.connect();
+    await expect(dashboard.rows.first()).toBeVisible();
+    await expect(page.locator('.export-cost')).toContainText('Export costs 20 calls');
+    await mock.resetStats();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export JSON' }).click(),
+    ]);
+    const json = JSON.parse(fs.readFileSync((await download.path())!, 'utf8'));
+    expect(new Set(json.map((r: any) => r.id)).size).toBe(2000);
+    const stats = await mock.stats();
+    expect(stats.log.filter((c) => c.uri.includes('limit=100')).length).toBeLessThanOrEqual(20);
+    expect(stats.max_in_flight).toBeGreaterThan(1);
+    expect(stats.max_in_flight).toBeLessThanOrEqual(bound);
   });
 });
 

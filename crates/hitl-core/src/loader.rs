@@ -11,8 +11,11 @@ use crate::query::{RequestQuery, MAX_LIMIT};
 
 /// Rows per call when loading everything: the API's maximum.
 pub const PAGE: u64 = MAX_LIMIT as u64;
-/// Calls in flight at once: fast, but gentle with the server and the browser's connection pool.
-pub const CONCURRENCY: usize = 4;
+/// Calls in flight at once: as many as a browser opens to one host over HTTP/1.1 (6), so no
+/// call waits in the browser's queue, and few enough to be gentle with the server. The number
+/// of calls is the same whatever this is; only the time changes (100 pages: 18 round trips
+/// instead of 26 with 4, 100 with the seed's one at a time).
+pub const CONCURRENCY: usize = 6;
 
 /// Calls needed to load `total` rows (⌈total/100⌉; at least one to learn the total).
 pub fn calls_for(total: u64) -> u64 {

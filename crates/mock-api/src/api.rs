@@ -86,16 +86,20 @@ pub async fn method_not_allowed(method: Method, uri: Uri) -> Response {
 #[derive(Serialize)]
 struct Stats<'a> {
     calls: u64,
+    /// The most `/v1` calls being answered at once since the last reset.
+    max_in_flight: u64,
     log: &'a VecDeque<LogEntry>,
 }
 
-/// `GET /__mock/stats`: how many `/v1` calls were made (preflights excluded), and each one.
+/// `GET /__mock/stats`: how many `/v1` calls were made (preflights excluded), the most at once,
+/// and each one.
 pub async fn stats(State(s): State<Shared>) -> Response {
     let inner = s.lock();
     reply::json(
         200,
         &Stats {
             calls: inner.calls,
+            max_in_flight: inner.max_in_flight,
             log: &inner.log,
         },
     )
@@ -106,10 +110,12 @@ pub async fn reset_stats(State(s): State<Shared>) -> Response {
     let mut inner = s.lock();
     inner.calls = 0;
     inner.log.clear();
+    inner.max_in_flight = inner.in_flight;
     reply::json(
         200,
         &Stats {
             calls: 0,
+            max_in_flight: inner.max_in_flight,
             log: &inner.log,
         },
     )

@@ -47,6 +47,7 @@ async fn api(s: Shared, req: Request, next: Next) -> Response {
     if req.method() == Method::OPTIONS {
         return preflight(&s.cfg);
     }
+    let _in_flight = s.enter();
     let method = req.method().to_string();
     let uri = req
         .uri()

@@ -59,6 +59,10 @@ pub struct Inner {
     /// Non-preflight `/v1` calls since the last reset.
     pub calls: u64,
     pub log: VecDeque<LogEntry>,
+    /// Non-preflight `/v1` calls being answered right now, and the most at once since the last
+    /// reset: how tests see that the dashboard bounds its concurrency.
+    pub in_flight: u64,
+    pub max_in_flight: u64,
 }
 
 /// Cheap to clone: the configuration and a handle on the shared state.
@@ -84,6 +88,8 @@ impl Shared {
                 authed_calls: 0,
                 calls: 0,
                 log: VecDeque::new(),
+                in_flight: 0,
+                max_in_flight: 0,
             })),
             started: Instant::now(),
         }
@@ -132,6 +138,15 @@ impl Shared {
         }
     }
 
+    /// Marks a non-preflight `/v1` call as being answered until the guard is dropped (also
+    /// when the client goes away and the handler is cancelled).
+    pub fn enter(&self) -> InFlight {
+        let mut inner = self.lock();
+        inner.in_flight += 1;
+        inner.max_in_flight = inner.max_in_flight.max(inner.in_flight);
+        InFlight(self.clone())
+    }
+
     /// Records a finished non-preflight `/v1` call.
     pub fn record(&self, entry: LogEntry) {
         let mut inner = self.lock();
@@ -140,6 +155,16 @@ impl Shared {
             inner.log.pop_front();
         }
         inner.log.push_back(entry);
+    }
+}
+
+/// See [`Shared::enter`].
+pub struct InFlight(Shared);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        let mut inner = self.0.lock();
+        inner.in_flight = inner.in_flight.saturating_sub(1);
     }
 }
 

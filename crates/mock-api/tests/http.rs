@@ -550,7 +550,7 @@ fn mock_stats_count_and_log_without_the_key() {
     assert!(!r.body.contains(KEY), "the key is never logged");
     assert_eq!(
         r.json(),
-        json!({"calls": 3, "log": [
+        json!({"calls": 3, "max_in_flight": 1, "log": [
             {"method": "GET", "uri": "/v1/api/requests?status=pending", "status": 200, "auth": true},
             {"method": "GET", "uri": "/v1/api/loops", "status": 401, "auth": false},
             {"method": "DELETE", "uri": "/v1/api/requests/nope", "status": 404, "auth": true},
@@ -560,7 +560,7 @@ fn mock_stats_count_and_log_without_the_key() {
     assert_eq!(r.status, 200);
     assert_eq!(
         s.call("GET", "/__mock/stats", None).json(),
-        json!({"calls": 0, "log": []})
+        json!({"calls": 0, "max_in_flight": 0, "log": []})
     );
     // Unknown API paths are authenticated, counted and answered with an envelope.
     let r = s.get("/v1/api/nothing");
@@ -571,6 +571,28 @@ fn mock_stats_count_and_log_without_the_key() {
     let r = s.call("POST", "/v1/api/requests", Some(KEY));
     assert_eq!(r.status, 405);
     assert_eq!(s.call("GET", "/__mock/stats", None).json()["calls"], 2);
+}
+
+#[test]
+fn mock_stats_report_the_most_calls_answered_at_once() {
+    let s = Server::start(&["--latency-ms", "300"]);
+    // Three calls at once (each held 300 ms by the latency), then one alone.
+    std::thread::scope(|scope| {
+        for _ in 0..3 {
+            scope.spawn(|| assert_eq!(s.get("/v1/api/requests?limit=1").status, 200));
+        }
+    });
+    s.get("/v1/api/loops");
+    let stats = s.call("GET", "/__mock/stats", None).json();
+    assert_eq!(stats["calls"], 4);
+    assert_eq!(stats["max_in_flight"], 3);
+    s.call("POST", "/__mock/reset-stats", None);
+    s.get("/v1/api/loops");
+    s.get("/v1/api/loops");
+    assert_eq!(
+        s.call("GET", "/__mock/stats", None).json()["max_in_flight"],
+        1
+    );
 }
 
 #[test]
