@@ -68,33 +68,41 @@ pub fn RequestsTable(
             viewport.set(f64::from(el.client_height()).max(ROW_PX));
         }
     };
-    // The slice of `order` to render.
-    let window = Memo::new(move |_| {
-        let n = order.with(Vec::len);
-        if !windowed() {
-            return (0, n);
-        }
-        let first = (scroll_top.get() / ROW_PX) as usize;
-        let start = first.saturating_sub(OVERSCAN).min(n);
-        let count = (viewport.get() / ROW_PX).ceil() as usize + 2 * OVERSCAN;
-        (start, (start + count).min(n))
-    });
-    let visible = move || {
-        let (start, end) = window.get();
+    // What to render: the window of `order` (all of it below the threshold) with its rows, in
+    // one memo, the only thing the body and the spacers read. The body used to read `order`
+    // beside a window memo derived from `order` (a diamond: body → window → order, body →
+    // order). reactive_graph 0.2 checks a render effect's sources with the effect itself as the
+    // observer, so when the window memo recomputed `order` first and came out unchanged, the
+    // body missed that `order` had changed: a windowed table showed each sort one click late.
+    // A memo between them has no such blind spot (it is marked dirty by `order` itself).
+    let slice = Memo::new(move |_| {
         order.with(|order| {
-            rows.with(|rows| {
+            let n = order.len();
+            let (start, end) = if n > WINDOW_THRESHOLD {
+                let first = (scroll_top.get() / ROW_PX) as usize;
+                let start = first.saturating_sub(OVERSCAN).min(n);
+                let count = (viewport.get() / ROW_PX).ceil() as usize + 2 * OVERSCAN;
+                (start, (start + count).min(n))
+            } else {
+                (0, n)
+            };
+            let visible = rows.with(|rows| {
                 order[start..end]
                     .iter()
                     .filter_map(|&i| rows.get(i as usize))
                     .map(|r| (row_key(r), r.clone()))
                     .collect::<Vec<_>>()
-            })
+            });
+            Slice {
+                hidden_above: start,
+                hidden_below: n - end,
+                visible,
+            }
         })
-    };
+    });
+    let visible = move || slice.with(|s| s.visible.clone());
     let spacer = move |top: bool| {
-        let (start, end) = window.get();
-        let n = order.with(Vec::len);
-        let rows_hidden = if top { start } else { n - end };
+        let rows_hidden = slice.with(|s| if top { s.hidden_above } else { s.hidden_below });
         (rows_hidden > 0).then(|| {
             view! {
                 <tr class="spacer" aria-hidden="true">
@@ -159,6 +167,14 @@ fn skeleton() -> impl IntoView {
             }
         })
         .collect_view()
+}
+
+/// The rows to render and how many are windowed out above and below.
+#[derive(Clone, Debug, PartialEq)]
+struct Slice {
+    hidden_above: usize,
+    hidden_below: usize,
+    visible: Vec<(String, HitlRequest)>,
 }
 
 /// A changed row (e.g. cancelled) gets a new key and is rendered again.
