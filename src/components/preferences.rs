@@ -111,7 +111,12 @@ pub fn PreferenceToggles() -> impl IntoView {
         <button type="button" class="pref" on:click=move |_| time.toggle()
             aria-pressed=move || time.utc.get().to_string()
             title="Show times in UTC instead of this browser's time zone">
-            {move || format!("Times: {}", time.zone())}
+            // "local" says which state this is even where the local zone is UTC itself.
+            {move || if time.utc.get() {
+                "Times: UTC".to_owned()
+            } else {
+                format!("Times: local ({})", time.zone())
+            }}
         </button>
     }
 }
