@@ -12,10 +12,14 @@ use hitl_core::{ApiError, LoopList, RequestDetail, RequestPage, RequestQuery};
 
 use crate::browser::now_ms;
 
-/// Generated requests held in memory; cancelling changes them for the session.
+/// Generated requests held in memory; cancelling changes them for the session. They are
+/// generated on first use, not when the source is made: a dashboard that starts live (a
+/// remembered key) never spends its start-up generating data it does not show.
 #[derive(Clone, Debug)]
 pub struct DemoSource {
-    data: Rc<RefCell<Dataset>>,
+    seed: u64,
+    count: usize,
+    data: Rc<RefCell<Option<Dataset>>>,
 }
 
 fn now() -> DateTime<Utc> {
@@ -29,26 +33,34 @@ impl Default for DemoSource {
 }
 
 impl DemoSource {
-    /// `count` requests generated from `seed`, ending now.
+    /// `count` requests generated from `seed`, ending when first asked for.
     pub fn new(seed: u64, count: usize) -> Self {
         DemoSource {
-            data: Rc::new(RefCell::new(Dataset::generate(seed, count, now()))),
+            seed,
+            count,
+            data: Rc::new(RefCell::new(None)),
         }
+    }
+
+    /// Runs `f` on the dataset, generating it first if this is its first use.
+    fn with<R>(&self, f: impl FnOnce(&mut Dataset) -> R) -> R {
+        let mut data = self.data.borrow_mut();
+        f(data.get_or_insert_with(|| Dataset::generate(self.seed, self.count, now())))
     }
 
     pub(super) fn list(&self, q: &RequestQuery) -> Result<Arc<RequestPage>, ApiError> {
         q.validate().map_err(ApiError::Invalid)?;
-        Ok(Arc::new(contract::list(&self.data.borrow().requests, q)))
+        Ok(Arc::new(self.with(|d| contract::list(&d.requests, q))))
     }
 
     pub(super) fn request(&self, id: &str) -> Result<Arc<RequestDetail>, ApiError> {
-        contract::find(&self.data.borrow().requests, id)
-            .map(|r| Arc::new(r.clone()))
+        self.with(|d| contract::find(&d.requests, id).cloned())
+            .map(Arc::new)
             .ok_or_else(|| refusal(contract::not_found(id)))
     }
 
     pub(super) fn loops(&self) -> Arc<LoopList> {
-        let loops = self.data.borrow().loops.clone();
+        let loops = self.with(|d| d.loops.clone());
         Arc::new(LoopList {
             count: loops.len() as u64,
             loops,
@@ -56,7 +68,8 @@ impl DemoSource {
     }
 
     pub(super) fn cancel(&self, id: &str) -> Result<RequestDetail, ApiError> {
-        contract::cancel(&mut self.data.borrow_mut().requests, id, now()).map_err(refusal)
+        self.with(|d| contract::cancel(&mut d.requests, id, now()))
+            .map_err(refusal)
     }
 }
 
