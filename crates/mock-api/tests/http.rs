@@ -629,6 +629,32 @@ fn static_files_wasm_and_spa_fallback() {
 }
 
 #[test]
+fn static_files_cache_like_the_deployment() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("mock-api-static-cache");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("index.html"), "<!doctype html><title>HITL</title>").unwrap();
+    std::fs::write(dir.join("app-7b586a284f3aad53_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
+    std::fs::write(dir.join("main-cdf2d024b3d0927.css"), "body{}").unwrap();
+    std::fs::write(dir.join("plain.css"), "body{}").unwrap();
+    let s = Server::start(&["--static", dir.to_str().unwrap()]);
+    let cc = |path| {
+        let r = s.call("GET", path, None);
+        assert_eq!(r.status, 200, "{path}");
+        r.header("cache-control").map(str::to_owned)
+    };
+    let immutable = Some("public, max-age=31536000, immutable");
+    assert_eq!(cc("/app-7b586a284f3aad53_bg.wasm").as_deref(), immutable);
+    assert_eq!(cc("/main-cdf2d024b3d0927.css").as_deref(), immutable);
+    for path in ["/", "/index.html", "/some/deep/link", "/plain.css"] {
+        assert_eq!(cc(path).as_deref(), Some("no-cache"), "{path}");
+    }
+    // A miss is not cached as if it were an asset.
+    let r = s.call("GET", "/app-0123456789abcdef_bg.wasm", None);
+    assert_eq!(r.status, 404);
+    assert_eq!(r.header("cache-control"), None);
+}
+
+#[test]
 fn hostile_every_puts_hostile_text_in_request_text() {
     let s = Server::start(&["--hostile-every", "3"]);
     let page = s.page("?limit=12");
