@@ -201,6 +201,8 @@ pub struct Dashboard {
     /// Rows changed by the user this session (e.g. cancelled), shown over cached answers so the
     /// change appears at once without another call.
     pub updated: RwSignal<HashMap<String, HitlRequest>>,
+    /// True while the connected key's quota is paused (until its reset).
+    pub paused: Memo<bool>,
 }
 
 impl Dashboard {
@@ -286,7 +288,26 @@ impl Dashboard {
             fresh,
             all,
             updated: RwSignal::new(HashMap::new()),
+            paused,
         }
+    }
+
+    /// Asks again, once, when a quota pause ends: bumps `retry` (which the resource tracks) at
+    /// the end of each pause if `refused()` says its answer is a quota refusal then. Answers
+    /// that arrived stay as they are, so a pause's end costs calls only for what it refused.
+    pub fn retry_after_pause(
+        &self,
+        retry: RwSignal<u32>,
+        refused: impl Fn() -> bool + Send + Sync + 'static,
+    ) {
+        let paused = self.paused;
+        Effect::new(move |was: Option<bool>| {
+            let now = paused.get();
+            if was == Some(true) && !now && untrack(&refused) {
+                retry.update(|n| *n = n.wrapping_add(1));
+            }
+            now
+        });
     }
 
     /// Records a row the user changed; every view shows the new version.

@@ -41,6 +41,39 @@ test.describe('quota', () => {
   });
 });
 
+test.describe('quota reset', () => {
+  // 5 calls per 6-second window: the first load spends 4, a change of filters the fifth and
+  // is refused the rest, and after the reset what was refused fits in the next window.
+  test.use({ mockFlags: ['--quota', '5', '--quota-window-secs', '6'] });
+
+  test('totals and a detail refused for the quota load by themselves after the reset', async ({ dashboard, mock, page }) => {
+    await dashboard.open();
+    await dashboard.connect();
+    for (const count of await page.locator('.card-count').all()) await expect(count).toHaveText(/^\d[\d,]*$/);
+    // New card totals (3 calls) and a new page (1): one of the four fits in the quota.
+    await dashboard.select('Priority').selectOption('high');
+    await expect(dashboard.banner.or(page.locator('.card-error'))).toContainText(/request limit/);
+    await expect(page.locator('.card-error')).toContainText('Totals unavailable');
+    // While paused, a detail is refused by the dashboard itself, without a call.
+    const paused = await mock.calls();
+    await dashboard.rows.first().locator('.c-created').click();
+    const dialog = page.getByRole('dialog');
+    await expect(dialog.locator('.detail-error')).toContainText(/request limit/);
+    expect(await mock.calls()).toBe(paused);
+
+    // After the reset: the totals and the detail arrive without a click, spending only the
+    // calls that were refused (at most 3 totals or page, and the detail).
+    await expect(page.locator('.card-error')).toHaveCount(0, { timeout: 15_000 });
+    for (const count of await page.locator('.card-count').all()) await expect(count).toHaveText(/^\d[\d,]*$/);
+    await expect(dialog.locator('.detail-error')).toHaveCount(0);
+    await expect(dialog.getByText('Platform', { exact: true })).toBeVisible();
+    await expect(dashboard.banner).toHaveCount(0);
+    const spent = (await mock.calls()) - paused;
+    expect(spent).toBeGreaterThanOrEqual(2);
+    expect(spent).toBeLessThanOrEqual(4);
+  });
+});
+
 test.describe('server errors', () => {
   test.use({ mockFlags: ['--fail-every', '2'] });
 

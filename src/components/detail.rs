@@ -59,15 +59,21 @@ pub fn DetailPanel() -> impl IntoView {
     // Only the `request` parameter: a filter edit must not re-run the detail load.
     let open_id = Memo::new(move |_| url.param(PARAM));
     // One call per request; the client answers a re-open from its cache. Refresh reloads it.
+    let retry = RwSignal::new(0u32);
     let detail = LocalResource::new(move || {
         let id = open_id.get();
         let source = conn.source.get();
         dash.refresh.track();
+        retry.track();
         async move {
             let id = id?;
             let answer = source.request(&id).await;
             Some((id, answer))
         }
+    });
+    // A detail refused for the quota loads by itself when the quota resets.
+    dash.retry_after_pause(retry, move || {
+        detail.with(|d| matches!(d, Some(Some((_, Err(e)))) if e.is_quota()))
     });
     // The detail answer for the open request; `None` while it loads (the resource keeps the
     // previous request's answer until the next one arrives).

@@ -149,6 +149,15 @@ impl ApiError {
         }
     }
 
+    /// Refused for the key's quota (by the API, or by the client while the quota is paused):
+    /// worth asking again once the quota resets, not before.
+    pub fn is_quota(&self) -> bool {
+        matches!(
+            self,
+            ApiError::QuotaExceeded { .. } | ApiError::QuotaPaused { .. }
+        )
+    }
+
     /// Replaces every occurrence of `secret` (the API key) in the texts this error carries, so
     /// that a server echoing the key can never put it on screen.
     pub fn redact(mut self, secret: &str) -> Self {

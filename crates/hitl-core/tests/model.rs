@@ -92,6 +92,23 @@ fn seed_error_examples_map_to_api_errors_with_the_apis_words() {
         err.detail().as_deref(),
         Some("100 of 100 calls used this hour, 0 remaining")
     );
+    // Worth asking again after the reset, and only then.
+    assert!(err.is_quota());
+    assert!(!err.is_retryable());
+    let paused = ApiError::QuotaPaused {
+        reset_at: Some(1_700_000_000),
+        usage_count: Some(100),
+        usage_limit: Some(100),
+    };
+    assert!(paused.is_quota());
+    for other in [
+        decode_response::<RequestPage>(401, "{}", None).unwrap_err(),
+        decode_response::<RequestPage>(502, "Bad gateway", None).unwrap_err(),
+        decode_response::<RequestPage>(200, "not json", None).unwrap_err(),
+        ApiError::Aborted,
+    ] {
+        assert!(!other.is_quota(), "{other:?}");
+    }
 }
 
 #[test]

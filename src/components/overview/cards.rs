@@ -18,10 +18,12 @@ pub fn StatusCards() -> impl IntoView {
     let url = expect_context::<UrlState>();
     // Only a change of priority or loop (or of source, or Refresh) reloads the cards.
     let filters = Memo::new(move |_| dash.query.with(|q| q.as_ref().ok().map(card_filters)));
+    let retry = RwSignal::new(0u32);
     let fetched = LocalResource::new(move || {
         let source = dash.conn.source.get();
         let filters = filters.get();
         dash.refresh.track();
+        retry.track();
         // Untracked: which status the table shows decides what its page already tells, but a
         // status change alone must not reload the cards.
         let view = dash.query.get_untracked().ok();
@@ -47,6 +49,10 @@ pub fn StatusCards() -> impl IntoView {
             _ => Vec::new(),
         };
         fetch_pages(source, queries)
+    });
+    // Totals refused for the quota come back by themselves when it resets (cached ones are free).
+    dash.retry_after_pause(retry, move || {
+        fetched.with(|f| matches!(f, Some(Some(Err(e))) if e.is_quota()))
     });
     // The cards, or why they are missing (`None` while loading).
     let cards = Memo::new(move |_| {

@@ -23,11 +23,13 @@ pub fn panels(dash: Dashboard) -> impl IntoView {
             ..RequestQuery::default()
         })
     });
+    let retry = RwSignal::new(0u32);
     let fetched = LocalResource::new(move || {
         let wanted = open.get();
         let source = dash.conn.source.get();
         let loop_id = scope.with(|s| s.loop_id.clone());
         dash.refresh.track();
+        retry.track();
         let queries = if wanted {
             let [high, critical] = urgent_queries(loop_id.as_deref());
             vec![high, critical, recent_query(loop_id.as_deref())]
@@ -35,6 +37,9 @@ pub fn panels(dash: Dashboard) -> impl IntoView {
             Vec::new()
         };
         fetch_pages(source, queries)
+    });
+    dash.retry_after_pause(retry, move || {
+        fetched.with(|f| matches!(f, Some(Some(Err(e))) if e.is_quota()))
     });
     let cost = move || match dash.conn.source.with(|s| s.cost(3)) {
         0 => "0 calls (demo data)".to_owned(),
