@@ -2,7 +2,8 @@
 # Benchmarks (issue 8), one command: builds what they need, runs them, writes bench/RESULTS.md.
 #   scripts/bench.sh            (= make bench; after scripts/setup.sh on a fresh clone)
 # Environment: BENCH_RUNS (runs per browser benchmark, default 5), BENCH_FIRST_RUNS (first-rows
-# runs, default 10), BENCH_LATENCY_MS (mock latency, default 50), BENCH_SKIP_CORE=1 (no criterion).
+# runs, default 10), BENCH_LATENCY_MS (mock latency, default 50), BENCH_SKIP_CORE=1 (no criterion,
+# no wasm core benchmarks).
 # Builds go to dist-bench/ and target/release/mock-api only; Playwright output to $PW_OUTPUT_DIR
 # (/tmp/pw-bench). Each browser benchmark starts and stops its own mock-api. Nothing here
 # asserts a timing: the figures are medians for the report.
@@ -27,7 +28,7 @@ done
 [ -x node_modules/.bin/playwright ] || { echo "npm packages are missing: run scripts/setup.sh first" >&2; exit 1; }
 
 mkdir -p "$BENCH_OUT"
-rm -f "$BENCH_OUT"/*.json "$BENCH_OUT"/sizes.txt "$BENCH_OUT"/criterion.txt
+rm -f "$BENCH_OUT"/*.json "$BENCH_OUT"/sizes.txt "$BENCH_OUT"/criterion.txt "$BENCH_OUT"/wasm-core.txt
 
 step "release build of the app (dist-bench/)"
 scripts/build-dist.sh
@@ -42,6 +43,11 @@ scripts/sizes.sh dist-bench | tee "$BENCH_OUT/sizes.txt" || true
 if [ "${BENCH_SKIP_CORE:-0}" != 1 ]; then
   step "core benchmarks (criterion, native)"
   cargo bench -p hitl-core --bench core --locked 2>&1 | tee "$BENCH_OUT/criterion.txt"
+
+  step "core benchmarks in wasm (release profile, headless chromium)"
+  CHROMEDRIVER=/usr/bin/chromedriver cargo test --release -p hitl-dashboard \
+    --target wasm32-unknown-unknown --features wasm-bench --test wasm_bench --locked -- --nocapture \
+    2>&1 | tee "$BENCH_OUT/wasm-core.txt"
 fi
 
 step "browser benchmarks (Playwright + /usr/bin/chromium, mock-api --latency-ms ${BENCH_LATENCY_MS:-50})"

@@ -17,7 +17,8 @@ cargo fmt --all -- --check
 step "clippy (native: core, mock-api, app)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 step "clippy (wasm32: app)"
-cargo clippy -p hitl-dashboard --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
+# --features wasm-bench: lints tests/wasm_bench.rs too (built only by make bench).
+cargo clippy -p hitl-dashboard --target wasm32-unknown-unknown --all-targets --features wasm-bench --locked -- -D warnings
 
 step "unit and HTTP tests"
 cargo test --workspace --locked

@@ -1,7 +1,7 @@
 // Writes bench/RESULTS.md from what scripts/bench.sh produced in $BENCH_OUT: the browser
 // benchmarks' JSON (first-rows, export, table), the criterion estimates of this run
 // (target/criterion/<name>/new/estimates.json, only those written after the bench started),
-// sizes.txt, and the machine. Medians everywhere; no figure is a pass/fail of the command.
+// the wasm timings of tests/wasm_bench.rs (wasm-core.txt), sizes.txt, and the machine. Medians everywhere; no figure is a pass/fail of the command.
 //   node e2e/bench/report.mjs            (scripts/bench.sh sets the environment)
 import { execSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -65,6 +65,15 @@ for (const name of benchNames) {
   if (!fs.existsSync(f) || fs.statSync(f).mtimeMs < STARTED) continue; // not from this run
   const e = JSON.parse(fs.readFileSync(f, 'utf8'));
   core[name] = { median: e.median.point_estimate, lo: e.median.confidence_interval.lower_bound, hi: e.median.confidence_interval.upper_bound, mean: e.mean.point_estimate };
+}
+// tests/wasm_bench.rs prints one `WASM_BENCH {json}` line per benchmark (ms per call).
+const wasmCore = {};
+const wasmTxt = path.join(OUT, 'wasm-core.txt');
+if (fs.existsSync(wasmTxt)) {
+  for (const m of fs.readFileSync(wasmTxt, 'utf8').matchAll(/WASM_BENCH (\{.*\})/g)) {
+    const r = JSON.parse(m[1]);
+    wasmCore[r.name] = r;
+  }
 }
 const sizesTxt = fs.existsSync(path.join(OUT, 'sizes.txt')) ? fs.readFileSync(path.join(OUT, 'sizes.txt'), 'utf8').trim() : '';
 const sizeTotal = sizesTxt.match(/^total\s+(\d+)\s+(\d+)\s+\(budget (\d+) gzip\)/m);
@@ -148,6 +157,7 @@ if (table) {
   else p(`- **Scroll** through all ${int(table.records)} rows, one screen per frame: median frame ${ms(c.frameInterval.median)} (p95 ${ms(c.frameInterval.p95)}), ${int(c.blankFrames.median)} blank frames, ${int(c.longTasks.median)} long tasks per pass.`);
 }
 if (Object.keys(core).length) p(`- **Core, native**: statistics over 100,000 requests ${core.response_time_stats_100k ? ns(core.response_time_stats_100k.median) : '—'}, CSV of 100,000 ${core.csv_100k ? ns(core.csv_100k.median) : '—'}, decoding a 100-row page ${core.decode_page_100 ? ns(core.decode_page_100.median) : '—'}.`);
+if (Object.keys(wasmCore).length) p(`- **Core, in wasm** (chromium, the app's size-first build): statistics over 100,000 requests ${wasmCore.response_time_stats_100k ? ms(wasmCore.response_time_stats_100k.median_ms) : '—'}, CSV of 100,000 ${wasmCore.csv_100k ? ms(wasmCore.csv_100k.median_ms) : '—'}, decoding a 100-row page ${wasmCore.decode_page_100 ? ms(wasmCore.decode_page_100.median_ms) : '—'}.`);
 if (Number.isFinite(gzipTotal)) p(`- **Transfer size**: ${(gzipTotal / 1000).toFixed(1)} KB gzip for wasm + JS + CSS.`);
 p('');
 
@@ -175,6 +185,7 @@ p('## Commands', '', '```sh',
   'cargo build --release -p mock-api --locked         # the mock server, optimised',
   'scripts/sizes.sh dist-bench',
   'cargo bench -p hitl-core --bench core --locked     # criterion, native',
+  'cargo test --release -p hitl-dashboard --target wasm32-unknown-unknown --features wasm-bench --test wasm_bench -- --nocapture   # the same in wasm',
   'npx playwright test --config e2e/bench/playwright.config.ts   # browser benchmarks',
   'node e2e/bench/report.mjs                          # this file',
   '```', '');
@@ -292,10 +303,18 @@ if (table) {
   }
 }
 
-p('## Core (criterion, native)', '',
+const hasWasm = Object.keys(wasmCore).length > 0;
+p(hasWasm ? '## Core (criterion, native; and the same code in wasm)' : '## Core (criterion, native)', '',
   '`cargo bench -p hitl-core --bench core --locked` (bench profile: opt-level 3, thin LTO). Median of criterion\'s',
-  'samples with its 95 % confidence interval. Data: `hitl_core::demo::Dataset` (seed 7).', '',
-  '| benchmark | what | median | 95 % CI |', '|---|---|---|---|');
+  'samples with its 95 % confidence interval. Data: `hitl_core::demo::Dataset` (seed 7).', '');
+if (hasWasm) {
+  p('"wasm": the same functions on the same data in headless chromium, built with the app\'s release profile',
+    '(opt-level "z", LTO) by `cargo test --release -p hitl-dashboard --target wasm32-unknown-unknown --features wasm-bench',
+    '--test wasm_bench` (tests/wasm_bench.rs): median per call of 7–15 samples timed with `performance.now()`,',
+    'small calls batched so a sample is well above the browser\'s 100 µs timer resolution.', '');
+}
+p(hasWasm ? '| benchmark | what | native median | 95 % CI | wasm median | wasm ÷ native |' : '| benchmark | what | median | 95 % CI |',
+  hasWasm ? '|---|---|---|---|---|---|' : '|---|---|---|---|');
 const what = {
   response_time_stats_100k: 'response-time statistics (seed `analyze_response_times`) over 100,000 requests',
   csv_100k: 'CSV export of 100,000 requests',
@@ -306,9 +325,13 @@ const what = {
 };
 for (const name of benchNames) {
   const c = core[name];
-  p(`| \`${name}\` | ${what[name] ?? ''} | ${c ? `**${ns(c.median)}**` : 'not run'} | ${c ? `${ns(c.lo)} – ${ns(c.hi)}` : ''} |`);
+  const w = wasmCore[name];
+  const native = `| \`${name}\` | ${what[name] ?? ''} | ${c ? `**${ns(c.median)}**` : 'not run'} | ${c ? `${ns(c.lo)} – ${ns(c.hi)}` : ''} |`;
+  p(hasWasm ? `${native} ${w ? `**${ns(w.median_ms * 1e6)}**` : 'not run'} | ${w && c ? `${num((w.median_ms * 1e6) / c.median, 1)}×` : ''} |` : native);
 }
-p('', 'The same code runs in the browser as wasm (opt-level z); the sort and export figures above include it.', '');
+p('', hasWasm
+  ? 'The browser benchmarks above (sort, export) run this code as part of the app.'
+  : 'The same code runs in the browser as wasm (opt-level z); the sort and export figures above include it.', '');
 
 if (sizesTxt) p('## Transfer size (`scripts/sizes.sh dist-bench`, bytes)', '', '```', sizesTxt, '```', '');
 

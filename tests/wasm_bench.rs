@@ -1,0 +1,99 @@
+//! The core hot paths timed in WebAssembly, in headless chromium: the same functions as
+//! `crates/hitl-core/benches/core.rs` (criterion, native), built with the app's release profile
+//! (opt-level "z", LTO), so the report can say what running them in the browser costs.
+//! Not a test: nothing is asserted about time. Run by `make bench` (scripts/bench.sh):
+//!   cargo test --release -p hitl-dashboard --target wasm32-unknown-unknown \
+//!     --features wasm-bench --test wasm_bench
+//! Each result is printed as one line `WASM_BENCH {json}` (milliseconds per iteration).
+#![cfg(target_arch = "wasm32")]
+
+use chrono::{TimeZone, Utc};
+use hitl_core::csv::{to_csv, CsvOptions};
+use hitl_core::demo::Dataset;
+use hitl_core::model::Envelope;
+use hitl_core::query::RequestQuery;
+use hitl_core::sorting::{sort_permutation, Column, Direction};
+use hitl_core::stats::ResponseTimeStats;
+use hitl_core::{decode_response, HitlRequest, RequestPage};
+use std::hint::black_box;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn requests(count: usize) -> Vec<HitlRequest> {
+    let now = Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap();
+    Dataset::generate(7, count, now)
+        .list_objects()
+        .cloned()
+        .collect()
+}
+
+fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or(0.0)
+}
+
+/// Times `samples` samples of `batch` calls of `f` (after one warm-up call) and prints the
+/// median, min and max per call. Batches keep each sample well above the browser's timer
+/// resolution (100 µs without cross-origin isolation).
+fn bench<R>(name: &str, samples: usize, batch: usize, mut f: impl FnMut() -> R) {
+    black_box(f());
+    let mut per_call: Vec<f64> = (0..samples)
+        .map(|_| {
+            let start = now_ms();
+            for _ in 0..batch {
+                black_box(f());
+            }
+            (now_ms() - start) / batch as f64
+        })
+        .collect();
+    per_call.sort_by(f64::total_cmp);
+    let median = if samples % 2 == 1 {
+        per_call[samples / 2]
+    } else {
+        (per_call[samples / 2 - 1] + per_call[samples / 2]) / 2.0
+    };
+    console_log!(
+        "WASM_BENCH {{\"name\":\"{name}\",\"median_ms\":{median},\"min_ms\":{},\"max_ms\":{},\"samples\":{samples},\"batch\":{batch}}}",
+        per_call[0],
+        per_call[samples - 1]
+    );
+}
+
+#[wasm_bindgen_test]
+fn core_hot_paths_in_wasm() {
+    let big = requests(100_000);
+    bench("response_time_stats_100k", 15, 1, || {
+        ResponseTimeStats::compute(black_box(&big))
+    });
+    bench("csv_100k", 7, 1, || {
+        to_csv(black_box(&big), CsvOptions::default())
+    });
+    drop(big);
+
+    let loaded = requests(10_000);
+    bench("sort_10k_created", 15, 5, || {
+        sort_permutation(black_box(&loaded), Column::Created, Direction::Desc)
+    });
+    bench("sort_10k_priority", 15, 2, || {
+        sort_permutation(black_box(&loaded), Column::Priority, Direction::Asc)
+    });
+    bench("sort_10k_request_text", 15, 1, || {
+        sort_permutation(black_box(&loaded), Column::Request, Direction::Asc)
+    });
+
+    let page = hitl_core::contract::list(
+        &loaded,
+        &RequestQuery {
+            limit: 100,
+            ..RequestQuery::default()
+        },
+    );
+    let body = serde_json::to_string(&Envelope::ok("Requests retrieved successfully", page))
+        .expect("page serializes");
+    bench("decode_page_100", 15, 20, || {
+        decode_response::<RequestPage>(200, black_box(&body), None).expect("decodes")
+    });
+}
