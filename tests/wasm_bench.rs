@@ -7,26 +7,15 @@
 //! Each result is printed as one line `WASM_BENCH {json}` (milliseconds per iteration).
 #![cfg(target_arch = "wasm32")]
 
-use chrono::{TimeZone, Utc};
 use hitl_core::csv::{to_csv, CsvOptions};
-use hitl_core::demo::Dataset;
-use hitl_core::model::Envelope;
-use hitl_core::query::RequestQuery;
+use hitl_core::demo::{bench_requests, page_body};
 use hitl_core::sorting::{sort_permutation, Column, Direction};
 use hitl_core::stats::ResponseTimeStats;
-use hitl_core::{decode_response, HitlRequest, RequestPage};
+use hitl_core::{decode_response, RequestPage};
 use std::hint::black_box;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn requests(count: usize) -> Vec<HitlRequest> {
-    let now = Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap();
-    Dataset::generate(7, count, now)
-        .list_objects()
-        .cloned()
-        .collect()
-}
 
 fn now_ms() -> f64 {
     web_sys::window()
@@ -64,7 +53,7 @@ fn bench<R>(name: &str, samples: usize, batch: usize, mut f: impl FnMut() -> R) 
 
 #[wasm_bindgen_test]
 fn core_hot_paths_in_wasm() {
-    let big = requests(100_000);
+    let big = bench_requests(100_000);
     bench("response_time_stats_100k", 15, 1, || {
         ResponseTimeStats::compute(black_box(&big))
     });
@@ -73,7 +62,7 @@ fn core_hot_paths_in_wasm() {
     });
     drop(big);
 
-    let loaded = requests(10_000);
+    let loaded = bench_requests(10_000);
     bench("sort_10k_created", 15, 5, || {
         sort_permutation(black_box(&loaded), Column::Created, Direction::Desc)
     });
@@ -84,15 +73,7 @@ fn core_hot_paths_in_wasm() {
         sort_permutation(black_box(&loaded), Column::Request, Direction::Asc)
     });
 
-    let page = hitl_core::contract::list(
-        &loaded,
-        &RequestQuery {
-            limit: 100,
-            ..RequestQuery::default()
-        },
-    );
-    let body = serde_json::to_string(&Envelope::ok("Requests retrieved successfully", page))
-        .expect("page serializes");
+    let body = page_body(&loaded, 100);
     bench("decode_page_100", 15, 20, || {
         decode_response::<RequestPage>(200, black_box(&body), None).expect("decodes")
     });

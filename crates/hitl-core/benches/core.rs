@@ -2,26 +2,15 @@
 //! CSV over 100,000 requests, column sorts of 10,000 loaded rows, and decoding one full page.
 //! Run: `cargo bench -p hitl-core --bench core -- --quick`.
 
-use chrono::{TimeZone, Utc};
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use hitl_core::csv::{to_csv, CsvOptions};
-use hitl_core::demo::Dataset;
-use hitl_core::model::Envelope;
-use hitl_core::query::RequestQuery;
+use hitl_core::demo::{bench_requests, page_body};
 use hitl_core::sorting::{sort_permutation, Column, Direction};
 use hitl_core::stats::ResponseTimeStats;
-use hitl_core::{decode_response, HitlRequest, RequestPage};
-
-fn requests(count: usize) -> Vec<HitlRequest> {
-    let now = Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap();
-    Dataset::generate(7, count, now)
-        .list_objects()
-        .cloned()
-        .collect()
-}
+use hitl_core::{decode_response, RequestPage};
 
 fn benches(c: &mut Criterion) {
-    let big = requests(100_000);
+    let big = bench_requests(100_000);
     c.bench_function("response_time_stats_100k", |b| {
         b.iter(|| ResponseTimeStats::compute(black_box(&big)))
     });
@@ -29,7 +18,7 @@ fn benches(c: &mut Criterion) {
         b.iter(|| to_csv(black_box(&big), CsvOptions::default()))
     });
 
-    let loaded = requests(10_000);
+    let loaded = bench_requests(10_000);
     c.bench_function("sort_10k_created", |b| {
         b.iter(|| sort_permutation(black_box(&loaded), Column::Created, Direction::Desc))
     });
@@ -42,15 +31,7 @@ fn benches(c: &mut Criterion) {
     });
 
     // One 100-row page as the API would send it.
-    let page = hitl_core::contract::list(
-        &loaded,
-        &RequestQuery {
-            limit: 100,
-            ..RequestQuery::default()
-        },
-    );
-    let body = serde_json::to_string(&Envelope::ok("Requests retrieved successfully", page))
-        .expect("page serializes");
+    let body = page_body(&loaded, 100);
     c.bench_function("decode_page_100", |b| {
         b.iter(|| decode_response::<RequestPage>(200, black_box(&body), None).expect("decodes"))
     });

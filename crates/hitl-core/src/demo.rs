@@ -18,6 +18,32 @@ pub const DEFAULT_COUNT: usize = 240;
 /// The default seed.
 pub const DEFAULT_SEED: u64 = 7;
 
+/// The benchmarks' rows, one definition so that the native (criterion) and the wasm timings
+/// measure the same data: `count` list objects from [`DEFAULT_SEED`], ending 2026-11-28 12:00 UTC.
+pub fn bench_requests(count: usize) -> Vec<HitlRequest> {
+    let now = DateTime::from_timestamp(1_795_867_200, 0).unwrap_or_default();
+    Dataset::generate(DEFAULT_SEED, count, now)
+        .list_objects()
+        .cloned()
+        .collect()
+}
+
+/// The body the API sends for the first `limit` rows of `rows` (default filters and order).
+pub fn page_body(rows: &[HitlRequest], limit: u32) -> String {
+    let page = crate::contract::list(
+        rows,
+        &crate::query::RequestQuery {
+            limit,
+            ..Default::default()
+        },
+    );
+    serde_json::to_string(&crate::model::Envelope::ok(
+        "Requests retrieved successfully",
+        page,
+    ))
+    .unwrap_or_default()
+}
+
 /// SplitMix64: tiny, fast, good enough for test data, and identical on every target.
 #[derive(Clone, Debug)]
 pub struct Rng(u64);

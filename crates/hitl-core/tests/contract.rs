@@ -232,3 +232,25 @@ fn cancel_only_pending() {
     let refusal = contract::cancel(&mut d.requests, "nope", now).unwrap_err();
     assert_eq!(refusal.status, 404);
 }
+
+#[test]
+fn the_benchmarks_page_body_is_what_the_api_sends_for_their_rows() {
+    let rows = hitl_core::demo::bench_requests(300);
+    assert_eq!(rows.len(), 300);
+    assert_eq!(rows, hitl_core::demo::bench_requests(300), "deterministic");
+    let page = hitl_core::decode_response::<hitl_core::RequestPage>(
+        200,
+        &hitl_core::demo::page_body(&rows, 100),
+        None,
+    )
+    .expect("decodes");
+    assert_eq!(page.total, 300);
+    assert!(page.has_more);
+    assert_eq!(page.requests.len(), 100);
+    let ids: Vec<&str> = page.requests.iter().map(|r| r.id.as_str()).collect();
+    let newest: Vec<&str> = rows[..100].iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(
+        ids, newest,
+        "the first page of the default (newest first) order"
+    );
+}
