@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use hitl_core::quota::{key_fingerprint, Quota, QuotaView, RateLimitHeaders};
-use hitl_core::{ApiError, HitlRequest, LoopList, QueryError, RequestPage, RequestQuery};
+use hitl_core::{ApiError, HitlRequest, LoopList, QueryError, RequestPage, RequestQuery, Status};
 use leptos::prelude::*;
 
 use crate::all_matching::AllMatching;
@@ -203,6 +203,20 @@ pub struct Dashboard {
     pub updated: RwSignal<HashMap<String, HitlRequest>>,
     /// True while the connected key's quota is paused (until its reset).
     pub paused: Memo<bool>,
+    /// Status changes made by the user this session, so that totals counted before them (the
+    /// status cards) can say what the API would say now, without another call. Not a signal
+    /// of its own: every change also goes through `updated`, which readers track instead.
+    moves: StoredValue<Vec<StatusMove>>,
+}
+
+/// One request whose status the user changed (a cancel), and when.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StatusMove {
+    /// The request as it was before.
+    pub before: HitlRequest,
+    pub to: Status,
+    /// When the change was answered (ms since epoch).
+    pub at_ms: f64,
 }
 
 impl Dashboard {
@@ -289,6 +303,7 @@ impl Dashboard {
             all,
             updated: RwSignal::new(HashMap::new()),
             paused,
+            moves: StoredValue::new(Vec::new()),
         }
     }
 
@@ -300,6 +315,8 @@ impl Dashboard {
         retry: RwSignal<u32>,
         refused: impl Fn() -> bool + Send + Sync + 'static,
     ) {
+        // Boxed: one effect type for every caller.
+        let refused: Box<dyn Fn() -> bool + Send + Sync> = Box::new(refused);
         let paused = self.paused;
         Effect::new(move |was: Option<bool>| {
             let now = paused.get();
@@ -308,6 +325,36 @@ impl Dashboard {
             }
             now
         });
+    }
+
+    /// Records a change the user made to a request (`before` → `after`): every view shows the
+    /// new version at once, totals counted earlier are corrected (see [`StatusMove`]), and
+    /// cached answers are dropped, since they predate the change: whatever is asked next
+    /// comes from the API, already counting it.
+    pub fn record_change(&self, before: Option<HitlRequest>, after: HitlRequest) {
+        if let Some(before) = before.filter(|b| b.status != after.status) {
+            self.moves.update_value(|m| {
+                m.push(StatusMove {
+                    before,
+                    to: after.status.clone(),
+                    at_ms: now_ms(),
+                })
+            });
+        }
+        self.conn.source.with_untracked(Source::clear_cache);
+        self.apply_update(after);
+    }
+
+    /// The status changes made after `since` (ms since epoch) to requests matching `scope`,
+    /// as (from, to) pairs. Tracks `updated`, through which every change also goes.
+    pub fn moves_since(&self, since: f64, scope: &RequestQuery) -> Vec<(Status, Status)> {
+        self.updated.track();
+        self.moves.with_value(|m| {
+            m.iter()
+                .filter(|m| m.at_ms > since && hitl_core::contract::matches(&m.before, scope))
+                .map(|m| (m.before.status.clone(), m.to.clone()))
+                .collect()
+        })
     }
 
     /// Records a row the user changed; every view shows the new version.
@@ -357,6 +404,7 @@ impl Dashboard {
     pub fn connect(&self, base: &str, key: &str, remember: bool) {
         self.all.clear();
         self.updated.update(HashMap::clear);
+        self.moves.update_value(Vec::clear);
         self.conn.connect(base, key, remember);
     }
 
@@ -364,6 +412,7 @@ impl Dashboard {
     pub fn use_demo(&self, forget_key: bool) {
         self.all.clear();
         self.updated.update(HashMap::clear);
+        self.moves.update_value(Vec::clear);
         self.conn.use_demo(forget_key);
     }
 
@@ -383,6 +432,7 @@ impl Dashboard {
         self.conn.source.with_untracked(Source::clear_cache);
         self.all.clear();
         self.updated.update(HashMap::clear);
+        self.moves.update_value(Vec::clear);
         self.refresh.update(|n| *n += 1);
     }
 

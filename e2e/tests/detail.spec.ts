@@ -147,6 +147,53 @@ test('cancelling a pending request after confirming turns its row Cancelled', as
   expect(now.requests.find((r) => r.id === id).status).toBe('cancelled');
 });
 
+test('a cancel moves the request between the status cards and out of Urgent pending, with no call but the DELETE', async ({ dashboard, mock, page }) => {
+  const { requests } = await mock.dataset();
+  const byAge = (a: any, b: any) => Date.parse(a.created_at) - Date.parse(b.created_at);
+  // The oldest urgent pending request: first in the panel, and not on the table's first page.
+  const urgent = requests.filter((r) => r.status === 'pending' && ['high', 'critical'].includes(r.priority)).sort(byAge);
+  expect(urgent.length, 'the dataset has urgent pending requests').toBeGreaterThan(0);
+  const target = urgent[0];
+  const count = (s: string) => page.locator(`.status-card[data-status="${s}"] .card-count`);
+  const total = (s: string) => requests.filter((r) => r.status === s).length;
+  await dashboard.open();
+  await dashboard.connect(KEY, mock.url, true); // remembered: the deep link below starts live
+  await expect(count('pending')).toHaveText(String(total('pending')));
+  await expect(count('cancelled')).toHaveText(String(total('cancelled')));
+  await page.getByRole('button', { name: /Urgent pending and recent completions/ }).click();
+  const urgentList = page.locator('.mini-list').filter({ hasText: 'Urgent pending' });
+  await expect(urgentList.locator('li').first()).toContainText(target.request_text.slice(0, 30));
+  const listed = await urgentList.locator('li').count();
+
+  await dashboard.open(`?request=${target.id}`);
+  // A new page load: the cards and panels start again (the panels closed).
+  await expect(page.locator('.source-badge')).toHaveText('Live API');
+  await expect(count('pending')).toHaveText(String(total('pending')));
+  await page.getByRole('button', { name: /Urgent pending and recent completions/ }).click();
+  await expect(urgentList.locator('li')).toHaveCount(listed);
+  await expect(panel(page).getByRole('button', { name: 'Cancel request' })).toBeVisible();
+  const before = (await mock.stats()).log.length;
+  await panel(page).getByRole('button', { name: 'Cancel request' }).click();
+  await panel(page).getByRole('button', { name: 'Yes, cancel it' }).click();
+  await expect(panel(page).getByRole('status').filter({ hasText: 'Request cancelled.' })).toBeVisible();
+  await expect(count('pending')).toHaveText(String(total('pending') - 1));
+  await expect(count('cancelled')).toHaveText(String(total('cancelled') + 1));
+  await expect(urgentList.locator('li')).toHaveCount(listed - 1);
+  await expect(urgentList).not.toContainText(target.request_text.slice(0, 30));
+  const after = (await mock.stats()).log.slice(before);
+  expect(after.map((c) => `${c.method} ${c.uri}`)).toEqual([`DELETE /v1/api/requests/${target.id}`]);
+
+  // Asked again later (Refresh), the API's own totals say the same: the change is not counted twice.
+  await page.keyboard.press('Escape');
+  await expect(panel(page)).toHaveCount(0);
+  await page.getByRole('button', { name: 'Refresh', exact: true }).click();
+  await expect
+    .poll(async () => (await mock.stats()).log.slice(before).filter((c) => c.uri === '/v1/api/requests?status=pending&limit=1').length)
+    .toBe(1);
+  await expect(count('pending')).toHaveText(String(total('pending') - 1));
+  await expect(count('cancelled')).toHaveText(String(total('cancelled') + 1));
+});
+
 test('a request that does not exist says so inside the panel', async ({ dashboard, mock, page }) => {
   await dashboard.open();
   await dashboard.connect(KEY, mock.url, true);

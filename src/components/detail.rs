@@ -116,12 +116,14 @@ pub fn DetailPanel() -> impl IntoView {
         }
         cancel_state.set(Some((id.clone(), Cancel::InFlight)));
         let source = conn.source.get_untracked();
+        let before = summary.get_untracked().filter(|r| r.id == id);
         leptos::task::spawn_local(async move {
             // DELETE: never retried, never aborted by closing the panel.
             let result = source.cancel(&id).await;
             if let Ok(updated) = &result {
-                // The table row turns Cancelled at once, without another call.
-                dash.apply_update(updated.request.clone());
+                // The table row turns Cancelled and the status cards move it, at once,
+                // without another call.
+                dash.record_change(before, updated.request.clone());
                 confirming.set(None);
                 focus_later(TITLE_ID);
             }

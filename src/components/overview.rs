@@ -31,8 +31,9 @@ fn calls_text(n: u64) -> String {
     }
 }
 
-/// Pages with the queries that asked for them; `None` when nothing was asked.
-type Fetched = Option<Result<Vec<(RequestQuery, Arc<RequestPage>)>, ApiError>>;
+/// When the answer arrived (ms since epoch), and the pages with the queries that asked for
+/// them; `None` when nothing was asked.
+type Fetched = Option<(f64, Result<Vec<(RequestQuery, Arc<RequestPage>)>, ApiError>)>;
 
 /// Lists every query concurrently. `Source::list` answers from its one-minute cache and shares
 /// identical calls in flight, so a query the table is already loading costs nothing more.
@@ -42,5 +43,6 @@ async fn fetch_pages(source: Source, queries: Vec<RequestQuery>) -> Fetched {
         return None;
     }
     let pages = futures::future::try_join_all(queries.iter().map(|q| source.list(q, false))).await;
-    Some(pages.map(|pages| queries.into_iter().zip(pages).collect()))
+    let pages = pages.map(|pages| queries.into_iter().zip(pages).collect());
+    Some((crate::browser::now_ms(), pages))
 }

@@ -115,6 +115,36 @@ impl CardPlan {
     }
 }
 
+/// `cards` after `moves`, each `(from, to)` one request this session changed after the totals
+/// were counted (a cancel moves one from Pending to Cancelled): the totals say what the API
+/// would now, without another call. A total never goes below 0; shares are recomputed.
+pub fn apply_moves(cards: &[StatusCard], moves: &[(Status, Status)]) -> Vec<StatusCard> {
+    let mut totals: Vec<u64> = cards.iter().map(|c| c.total).collect();
+    let index = |s: &Status| cards.iter().position(|c| &c.status == s);
+    for (from, to) in moves.iter().filter(|(from, to)| from != to) {
+        if let Some(i) = index(from) {
+            totals[i] = totals[i].saturating_sub(1);
+        }
+        if let Some(i) = index(to) {
+            totals[i] += 1;
+        }
+    }
+    let all: u64 = totals.iter().sum();
+    cards
+        .iter()
+        .zip(totals)
+        .map(|(c, total)| StatusCard {
+            status: c.status.clone(),
+            total,
+            share: if all == 0 {
+                0.0
+            } else {
+                total as f64 / all as f64
+            },
+        })
+        .collect()
+}
+
 /// Rows per dashboard panel (the seed's `limit=10`).
 pub const PANEL_ROWS: u32 = 10;
 

@@ -75,6 +75,36 @@ fn derived_total_never_goes_negative_and_empty_shares_are_zero() {
 }
 
 #[test]
+fn moves_shift_one_request_per_change_and_recompute_shares() {
+    let cards = card_plan(None).cards(&[10, 25, 5], 50); // 10 pending … 10 cancelled
+    let cancel = (Status::Pending, Status::Cancelled);
+    let after = apply_moves(&cards, &[cancel.clone(), cancel.clone()]);
+    let totals: Vec<u64> = after.iter().map(|c| c.total).collect();
+    assert_eq!(totals, vec![8, 25, 5, 12]);
+    assert_eq!(after[1].share, 0.5, "the sum is unchanged");
+    assert_eq!(after[3].status, Status::Cancelled);
+    // Nothing moved: the cards as they were.
+    assert_eq!(apply_moves(&cards, &[]), cards);
+    assert_eq!(
+        apply_moves(&cards, &[(Status::Pending, Status::Pending)]),
+        cards
+    );
+    // Never below 0, and a status without a card only leaves its source.
+    let none_pending = card_plan(None).cards(&[0, 1, 1], 2);
+    let after = apply_moves(&none_pending, &[cancel]);
+    assert_eq!(after[0].total, 0);
+    assert_eq!(after[3].total, 1);
+    let after = apply_moves(
+        &cards,
+        &[(Status::Pending, Status::Other("archived".into()))],
+    );
+    assert_eq!(after[0].total, 9);
+    assert_eq!(after.iter().map(|c| c.total).sum::<u64>(), 49);
+    let empty = apply_moves(&card_plan(None).cards(&[0, 0, 0], 0), &[]);
+    assert!(empty.iter().all(|c| c.share == 0.0));
+}
+
+#[test]
 fn undocumented_status_fetches_all_four() {
     let plan = card_plan(Some(&Status::Other("archived".into())));
     assert_eq!(plan.fetch.len(), 4);

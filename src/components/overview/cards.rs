@@ -2,7 +2,7 @@
 //! filters the table by that status (clicking the active card clears it).
 
 use hitl_core::format::{percent, thousands};
-use hitl_core::overview::{card_filters, card_plan, status_total_query};
+use hitl_core::overview::{apply_moves, card_filters, card_plan, status_total_query};
 use hitl_core::{ApiError, RequestQuery, Status};
 use leptos::prelude::*;
 
@@ -52,18 +52,26 @@ pub fn StatusCards() -> impl IntoView {
     });
     // Totals refused for the quota come back by themselves when it resets (cached ones are free).
     dash.retry_after_pause(retry, move || {
-        fetched.with(|f| matches!(f, Some(Some(Err(e))) if e.is_quota()))
+        fetched.with(|f| matches!(f, Some(Some((_, Err(e)))) if e.is_quota()))
     });
-    // The cards, or why they are missing (`None` while loading).
+    // The cards, or why they are missing (`None` while loading). Requests the user changed
+    // after the totals were counted (a cancel) are moved between cards here, not re-fetched.
     let cards = Memo::new(move |_| {
         fetched.with(|f| {
-            f.clone().flatten().map(|answer| {
-                answer.map(|pages| {
-                    let plan = card_plan(pages[0].0.status.as_ref());
-                    let totals: Vec<u64> = pages[1..].iter().map(|(_, p)| p.total).collect();
-                    plan.cards(&totals, pages[0].1.total)
-                })
-            })
+            // `counted_at`: changes made after it are applied over these totals.
+            let (counted_at, answer) = f.clone().flatten()?;
+            Some(answer.map(|pages| {
+                let view = &pages[0].0;
+                let plan = card_plan(view.status.as_ref());
+                let totals: Vec<u64> = pages[1..].iter().map(|(_, p)| p.total).collect();
+                let cards = plan.cards(&totals, pages[0].1.total);
+                let scope = RequestQuery {
+                    created_before: None,
+                    ..card_filters(view)
+                };
+                let moves = dash.moves_since(counted_at, &scope);
+                apply_moves(&cards, &moves)
+            }))
         })
     });
     let active = Memo::new(move |_| {

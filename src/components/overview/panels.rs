@@ -5,7 +5,7 @@
 use hitl_core::format::{format_duration, one_line, relative};
 use hitl_core::overview::{merge_urgent, recent_query, urgent_queries, Panels as Lists};
 use hitl_core::response::ResponseValue;
-use hitl_core::{ApiError, HitlRequest, RequestQuery};
+use hitl_core::{ApiError, HitlRequest, RequestQuery, Status};
 use leptos::prelude::*;
 
 use super::{calls_text, fetch_pages};
@@ -39,7 +39,7 @@ pub fn panels(dash: Dashboard) -> impl IntoView {
         fetch_pages(source, queries)
     });
     dash.retry_after_pause(retry, move || {
-        fetched.with(|f| matches!(f, Some(Some(Err(e))) if e.is_quota()))
+        fetched.with(|f| matches!(f, Some(Some((_, Err(e)))) if e.is_quota()))
     });
     let cost = move || match dash.conn.source.with(|s| s.cost(3)) {
         0 => "0 calls (demo data)".to_owned(),
@@ -47,10 +47,17 @@ pub fn panels(dash: Dashboard) -> impl IntoView {
     };
     let lists = move || -> Option<Result<Lists, ApiError>> {
         fetched.with(|f| {
-            f.clone().flatten().map(|answer| {
-                answer.map(|pages| Lists {
-                    urgent: merge_urgent(&pages[0].1.requests, &pages[1].1.requests),
-                    recent: pages[2].1.requests.clone(),
+            f.clone().flatten().map(|(_, answer)| {
+                answer.map(|pages| {
+                    // Shown with this session's changes: a request cancelled here leaves
+                    // "Urgent pending" at once, without another call.
+                    let mut urgent = dash
+                        .with_updates(&merge_urgent(&pages[0].1.requests, &pages[1].1.requests));
+                    urgent.retain(|r| r.status == Status::Pending);
+                    Lists {
+                        urgent,
+                        recent: dash.with_updates(&pages[2].1.requests),
+                    }
                 })
             })
         })
