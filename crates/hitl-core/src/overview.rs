@@ -98,21 +98,28 @@ impl CardPlan {
                 }
             })
             .collect();
-        let all: u64 = totals.iter().sum();
-        Status::ALL
-            .iter()
-            .zip(totals)
-            .map(|(s, total)| StatusCard {
-                status: s.clone(),
-                total,
-                share: if all == 0 {
-                    0.0
-                } else {
-                    total as f64 / all as f64
-                },
-            })
-            .collect()
+        with_shares(Status::ALL.iter(), totals)
     }
+}
+
+/// Cards for `statuses` with `totals`, each with its share of their sum (0 when the sum is 0).
+fn with_shares<'a>(
+    statuses: impl Iterator<Item = &'a Status>,
+    totals: Vec<u64>,
+) -> Vec<StatusCard> {
+    let all: u64 = totals.iter().sum();
+    statuses
+        .zip(totals)
+        .map(|(s, total)| StatusCard {
+            status: s.clone(),
+            total,
+            share: if all == 0 {
+                0.0
+            } else {
+                total as f64 / all as f64
+            },
+        })
+        .collect()
 }
 
 /// `cards` after `moves`, each `(from, to)` one request this session changed after the totals
@@ -129,20 +136,7 @@ pub fn apply_moves(cards: &[StatusCard], moves: &[(Status, Status)]) -> Vec<Stat
             totals[i] += 1;
         }
     }
-    let all: u64 = totals.iter().sum();
-    cards
-        .iter()
-        .zip(totals)
-        .map(|(c, total)| StatusCard {
-            status: c.status.clone(),
-            total,
-            share: if all == 0 {
-                0.0
-            } else {
-                total as f64 / all as f64
-            },
-        })
-        .collect()
+    with_shares(cards.iter().map(|c| &c.status), totals)
 }
 
 /// Rows per dashboard panel (the seed's `limit=10`).
