@@ -67,12 +67,7 @@ pub fn App() -> impl IntoView {
             || error.with(Option::is_some)
     };
     // Refresh drops cached answers: never do that while nothing can be fetched again.
-    let quota_paused = move || {
-        dash.conn
-            .quota
-            .get()
-            .is_some_and(|q| q.view(clock.secs()).paused)
-    };
+    let quota_paused = move || dash.paused.get();
     let updated = move || {
         dash.shown.with(|s| {
             s.as_ref().map(|l| {

@@ -357,6 +357,14 @@ impl Dashboard {
         })
     }
 
+    /// Drops the loaded "all matching" set and this session's changes: they belong to answers
+    /// that are about to be replaced (another source, or Refresh).
+    fn forget_session_data(&self) {
+        self.all.clear();
+        self.updated.update(HashMap::clear);
+        self.moves.update_value(Vec::clear);
+    }
+
     /// Records a row the user changed; every view shows the new version.
     pub fn apply_update(&self, row: HitlRequest) {
         self.updated.update(|m| {
@@ -402,17 +410,13 @@ impl Dashboard {
     /// Connects to the live API (see [`Connection::connect`]); the loaded set belongs to the old
     /// source and is dropped.
     pub fn connect(&self, base: &str, key: &str, remember: bool) {
-        self.all.clear();
-        self.updated.update(HashMap::clear);
-        self.moves.update_value(Vec::clear);
+        self.forget_session_data();
         self.conn.connect(base, key, remember);
     }
 
     /// Switches to demo data (see [`Connection::use_demo`]).
     pub fn use_demo(&self, forget_key: bool) {
-        self.all.clear();
-        self.updated.update(HashMap::clear);
-        self.moves.update_value(Vec::clear);
+        self.forget_session_data();
         self.conn.use_demo(forget_key);
     }
 
@@ -430,9 +434,7 @@ impl Dashboard {
     /// Re-fetches the current view, bypassing cached answers.
     pub fn refresh(&self) {
         self.conn.source.with_untracked(Source::clear_cache);
-        self.all.clear();
-        self.updated.update(HashMap::clear);
-        self.moves.update_value(Vec::clear);
+        self.forget_session_data();
         self.refresh.update(|n| *n += 1);
     }
 

@@ -65,11 +65,7 @@ pub fn StatusCards() -> impl IntoView {
                 let plan = card_plan(view.status.as_ref());
                 let totals: Vec<u64> = pages[1..].iter().map(|(_, p)| p.total).collect();
                 let cards = plan.cards(&totals, pages[0].1.total);
-                let scope = RequestQuery {
-                    created_before: None,
-                    ..card_filters(view)
-                };
-                let moves = dash.moves_since(counted_at, &scope);
+                let moves = dash.moves_since(counted_at, &card_filters(view));
                 apply_moves(&cards, &moves)
             }))
         })
