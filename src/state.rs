@@ -4,6 +4,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+use hitl_core::key::key_problem;
 use hitl_core::quota::{key_fingerprint, Quota, QuotaView, RateLimitHeaders};
 use hitl_core::{ApiError, HitlRequest, LoopList, QueryError, RequestPage, RequestQuery, Status};
 use leptos::prelude::*;
@@ -109,7 +110,12 @@ impl Connection {
     /// Starts live when a key was remembered on this device, otherwise on demo data.
     pub fn restore() -> Self {
         let base = storage_get(BASE_ENTRY).unwrap_or_else(|| DEFAULT_BASE.to_owned());
-        let key = storage_get(KEY_ENTRY).filter(|k| !k.trim().is_empty());
+        // A remembered key that cannot be sent (stored before keys were checked) is forgotten:
+        // the dashboard starts on demo data, and the form says what is wrong when it is entered.
+        let key = storage_get(KEY_ENTRY).filter(|k| key_problem(k).is_none());
+        if key.is_none() {
+            storage_remove(KEY_ENTRY);
+        }
         let conn = Connection {
             source: RwSignal::new_local(Source::Demo(DemoSource::default())),
             quota: RwSignal::new(None),

@@ -137,6 +137,8 @@ test('cancelling a pending request after confirming turns its row Cancelled', as
   await cancel.click();
   await panel(page).getByRole('button', { name: 'Yes, cancel it' }).click();
   await expect(panel(page).getByRole('status').filter({ hasText: 'Request cancelled.' })).toBeVisible();
+  // The server's own message is shown too.
+  await expect(panel(page).getByRole('status')).toContainText('The API said: “Request cancelled successfully”');
   await expect(row(page, id).locator('.c-status .badge')).toHaveText('Cancelled');
   await expect(panel(page).locator('.badge[data-status]')).toHaveText('Cancelled');
   await expect(panel(page).getByRole('button', { name: 'Cancel request' })).toHaveCount(0);
@@ -268,5 +270,32 @@ test.describe('hostile text', () => {
     expect(await page.locator('img[src="x"], [onerror]').count()).toBe(0);
     expect(await page.locator('a[href^="javascript:" i]').count()).toBe(0);
     expect(await page.evaluate(() => (window as any).__xss)).toBeUndefined();
+  });
+});
+
+test.describe('a cancel answered without a body', () => {
+  // The API does not document the cancel's body: a 204 is a success like any other 2xx.
+  test.use({ mockFlags: ['--cancel-reply', 'no-content'] });
+
+  test('is reported as done, and the row and cards follow', async ({ dashboard, mock, page }) => {
+    const { requests } = await mock.dataset();
+    const id = requests.slice(0, 50).find((r) => r.status === 'pending').id;
+    const pendingCard = page.locator('.status-card[data-status="pending"] .card-count');
+    const pendingTotal = requests.filter((r) => r.status === 'pending').length;
+    await dashboard.open();
+    await dashboard.connect();
+    await expect(dashboard.rows).toHaveCount(50);
+    await expect(pendingCard).toHaveText(String(pendingTotal));
+    await row(page, id).locator('.c-created').click();
+    const before = (await mock.stats()).log.length;
+    await panel(page).getByRole('button', { name: 'Cancel request' }).click();
+    await panel(page).getByRole('button', { name: 'Yes, cancel it' }).click();
+    await expect(panel(page).getByRole('status').filter({ hasText: 'Request cancelled.' })).toBeVisible();
+    await expect(panel(page)).not.toContainText('not cancelled');
+    await expect(panel(page)).not.toContainText('The API said');
+    await expect(row(page, id).locator('.c-status .badge')).toHaveText('Cancelled');
+    await expect(pendingCard).toHaveText(String(pendingTotal - 1));
+    const after = (await mock.stats()).log.slice(before);
+    expect(after.map((c) => `${c.method} ${c.uri} ${c.status}`)).toEqual([`DELETE /v1/api/requests/${id} 204`]);
   });
 });

@@ -61,3 +61,26 @@ test('the key stays out of URLs and storage unless remembered', async ({ dashboa
   await expect(page.locator('.source-badge')).toHaveText('Demo data');
   expect(await page.evaluate(() => localStorage.getItem('hitl.api_key'))).toBeNull();
 });
+
+test('a key with an invisible character is refused with a reason, before any call', async ({ dashboard, mock, page }) => {
+  const pasted = `${KEY}\u200b`; // a zero-width space picked up when copying
+  await dashboard.open();
+  await page.getByLabel('API key').fill(pasted);
+  await page.getByLabel('API base URL').fill(mock.url);
+  await page.getByRole('button', { name: 'Connect' }).click();
+  await expect(page.locator('.field-error')).toContainText('invisible or a non-ASCII character');
+  await expect(page.locator('.source-badge')).toHaveText('Demo data');
+  await expect(dashboard.rows).toHaveCount(50);
+  expect(await mock.calls()).toBe(0);
+  // The same key remembered by an older version: the dashboard starts (on demo data) instead
+  // of dying on the browser's exception, and forgets it.
+  await page.evaluate((k) => localStorage.setItem('hitl.api_key', k), pasted);
+  await page.reload();
+  await expect(page.locator('.source-badge')).toHaveText('Demo data');
+  await expect(dashboard.rows).toHaveCount(50);
+  expect(await page.evaluate(() => localStorage.getItem('hitl.api_key'))).toBeNull();
+  expect(await mock.calls()).toBe(0);
+  // Typed correctly, it connects.
+  await dashboard.connect();
+  await expect(dashboard.rows).toHaveCount(50);
+});

@@ -6,7 +6,7 @@
 //! cached by URL for a minute and identical GETs in flight are shared.
 
 use std::any::Any;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -14,6 +14,7 @@ use std::sync::Arc;
 use futures::future::{FutureExt, LocalBoxFuture, Shared, WeakShared};
 use gloo_net::http::{Request, RequestBuilder};
 use hitl_core::cache::TtlCache;
+use hitl_core::cancel::{decode_cancel, Cancelled};
 use hitl_core::error::decode_response;
 use hitl_core::query::decode_pairs;
 use hitl_core::quota::RateLimitHeaders;
@@ -57,6 +58,9 @@ struct Inner {
     key: String,
     quota: QuotaStore,
     cache: RefCell<TtlCache<Value>>,
+    /// Bumped whenever the cache is cleared (Refresh, a cancel): an answer to a call sent
+    /// before that is stale and is not cached, and later calls do not join it.
+    epoch: Cell<u64>,
     in_flight: RefCell<HashMap<String, WeakShared<LocalBoxFuture<'static, Answer>>>>,
 }
 
@@ -80,6 +84,7 @@ impl ApiClient {
                 key: key.trim().to_owned(),
                 quota,
                 cache: RefCell::new(TtlCache::default()),
+                epoch: Cell::new(0),
                 in_flight: RefCell::new(HashMap::new()),
             }),
         }
@@ -124,22 +129,23 @@ impl ApiClient {
     }
 
     /// Cancels a pending request. Never retried; drops cached answers it makes stale.
-    pub async fn cancel(&self, id: &str) -> Result<RequestDetail, ApiError> {
+    pub async fn cancel(&self, id: &str) -> Result<Cancelled, ApiError> {
+        fn decode(status: u16, body: &str, reset: Option<i64>) -> Answer {
+            decode_cancel(status, body, reset).map(|v| Arc::new(v) as Value)
+        }
         let url = format!("{}/v1/api/requests/{}", self.inner.base, encode_segment(id));
-        let answer = send(
-            &self.inner,
-            Request::delete(&url),
-            decode::<RequestEnvelopeData>,
-        )
-        .await;
-        self.inner.cache.borrow_mut().clear();
-        let data: Arc<RequestEnvelopeData> = downcast(answer?)?;
-        Ok(data.request.clone())
+        let answer = send(&self.inner, Request::delete(&url), decode).await;
+        self.clear_cache();
+        let done: Arc<Cancelled> = downcast(answer?)?;
+        Ok(Cancelled::clone(&done))
     }
 
     /// Forgets every cached answer (Refresh of everything).
     pub fn clear_cache(&self) {
-        self.inner.cache.borrow_mut().clear();
+        let inner = &self.inner;
+        inner.cache.borrow_mut().clear();
+        inner.in_flight.borrow_mut().clear();
+        inner.epoch.set(inner.epoch.get() + 1);
     }
 
     /// A GET of `path`, decoded by `decode`: from the cache, joined to an identical call in
@@ -162,8 +168,13 @@ impl ApiClient {
                 let inner2 = Rc::clone(inner);
                 let url = format!("{}{}", inner.base, path);
                 let key = path.clone();
+                let epoch = inner.epoch.get();
                 let fut: LocalBoxFuture<'static, Answer> = async move {
                     let answer = get_with_retries(&inner2, &url, decode).await;
+                    if inner2.epoch.get() != epoch {
+                        // Sent before a Refresh or a cancel: its answer may predate the change.
+                        return answer;
+                    }
                     inner2.in_flight.borrow_mut().remove(&key);
                     if let Ok(v) = &answer {
                         inner2

@@ -6,6 +6,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use hitl_core::cancel::Cancelled;
 use hitl_core::contract;
 use hitl_core::demo::{Dataset, DEFAULT_COUNT, DEFAULT_SEED};
 use hitl_core::{ApiError, LoopList, RequestDetail, RequestPage, RequestQuery};
@@ -67,9 +68,14 @@ impl DemoSource {
         })
     }
 
-    pub(super) fn cancel(&self, id: &str) -> Result<RequestDetail, ApiError> {
-        self.with(|d| contract::cancel(&mut d.requests, id, now()))
-            .map_err(refusal)
+    pub(super) fn cancel(&self, id: &str) -> Result<Cancelled, ApiError> {
+        let request = self
+            .with(|d| contract::cancel(&mut d.requests, id, now()))
+            .map_err(refusal)?;
+        Ok(Cancelled {
+            msg: String::new(),
+            request: Some(request),
+        })
     }
 }
 

@@ -9,6 +9,7 @@ pub use demo::DemoSource;
 
 use std::sync::Arc;
 
+use hitl_core::cancel::Cancelled;
 use hitl_core::{ApiError, LoopList, RequestDetail, RequestPage, RequestQuery};
 
 /// The data source the dashboard reads from.
@@ -46,7 +47,7 @@ impl Source {
     }
 
     /// Cancels a pending request.
-    pub async fn cancel(&self, id: &str) -> Result<RequestDetail, ApiError> {
+    pub async fn cancel(&self, id: &str) -> Result<Cancelled, ApiError> {
         match self {
             Source::Demo(d) => d.cancel(id),
             Source::Live(c) => c.cancel(id).await,

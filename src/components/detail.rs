@@ -24,7 +24,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 
-use crate::browser::{document, local_offset_minutes};
+use crate::browser::{document, local_offset_minutes, now_ms};
 use crate::components::dom::{self, el, el_text, fill};
 use crate::components::preferences::TimeDisplay;
 use crate::state::{Dashboard, Loops, Names};
@@ -41,7 +41,8 @@ const KEEP_ID: &str = "detail-keep";
 #[derive(Clone, Debug, PartialEq)]
 enum Cancel {
     InFlight,
-    Done(Result<(), ApiError>),
+    /// `Ok` holds the server's message (empty when it sent none).
+    Done(Result<String, ApiError>),
 }
 
 /// One row of the panel's definition list: label, CSS class of the value, text.
@@ -120,14 +121,31 @@ pub fn DetailPanel() -> impl IntoView {
         leptos::task::spawn_local(async move {
             // DELETE: never retried, never aborted by closing the panel.
             let result = source.cancel(&id).await;
-            if let Ok(updated) = &result {
+            if let Ok(done) = &result {
+                // The request as the server returned it; the API does not document the body,
+                // so without one it is the request as shown, now cancelled.
+                let after = done
+                    .request
+                    .as_ref()
+                    .map(|d| d.request.clone())
+                    .filter(|r| r.id == id && r.status == Status::Cancelled)
+                    .or_else(|| {
+                        before.clone().map(|mut r| {
+                            r.status = Status::Cancelled;
+                            r.updated_at = DateTime::from_timestamp_millis(now_ms() as i64);
+                            r
+                        })
+                    });
                 // The table row turns Cancelled and the status cards move it, at once,
                 // without another call.
-                dash.record_change(before, updated.request.clone());
+                if let Some(after) = after {
+                    dash.record_change(before, after);
+                }
                 confirming.set(None);
                 focus_later(TITLE_ID);
             }
-            cancel_state.set(Some((id, Cancel::Done(result.map(|_| ())))));
+            let result = result.map(|done| done.msg);
+            cancel_state.set(Some((id, Cancel::Done(result))));
         });
     };
 
@@ -193,10 +211,14 @@ pub fn DetailPanel() -> impl IntoView {
             }
         };
         let outcome = match state {
-            Some(Cancel::Done(Ok(()))) => Some(Notice(
+            Some(Cancel::Done(Ok(msg))) => Some(Notice(
                 "detail-done",
                 "Request cancelled.".to_owned(),
-                Vec::new(),
+                // The server's own words, when it sent any.
+                (!msg.trim().is_empty())
+                    .then(|| format!("The API said: “{}”", msg.trim()))
+                    .into_iter()
+                    .collect(),
             )),
             Some(Cancel::Done(Err(e))) => Some(Notice::error("The request was not cancelled", &e)),
             _ => None,

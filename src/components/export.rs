@@ -5,11 +5,13 @@
 //! user is told exactly how many of how many rows it is, and can resume or save a file whose
 //! name says "partial". A truncated file is never handed over as if it were complete.
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use hitl_core::csv::{to_csv, CsvOptions};
 use hitl_core::export::{export_filename, to_json, ExportFormat};
 use hitl_core::format::thousands;
-use hitl_core::RequestQuery;
+use hitl_core::{contract, HitlRequest, RequestQuery};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -33,7 +35,20 @@ fn save(
 ) -> Result<String, String> {
     let (fetched, total) = dash.all.progress.get_untracked();
     let complete = dash.all.phase.get_untracked() == Phase::Done;
+    // With this session's changes (a cancel), and only what still matches the filters: a
+    // request cancelled since it was loaded is no longer in a `status=pending` export.
     let rows = dash.all.rows.with_untracked(|r| dash.with_updates_arc(r));
+    let filters = query.filters_only();
+    let rows = if rows.iter().all(|r| contract::matches(r, &filters)) {
+        rows
+    } else {
+        let kept: Vec<HitlRequest> = rows
+            .iter()
+            .filter(|r| contract::matches(r, &filters))
+            .cloned()
+            .collect();
+        Arc::new(kept)
+    };
     let body = match format {
         ExportFormat::Csv => to_csv(&rows, CsvOptions { bom }),
         ExportFormat::Json => to_json(&rows),
@@ -52,21 +67,25 @@ pub fn ExportBar() -> impl IntoView {
     let all = dash.all;
     let bom = RwSignal::new(false);
     let saved = RwSignal::new(None::<String>);
-    // The current view's query and its matching total (from the shown page when it is current).
+    // The current view's query and its matching total (from the shown page when it is current;
+    // not from a "Load older" page, whose total counts only the requests older than its cursor).
     let view = move || {
         let q = dash.query.get().ok()?;
         let total = dash.shown.with(|s| {
             s.as_ref()
+                .filter(|l| l.query.created_before.is_none())
                 .filter(|l| l.query.filters_only() == q.filters_only())
                 .map(|l| l.page.total)
         });
         Some((q, total))
     };
+    // The calls an export costs now; `None` when that is not known (no total for the view).
     let cost = move || {
-        view().map(|(q, total)| match total {
-            Some(t) => dash.conn.source.with(|s| s.cost(all.cost(&q, t))),
-            None => 0,
-        })
+        let (q, total) = view()?;
+        if all.is_complete_for(&q) {
+            return Some(0);
+        }
+        total.map(|t| dash.conn.source.with(|s| s.cost(all.cost(&q, t))))
     };
     let running = move || all.phase.with(|p| *p == Phase::Running);
     let quota_left = move || {
@@ -77,8 +96,9 @@ pub fn ExportBar() -> impl IntoView {
             .map(|v| (v.remaining, v.paused))
     };
     let blocked = move || {
-        let needed = cost().unwrap_or(0);
-        needed > 0 && quota_left().is_some_and(|(left, paused)| paused || left == 0)
+        view().is_some()
+            && cost() != Some(0)
+            && quota_left().is_some_and(|(left, paused)| paused || left == 0)
     };
     let export = move |format: ExportFormat| {
         let Some((q, total)) = view() else { return };
@@ -105,10 +125,15 @@ pub fn ExportBar() -> impl IntoView {
         }
     };
     let cost_text = move || {
-        let c = cost()?;
+        view()?;
         let quota = quota_left()
             .map(|(left, _)| format!(" · {} calls left this hour", thousands(left)))
             .unwrap_or_default();
+        let Some(c) = cost() else {
+            return Some(format!(
+                "Export costs one call per 100 matching requests{quota}"
+            ));
+        };
         Some(if c == 0 {
             format!("Export costs 0 calls{quota}")
         } else {

@@ -2,6 +2,7 @@
 //! The key is read from the input on submit and handed to the client; it is never put in a
 //! signal, the URL, or the console, and stored only when "Remember on this device" is ticked.
 
+use hitl_core::key::key_problem;
 use leptos::html;
 use leptos::prelude::*;
 
@@ -24,8 +25,10 @@ pub fn SettingsPanel() -> impl IntoView {
         };
         let key = key_el.value();
         let base = base_el.value();
-        if key.trim().is_empty() {
-            set_problem.set(Some("Enter an API key to connect, or use the demo data."));
+        // Checked before anything is stored or sent: a browser throws on a header holding a
+        // character it cannot carry, which would leave the table waiting forever.
+        if let Some(problem) = key_problem(&key) {
+            set_problem.set(Some(problem));
             return;
         }
         let base_ok = base.trim().is_empty()

@@ -13,16 +13,20 @@
 //! - [`overview`]: status-card call plan, the dashboard panels as queries, grouped bars.
 //! - [`csv`], [`export`]: the seed's CSV export done properly, JSON export, file names.
 //! - [`sorting`]: client-side column sorting of loaded rows.
+//! - [`key`]: what an API key may contain before it goes into a header.
 //! - [`quota`]: the hourly call quota from headers or a local log.
+//! - [`cancel`]: the cancel call's undocumented answer, read leniently.
 //! - [`cache`]: a time-bounded answer cache keyed by URL.
 
 pub mod cache;
+pub mod cancel;
 pub mod contract;
 pub mod csv;
 pub mod demo;
 pub mod error;
 pub mod export;
 pub mod format;
+pub mod key;
 mod lenient;
 pub mod loader;
 pub mod markdown;

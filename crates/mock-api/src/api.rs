@@ -49,6 +49,7 @@ pub async fn cancel_request(State(s): State<Shared>, Path(id): Path<String>) -> 
         result
     };
     match result {
+        Ok(_) if s.cfg.cancel_no_content => reply::with_body(204, Vec::new()),
         Ok(request) => reply::ok(
             "Request cancelled successfully",
             RequestEnvelopeData { request },

@@ -27,6 +27,9 @@ pub struct Config {
     pub fail_every: u64,
     pub fail_kind: FailKind,
     pub hostile_every: usize,
+    /// A successful cancel answers 204 with no body instead of the request (the API does not
+    /// document the cancel's body).
+    pub cancel_no_content: bool,
     pub cors: bool,
     pub expose_rate_headers: bool,
     pub static_dir: Option<PathBuf>,
@@ -46,6 +49,7 @@ impl Default for Config {
             fail_every: 0,
             fail_kind: FailKind::ServerError,
             hostile_every: 0,
+            cancel_no_content: false,
             cors: true,
             expose_rate_headers: true,
             static_dir: None,
@@ -71,6 +75,8 @@ USAGE: mock-api [FLAGS]
   --fail-kind KIND           server-error (HTTP 500 envelope) or malformed (HTTP 200,
                              truncated JSON) (default server-error)
   --hostile-every N          put hostile HTML/script text into every Nth request (0 = off)
+  --cancel-reply KIND        request (200 with data.request) or no-content (204, no body)
+                             (default request)
   --cors on|off              CORS headers on /v1 responses and preflights (default on)
   --expose-rate-headers on|off
                              list X-RateLimit-* in Access-Control-Expose-Headers (default on)
@@ -132,6 +138,17 @@ impl Config {
                     }
                 }
                 "--hostile-every" => cfg.hostile_every = number(&flag, &value)?,
+                "--cancel-reply" => {
+                    cfg.cancel_no_content = match value.as_str() {
+                        "request" => false,
+                        "no-content" => true,
+                        _ => {
+                            return Err(format!(
+                                "--cancel-reply: want request or no-content, got {value:?}"
+                            ))
+                        }
+                    }
+                }
                 "--cors" => cfg.cors = on_off(&flag, &value)?,
                 "--expose-rate-headers" => cfg.expose_rate_headers = on_off(&flag, &value)?,
                 "--static" => cfg.static_dir = Some(PathBuf::from(value)),
@@ -190,10 +207,14 @@ mod tests {
             "malformed",
             "--cors",
             "off",
+            "--cancel-reply",
+            "no-content",
             "--now",
             "2024-03-15T10:45:00Z",
         ])
         .unwrap();
+        assert!(c.cancel_no_content && !d.cancel_no_content);
+        assert!(parse(&["--cancel-reply", "maybe"]).is_err());
         assert_eq!(c.port, 0);
         assert_eq!(c.keys, vec!["a".to_owned(), "b".to_owned()]);
         assert_eq!(c.fail_kind, FailKind::Malformed);

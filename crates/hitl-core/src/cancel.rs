@@ -1,0 +1,134 @@
+//! The answer to `DELETE /v1/api/requests/{id}`, whose body the API does not document.
+//!
+//! An error envelope or an error status is an [`ApiError`] like any other call's. Any other
+//! 2xx is a success whatever its body says about the request: `{"data": {"request": {…}}}` (what
+//! the single-request call answers, and the mock), `{"data": {}}`, `"data": null`, a string, or a
+//! 204 with no body at all. Reporting a cancel the server made as a failure would invite the
+//! user to try again and would leave the request shown as pending.
+
+use serde::Deserialize;
+
+use crate::error::decode_response;
+use crate::{ApiError, RequestDetail};
+
+/// A cancel the server accepted.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Cancelled {
+    /// The server's `msg` (empty when it sent none); the dashboard shows it.
+    pub msg: String,
+    /// The request as the server returned it, when the body held one.
+    pub request: Option<RequestDetail>,
+}
+
+#[derive(Deserialize)]
+struct CancelData {
+    #[serde(default)]
+    request: Option<RequestDetail>,
+}
+
+#[derive(Deserialize)]
+struct MsgOnly {
+    #[serde(default, deserialize_with = "crate::lenient::string")]
+    msg: String,
+}
+
+/// Decodes the DELETE's answer (see the module docs).
+pub fn decode_cancel(
+    status: u16,
+    body: &str,
+    reset_at: Option<i64>,
+) -> Result<Cancelled, ApiError> {
+    let request = match decode_response::<CancelData>(status, body, reset_at) {
+        Ok(data) => data.request,
+        // A 2xx whose body is empty, not JSON, or not shaped as documented elsewhere.
+        Err(ApiError::Decode { .. }) if (200..300).contains(&status) => None,
+        Err(e) => return Err(e),
+    };
+    let msg = serde_json::from_str::<MsgOnly>(body)
+        .map(|m| m.msg)
+        .unwrap_or_default();
+    Ok(Cancelled { msg, request })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Status;
+
+    #[test]
+    fn the_documented_shape_gives_the_request_and_the_message() {
+        let body = r#"{"error":false,"msg":"Request cancelled successfully","data":{"request":{"id":"a1","status":"cancelled"}}}"#;
+        let c = decode_cancel(200, body, None).unwrap();
+        assert_eq!(c.msg, "Request cancelled successfully");
+        let r = c.request.unwrap().request;
+        assert_eq!((r.id.as_str(), r.status), ("a1", Status::Cancelled));
+    }
+
+    #[test]
+    fn any_other_success_body_is_still_a_success() {
+        for (status, body, msg) in [
+            (204, "", ""),
+            (
+                200,
+                r#"{"error":false,"msg":"Cancelled","data":null}"#,
+                "Cancelled",
+            ),
+            (
+                200,
+                r#"{"error":false,"msg":"Cancelled","data":{}}"#,
+                "Cancelled",
+            ),
+            (
+                200,
+                r#"{"error":false,"msg":"ok","data":"request cancelled"}"#,
+                "ok",
+            ),
+            (200, r#"{"error":false,"msg":"ok"}"#, "ok"),
+            (200, r#"{"id":"a1","status":"cancelled"}"#, ""),
+            (202, "cancelled", ""),
+            (
+                200,
+                r#"{"error":false,"msg":"ok","data":{"request":{"id":7,"status":["x"]}}}"#,
+                "ok",
+            ),
+        ] {
+            let c = decode_cancel(status, body, None)
+                .unwrap_or_else(|e| panic!("{status} {body:?}: {}", e.title()));
+            assert_eq!(c.msg, msg, "{body:?}");
+            if body.contains("request\":{\"id\":\"") {
+                assert!(c.request.is_some(), "{body:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn refusals_stay_errors() {
+        let body = r#"{"error":true,"msg":"Request cannot be cancelled","data":"only pending requests can be cancelled"}"#;
+        match decode_cancel(400, body, None) {
+            Err(ApiError::Api {
+                status: 400, msg, ..
+            }) => assert_eq!(msg, "Request cannot be cancelled"),
+            other => panic!("{other:?}"),
+        }
+        // An error envelope is an error even with a 200.
+        assert!(matches!(
+            decode_cancel(200, r#"{"error":true,"msg":"nope","data":null}"#, None),
+            Err(ApiError::Api { .. })
+        ));
+        assert!(matches!(
+            decode_cancel(429, "{}", Some(9)),
+            Err(ApiError::QuotaExceeded {
+                reset_at: Some(9),
+                ..
+            })
+        ));
+        assert!(matches!(
+            decode_cancel(500, "", None),
+            Err(ApiError::Api { status: 500, .. })
+        ));
+        assert!(matches!(
+            decode_cancel(404, "not found", None),
+            Err(ApiError::Api { status: 404, .. })
+        ));
+    }
+}
