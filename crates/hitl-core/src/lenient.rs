@@ -3,7 +3,19 @@
 
 use chrono::{DateTime, Utc};
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
 use std::fmt;
+
+/// A field whose `null` means what its absence means: the type's default (an empty list, 0,
+/// false, an empty struct). Any other value decodes as `T` does. One generic helper, used on a
+/// handful of page-level types only, to keep the wasm small.
+pub fn null_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Option::<T>::deserialize(d).map(Option::unwrap_or_default)
+}
 
 /// Which shape of value the field wanted; only used for the visitor's error text.
 struct StringLike;

@@ -352,3 +352,72 @@ fn request_detail_round_trips_as_one_flat_object() {
     let back: hitl_core::RequestDetail = serde_json::from_value(again).unwrap();
     assert_eq!(&back, d);
 }
+
+#[test]
+fn null_page_and_array_fields_decode_as_their_empty_defaults() {
+    // Every page-level field null: an empty page, not a failed one.
+    let body = json!({
+        "error": false, "msg": "ok",
+        "data": {"requests": null, "count": null, "total": null, "has_more": null,
+                 "pagination": null}
+    });
+    let page: RequestPage = decode_response(200, &body.to_string(), None).unwrap();
+    assert_eq!(page, RequestPage::default());
+    // Null inside pagination, beside real rows.
+    let body = json!({
+        "error": false, "msg": "ok",
+        "data": {"requests": [{"id": "a"}], "count": 1, "total": 7, "has_more": true,
+                 "pagination": {"limit": null, "offset": 0, "next_offset": null}}
+    });
+    let page: RequestPage = decode_response(200, &body.to_string(), None).unwrap();
+    assert_eq!(page.requests[0].id, "a");
+    assert_eq!(page.total, 7);
+    assert!(page.has_more);
+    assert_eq!(page.pagination, hitl_core::Pagination::default());
+
+    // The detail's broadcast list, and a null flag inside one entry.
+    use hitl_core::RequestEnvelopeData;
+    let body = json!({"error": false, "msg": "ok",
+                      "data": {"request": {"id": "r1", "broadcasted_to": null}}});
+    let data: RequestEnvelopeData = decode_response(200, &body.to_string(), None).unwrap();
+    assert_eq!(data.request.request.id, "r1");
+    assert!(data.request.broadcasted_to.is_empty());
+    let body = json!({"error": false, "msg": "ok",
+                      "data": {"request": {"id": "r1", "broadcasted_to": [
+                          {"user_id": "u1", "notification_sent": null}]}}});
+    let data: RequestEnvelopeData = decode_response(200, &body.to_string(), None).unwrap();
+    assert_eq!(data.request.broadcasted_to[0].user_id, "u1");
+    assert!(!data.request.broadcasted_to[0].notification_sent);
+
+    // Loops: null members and counts, and a null list.
+    use hitl_core::LoopList;
+    let body = json!({"error": false, "msg": "ok",
+                      "data": {"loops": [{"id": "l1", "name": "Ops", "members": null,
+                                          "member_count": null, "pending_count": null}],
+                               "count": null}});
+    let loops: LoopList = decode_response(200, &body.to_string(), None).unwrap();
+    assert_eq!(loops.loops[0].name, "Ops");
+    assert!(loops.loops[0].members.is_empty());
+    assert_eq!(loops.loops[0].member_count, 0);
+    assert_eq!(loops.count, 0);
+    let body = json!({"error": false, "msg": "ok", "data": {"loops": null, "count": 0}});
+    let loops: LoopList = decode_response(200, &body.to_string(), None).unwrap();
+    assert!(loops.loops.is_empty());
+
+    // Still strict where it means something: no data, null data, data that is not a page, a
+    // page without its list or its total.
+    for data in [
+        None,
+        Some(json!(null)),
+        Some(json!("x")),
+        Some(json!({"total": 1})),
+        Some(json!({"requests": []})),
+    ] {
+        let mut body = json!({"error": false, "msg": "ok"});
+        if let Some(d) = data {
+            body["data"] = d;
+        }
+        let err = decode_response::<RequestPage>(200, &body.to_string(), None).unwrap_err();
+        assert!(matches!(err, ApiError::Decode { .. }), "{body} {err:?}");
+    }
+}
