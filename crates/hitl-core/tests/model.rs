@@ -421,3 +421,52 @@ fn null_page_and_array_fields_decode_as_their_empty_defaults() {
         assert!(matches!(err, ApiError::Decode { .. }), "{body} {err:?}");
     }
 }
+
+#[test]
+fn iso_8601_timestamps_without_rfc_3339_form_still_parse_as_utc() {
+    use chrono::{TimeZone, Utc};
+    use hitl_core::parse_time;
+    let t = Utc.with_ymd_and_hms(2024, 3, 15, 10, 30, 0).unwrap();
+    for s in [
+        "2024-03-15T10:30:00Z",
+        "2024-03-15T10:30:00",
+        "2024-03-15T10:30:00+0000",
+        "2024-03-15T12:30:00+0200",
+        "2024-03-15T07:30:00-0300",
+        "2024-03-15T12:30:00+02",
+        "2024-03-15 10:30:00Z",
+        "2024-03-15 10:30:00",
+        " 2024-03-15T10:30:00 ",
+    ] {
+        assert_eq!(parse_time(s), Some(t), "{s}");
+    }
+    let frac = parse_time("2024-03-15T10:30:00.123456").unwrap();
+    assert_eq!(frac, t + chrono::Duration::microseconds(123_456));
+    assert_eq!(
+        parse_time("2024-03-15T10:30:00.5+0000"),
+        Some(t + chrono::Duration::milliseconds(500))
+    );
+    // A row with such a time keeps it.
+    let row: HitlRequest =
+        serde_json::from_value(json!({"created_at": "2024-03-15T10:30:00"})).unwrap();
+    assert_eq!(row.created_at, Some(t));
+    // Garbage is still rejected.
+    for s in [
+        "",
+        "yesterday",
+        "2024-03-15",
+        "2024-03-15T10:30",
+        "2024-03-15T25:30:00",
+        "2024-13-15T10:30:00",
+        "2024-03-15T10:30:00+",
+        "2024-03-15T10:30:00+00000",
+        "2024-03-15T10:30:00 UTC",
+        "2024-03-15T10:30:00+2400",
+        "2024-03-15T10:30:00.",
+        "2024-03-15T10:30:00Zjunk",
+        "2024-03-15T10:30:00é",
+        "2024-03-15x10:30:00",
+    ] {
+        assert_eq!(parse_time(s), None, "{s:?}");
+    }
+}
