@@ -103,9 +103,10 @@ pub fn parse_time(s: &str) -> Option<DateTime<Utc>> {
         .or_else(|| {
             // The zone starts after the seconds (`YYYY-MM-DDTHH:MM:SS`, 19 bytes) and fraction.
             let after_seconds = s.get(19..)?;
-            let zone_at = 19 + after_seconds
-                .find(|c: char| c != '.' && !c.is_ascii_digit())
-                .unwrap_or(after_seconds.len());
+            let zone_at = 19
+                + after_seconds
+                    .find(|c: char| c != '.' && !c.is_ascii_digit())
+                    .unwrap_or(after_seconds.len());
             let (time, zone) = s.split_at(zone_at);
             let digits = |z: &str| z.bytes().skip(1).all(|b| b.is_ascii_digit());
             let rfc3339 = match zone.len() {
@@ -164,4 +165,13 @@ impl<'de> Visitor<'de> for NumberLike {
 /// A finite number; numeric strings count, anything else is absent.
 pub fn opt_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
     d.deserialize_any(NumberLike)
+}
+
+/// A whole, non-negative count: integers, integer-valued floats (`100.0`) and numeric strings
+/// (`"100"`) count; anything else (a fraction, a negative, text, a list) is absent. Goes through
+/// [`opt_f64`], so counts beyond 2^53 are approximate, which no quota figure reaches.
+pub fn opt_count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    Ok(opt_f64(d)?
+        .filter(|v| *v >= 0.0 && v.fract() == 0.0 && *v <= u64::MAX as f64)
+        .map(|v| v as u64))
 }

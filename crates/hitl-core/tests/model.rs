@@ -423,6 +423,44 @@ fn null_page_and_array_fields_decode_as_their_empty_defaults() {
 }
 
 #[test]
+fn quota_figures_sent_as_floats_or_strings_still_show() {
+    let body = json!({"error": true, "msg": "API key request limit exceeded",
+                      "data": {"usage_count": 100.0, "usage_limit": "100", "remaining": 0}});
+    let err = decode_response::<RequestPage>(429, &body.to_string(), None).unwrap_err();
+    assert_eq!(
+        err.detail().as_deref(),
+        Some("100 of 100 calls used this hour, 0 remaining")
+    );
+    // A figure that is not a whole count is left out; the others stay.
+    for bad in [
+        json!(99.5),
+        json!(-1),
+        json!("lots"),
+        json!(true),
+        json!([1]),
+        json!({}),
+    ] {
+        let body = json!({"error": true, "msg": "",
+                          "data": {"usage_count": 7, "usage_limit": 100, "remaining": bad}});
+        let err = decode_response::<RequestPage>(429, &body.to_string(), None).unwrap_err();
+        match err {
+            ApiError::QuotaExceeded {
+                usage_count,
+                usage_limit,
+                remaining,
+                ..
+            } => {
+                assert_eq!(
+                    (usage_count, usage_limit, remaining),
+                    (Some(7), Some(100), None)
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
+#[test]
 fn iso_8601_timestamps_without_rfc_3339_form_still_parse_as_utc() {
     use chrono::{TimeZone, Utc};
     use hitl_core::parse_time;
