@@ -227,11 +227,15 @@ struct RawEnvelope<'a> {
     data: Option<&'a RawValue>,
 }
 
+/// The 429 body's usage figures; each one that is not a whole count is left out on its own.
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct QuotaData {
+    #[serde(deserialize_with = "crate::lenient::opt_count")]
     usage_count: Option<u64>,
+    #[serde(deserialize_with = "crate::lenient::opt_count")]
     usage_limit: Option<u64>,
+    #[serde(deserialize_with = "crate::lenient::opt_count")]
     remaining: Option<u64>,
 }
 

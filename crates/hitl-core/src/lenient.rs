@@ -3,7 +3,19 @@
 
 use chrono::{DateTime, Utc};
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
 use std::fmt;
+
+/// A field whose `null` means what its absence means: the type's default (an empty list, 0,
+/// false, an empty struct). Any other value decodes as `T` does. One generic helper, used on a
+/// handful of page-level types only, to keep the wasm small.
+pub fn null_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Option::<T>::deserialize(d).map(Option::unwrap_or_default)
+}
 
 /// Which shape of value the field wanted; only used for the visitor's error text.
 struct StringLike;
@@ -78,9 +90,33 @@ pub fn opt_time<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>
 }
 
 /// Parses an RFC 3339 / ISO-8601 timestamp into UTC.
+///
+/// Besides RFC 3339 (`2024-03-15T10:30:00Z`, `…+00:00`, `.123` fractions, a space for `T`), the
+/// ISO-8601 forms RFC 3339 lacks: no zone at all (`2024-03-15T10:30:00`, read as UTC, since the
+/// API's times are UTC) and an offset without its colon (`+0000`) or minutes (`+02`). They are
+/// rewritten into RFC 3339 and parsed by the same parser, so every field is still checked and
+/// no format-string machinery is pulled into the wasm.
 pub fn parse_time(s: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s.trim())
+    let s = s.trim();
+    DateTime::parse_from_rfc3339(s)
         .ok()
+        .or_else(|| {
+            // The zone starts after the seconds (`YYYY-MM-DDTHH:MM:SS`, 19 bytes) and fraction.
+            let after_seconds = s.get(19..)?;
+            let zone_at = 19
+                + after_seconds
+                    .find(|c: char| c != '.' && !c.is_ascii_digit())
+                    .unwrap_or(after_seconds.len());
+            let (time, zone) = s.split_at(zone_at);
+            let digits = |z: &str| z.bytes().skip(1).all(|b| b.is_ascii_digit());
+            let rfc3339 = match zone.len() {
+                0 => format!("{time}Z"),
+                3 if digits(zone) => format!("{time}{zone}:00"),
+                5 if digits(zone) => format!("{time}{}:{}", &zone[..3], &zone[3..]),
+                _ => return None,
+            };
+            DateTime::parse_from_rfc3339(&rfc3339).ok()
+        })
         .map(|t| t.with_timezone(&Utc))
 }
 
@@ -129,4 +165,13 @@ impl<'de> Visitor<'de> for NumberLike {
 /// A finite number; numeric strings count, anything else is absent.
 pub fn opt_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
     d.deserialize_any(NumberLike)
+}
+
+/// A whole, non-negative count: integers, integer-valued floats (`100.0`) and numeric strings
+/// (`"100"`) count; anything else (a fraction, a negative, text, a list) is absent. Goes through
+/// [`opt_f64`], so counts beyond 2^53 are approximate, which no quota figure reaches.
+pub fn opt_count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    Ok(opt_f64(d)?
+        .filter(|v| *v >= 0.0 && v.fract() == 0.0 && *v <= u64::MAX as f64)
+        .map(|v| v as u64))
 }

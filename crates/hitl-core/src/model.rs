@@ -3,8 +3,8 @@
 //!
 //! Decoding is deliberately lenient where the API could plausibly surprise us: enum fields keep
 //! values outside the documented set (`Other`), timestamps that do not parse become `None`,
-//! a numeric field sent as a string still counts, and missing fields take empty defaults. One odd
-//! row must never fail a whole page.
+//! a numeric field sent as a string still counts, and missing fields take empty defaults (so do
+//! page-level and list fields sent as `null`). One odd row must never fail a whole page.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -213,22 +213,30 @@ pub struct HitlRequest {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Pagination {
+    #[serde(deserialize_with = "lenient::null_default")]
     pub limit: u64,
+    #[serde(deserialize_with = "lenient::null_default")]
     pub offset: u64,
+    #[serde(deserialize_with = "lenient::null_default")]
     pub next_offset: u64,
 }
 
 /// `data` of a successful list response.
+///
+/// `requests` and `total` must be present (without them the body is not a page), but any field
+/// sent as `null` takes its empty default, like a missing optional one.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct RequestPage {
+    #[serde(deserialize_with = "lenient::null_default")]
     pub requests: Vec<HitlRequest>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::null_default")]
     pub count: u64,
     /// Everything that matches the filters, not just this page.
+    #[serde(deserialize_with = "lenient::null_default")]
     pub total: u64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::null_default")]
     pub has_more: bool,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::null_default")]
     pub pagination: Pagination,
 }
 
@@ -242,6 +250,7 @@ pub struct Broadcast {
     pub email: String,
     #[serde(deserialize_with = "lenient::string")]
     pub role: String,
+    #[serde(deserialize_with = "lenient::null_default")]
     pub notification_sent: bool,
     #[serde(deserialize_with = "lenient::opt_string")]
     pub notification_error: Option<String>,
@@ -312,6 +321,7 @@ struct FlatDetail {
     default_response: Option<Value>,
     #[serde(deserialize_with = "lenient::opt_string")]
     callback_url: Option<String>,
+    #[serde(deserialize_with = "lenient::null_default")]
     broadcasted_to: Vec<Broadcast>,
     #[serde(deserialize_with = "lenient::opt_time")]
     broadcasted_at: Option<DateTime<Utc>>,
@@ -426,8 +436,11 @@ pub struct Loop {
     pub icon: String,
     #[serde(deserialize_with = "lenient::string")]
     pub creator_id: String,
+    #[serde(deserialize_with = "lenient::null_default")]
     pub members: Vec<LoopMember>,
+    #[serde(deserialize_with = "lenient::null_default")]
     pub member_count: u64,
+    #[serde(deserialize_with = "lenient::null_default")]
     pub pending_count: u64,
     #[serde(deserialize_with = "lenient::opt_time")]
     pub created_at: Option<DateTime<Utc>>,
@@ -439,7 +452,9 @@ pub struct Loop {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct LoopList {
+    #[serde(deserialize_with = "lenient::null_default")]
     pub loops: Vec<Loop>,
+    #[serde(deserialize_with = "lenient::null_default")]
     pub count: u64,
 }
 

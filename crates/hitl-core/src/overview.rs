@@ -6,7 +6,7 @@
 use std::borrow::Borrow;
 
 use crate::contract;
-use crate::model::{HitlRequest, Priority, Status};
+use crate::model::{HitlRequest, Priority, RequestPage, Status};
 use crate::query::{RequestQuery, Sort};
 use crate::stats::{count_axis_ticks, Bar};
 
@@ -35,14 +35,17 @@ pub struct CardPlan {
     pub fetch: Vec<Status>,
     /// The status whose total is derived from the page's `total`.
     pub from_page: Option<Status>,
-    /// True when the page's `total` is the sum of all four statuses (no status filter), so
-    /// `from_page` is that total minus the fetched ones; false when the page's `total` is the
-    /// total of `from_page` itself.
+    /// True when the page's `total` counts every status (no status filter), so `from_page` is
+    /// that total minus the fetched ones, an upper bound: the remainder also holds any request
+    /// whose status is outside the documented four. False when the page's `total` is the total
+    /// of `from_page` itself.
     pub page_is_sum: bool,
 }
 
 /// The cheapest plan for the cards given the view's status filter: 3 calls either way.
-/// Unfiltered, the page's total is the sum, so cancelled is derived (total − the other three);
+/// Unfiltered, the page's total is the sum, so cancelled is derived (total − the other three,
+/// exact only when the page shows which of that remainder is not cancelled: see
+/// [`CardPlan::cards_from_page`]);
 /// filtered by a documented status, the page's total is that status's total. An undocumented
 /// status (never sent: the query rules reject it) gets no help from the page: 4 calls.
 pub fn card_plan(view_status: Option<&Status>) -> CardPlan {
@@ -74,43 +77,67 @@ pub struct StatusCard {
     pub total: u64,
     /// `total` over the sum of the four cards (0 when the sum is 0).
     pub share: f64,
+    /// False when `total` is only an upper bound: derived from an unfiltered total minus the
+    /// other three statuses, it may also count requests whose status the API does not document
+    /// (they have no card and cannot be asked for). Show it as "at most", not as the count.
+    pub exact: bool,
 }
 
 impl CardPlan {
     /// The four cards (in [`Status::ALL`] order) from the fetched totals (in `fetch` order) and
     /// the page's `total`. A derived total never goes below 0 (requests may arrive between
-    /// calls).
+    /// calls). Knowing only the total, a card derived from an unfiltered page is an upper bound
+    /// (`exact: false`): prefer [`CardPlan::cards_from_page`].
     pub fn cards(&self, fetched: &[u64], page_total: u64) -> Vec<StatusCard> {
+        self.derive(fetched, page_total, &[])
+    }
+
+    /// [`CardPlan::cards`] that also reads the page's rows, so requests with an undocumented
+    /// status are never counted as the derived status: when the page holds every matching
+    /// request, the derived card is counted from its rows (exact); otherwise it is the
+    /// remainder less the undocumented rows seen, still an upper bound (`exact: false`).
+    pub fn cards_from_page(&self, fetched: &[u64], page: &RequestPage) -> Vec<StatusCard> {
+        self.derive(fetched, page.total, &page.requests)
+    }
+
+    fn derive(&self, fetched: &[u64], page_total: u64, rows: &[HitlRequest]) -> Vec<StatusCard> {
         let sum: u64 = fetched.iter().sum();
-        let totals: Vec<u64> = Status::ALL
-            .iter()
-            .map(|s| {
-                if let Some(i) = self.fetch.iter().position(|f| f == s) {
-                    fetched.get(i).copied().unwrap_or(0)
-                } else if self.from_page.as_ref() == Some(s) {
-                    if self.page_is_sum {
-                        page_total.saturating_sub(sum)
-                    } else {
-                        page_total
-                    }
+        let cards = Status::ALL.iter().map(|s| {
+            if let Some(i) = self.fetch.iter().position(|f| f == s) {
+                (s, fetched.get(i).copied().unwrap_or(0), true)
+            } else if self.from_page.as_ref() == Some(s) {
+                if !self.page_is_sum {
+                    (s, page_total, true)
+                } else if rows.len() as u64 >= page_total {
+                    // Every matching request is on the page: count, don't subtract.
+                    (
+                        s,
+                        rows.iter().filter(|r| &r.status == s).count() as u64,
+                        true,
+                    )
                 } else {
-                    0
+                    let undocumented = rows
+                        .iter()
+                        .filter(|r| matches!(r.status, Status::Other(_)))
+                        .count() as u64;
+                    (s, page_total.saturating_sub(sum + undocumented), false)
                 }
-            })
-            .collect();
-        with_shares(Status::ALL.iter(), totals)
+            } else {
+                (s, 0, true)
+            }
+        });
+        with_shares(cards)
     }
 }
 
-/// Cards for `statuses` with `totals`, each with its share of their sum (0 when the sum is 0).
-fn with_shares<'a>(
-    statuses: impl Iterator<Item = &'a Status>,
-    totals: Vec<u64>,
-) -> Vec<StatusCard> {
-    let all: u64 = totals.iter().sum();
-    statuses
-        .zip(totals)
-        .map(|(s, total)| StatusCard {
+/// Cards for `(status, total, exact)`, each with its share of the totals' sum (0 when the sum
+/// is 0).
+fn with_shares<'a>(cards: impl Iterator<Item = (&'a Status, u64, bool)>) -> Vec<StatusCard> {
+    let cards: Vec<(&Status, u64, bool)> = cards.collect();
+    let all: u64 = cards.iter().map(|c| c.1).sum();
+    cards
+        .into_iter()
+        .map(|(s, total, exact)| StatusCard {
             status: s.clone(),
             total,
             share: if all == 0 {
@@ -118,6 +145,7 @@ fn with_shares<'a>(
             } else {
                 total as f64 / all as f64
             },
+            exact,
         })
         .collect()
 }
@@ -136,7 +164,12 @@ pub fn apply_moves(cards: &[StatusCard], moves: &[(Status, Status)]) -> Vec<Stat
             totals[i] += 1;
         }
     }
-    with_shares(cards.iter().map(|c| &c.status), totals)
+    with_shares(
+        cards
+            .iter()
+            .zip(totals)
+            .map(|(c, total)| (&c.status, total, c.exact)),
+    )
 }
 
 /// Rows per dashboard panel (the seed's `limit=10`).

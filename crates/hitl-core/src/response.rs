@@ -1,7 +1,7 @@
 //! `response_data` read according to `response_type`, as the API documentation's response types
 //! define it, with every other JSON shape kept and shown as compact JSON.
 
-use serde_json::Value;
+use serde_json::{Number, Value};
 
 use crate::model::ResponseType;
 
@@ -16,10 +16,10 @@ pub enum ResponseValue {
     Choice(String),
     /// Several options (`multi_select`).
     Choices(Vec<String>),
-    /// A rating (`rating`).
-    Rating(f64),
-    /// A number (`number`).
-    Number(f64),
+    /// A rating (`rating`), as the API sent it (an integer stays exact).
+    Rating(Number),
+    /// A number (`number`), as the API sent it (an integer stays exact).
+    Number(Number),
     /// Yes or no (`boolean`).
     YesNo(bool),
     /// Any other shape: shown as compact JSON.
@@ -45,17 +45,10 @@ impl ResponseValue {
                         .collect(),
                 )
             }
-            (ResponseType::Rating, Value::Number(n)) => n
-                .as_f64()
-                .map_or(ResponseValue::Json(data.to_string()), ResponseValue::Rating),
-            (ResponseType::Number, Value::Number(n)) => n
-                .as_f64()
-                .map_or(ResponseValue::Json(data.to_string()), ResponseValue::Number),
+            (ResponseType::Rating, Value::Number(n)) => ResponseValue::Rating(n.clone()),
             (_, Value::Bool(b)) => ResponseValue::YesNo(*b),
             (_, Value::String(s)) => ResponseValue::Text(s.clone()),
-            (_, Value::Number(n)) => n
-                .as_f64()
-                .map_or(ResponseValue::Json(data.to_string()), ResponseValue::Number),
+            (_, Value::Number(n)) => ResponseValue::Number(n.clone()),
             (_, other) => ResponseValue::Json(other.to_string()),
         }
     }
@@ -67,8 +60,8 @@ impl ResponseValue {
             ResponseValue::Text(s) | ResponseValue::Choice(s) | ResponseValue::Json(s) => s.clone(),
             ResponseValue::Choices(items) if items.is_empty() => "(none selected)".to_owned(),
             ResponseValue::Choices(items) => items.join(", "),
-            ResponseValue::Rating(r) => format!("★ {}", number(*r)),
-            ResponseValue::Number(n) => number(*n),
+            ResponseValue::Rating(r) => format!("★ {}", number(r)),
+            ResponseValue::Number(n) => number(n),
             ResponseValue::YesNo(true) => "Yes".to_owned(),
             ResponseValue::YesNo(false) => "No".to_owned(),
         }
@@ -89,11 +82,18 @@ impl ResponseValue {
     }
 }
 
-/// A number without a trailing ".0".
-fn number(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
-    } else {
-        format!("{n}")
+/// A number as text: an integer exactly as sent (no detour through `f64`, which would turn
+/// 9007199254740993 into …992), a float without a trailing ".0".
+fn number(n: &Number) -> String {
+    if let Some(i) = n.as_i64() {
+        return i.to_string();
+    }
+    if let Some(u) = n.as_u64() {
+        return u.to_string();
+    }
+    match n.as_f64() {
+        Some(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", f as i64),
+        Some(f) => format!("{f}"),
+        None => n.to_string(),
     }
 }

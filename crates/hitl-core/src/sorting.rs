@@ -190,7 +190,9 @@ fn text_key(s: &str) -> Option<String> {
 fn response_key(r: &HitlRequest) -> Option<ResponseKey> {
     match ResponseValue::interpret(&r.response_type, r.response_data.as_ref()) {
         ResponseValue::None => None,
-        ResponseValue::Rating(n) | ResponseValue::Number(n) => Some(ResponseKey::Number(Total(n))),
+        ResponseValue::Rating(n) | ResponseValue::Number(n) => {
+            n.as_f64().map(|n| ResponseKey::Number(Total(n)))
+        }
         ResponseValue::YesNo(b) => Some(ResponseKey::YesNo(b)),
         other => text_key(&other.display()).map(ResponseKey::Text),
     }

@@ -159,3 +159,34 @@ fn percent_matches_float_formatting() {
         assert_eq!(percent(s), float(s), "share {s}");
     }
 }
+
+#[test]
+fn large_integer_answers_are_shown_exactly() {
+    let big: serde_json::Value = serde_json::from_str("9007199254740993").unwrap();
+    for rt in [
+        ResponseType::Number,
+        ResponseType::Rating,
+        ResponseType::Text,
+    ] {
+        let shown = ResponseValue::interpret(&rt, Some(&big)).display();
+        assert!(shown.ends_with("9007199254740993"), "{rt:?}: {shown}");
+    }
+    let cases = [
+        ("18446744073709551615", "18446744073709551615"),
+        ("-9223372036854775808", "-9223372036854775808"),
+        ("1000000000000000", "1000000000000000"),
+        ("42", "42"),
+        ("-7", "-7"),
+        // Floats keep their formatting: no ".0", shortest form.
+        ("3.0", "3"),
+        ("4.5", "4.5"),
+        ("-0.25", "-0.25"),
+        ("1e300", &format!("{}", 1e300)),
+    ];
+    for (json, shown) in cases {
+        let v: serde_json::Value = serde_json::from_str(json).unwrap();
+        let value = ResponseValue::interpret(&ResponseType::Number, Some(&v));
+        assert_eq!(value.display(), shown, "{json}");
+        assert_eq!(value.kind(), "number");
+    }
+}

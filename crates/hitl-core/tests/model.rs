@@ -352,3 +352,159 @@ fn request_detail_round_trips_as_one_flat_object() {
     let back: hitl_core::RequestDetail = serde_json::from_value(again).unwrap();
     assert_eq!(&back, d);
 }
+
+#[test]
+fn null_page_and_array_fields_decode_as_their_empty_defaults() {
+    // Every page-level field null: an empty page, not a failed one.
+    let body = json!({
+        "error": false, "msg": "ok",
+        "data": {"requests": null, "count": null, "total": null, "has_more": null,
+                 "pagination": null}
+    });
+    let page: RequestPage = decode_response(200, &body.to_string(), None).unwrap();
+    assert_eq!(page, RequestPage::default());
+    // Null inside pagination, beside real rows.
+    let body = json!({
+        "error": false, "msg": "ok",
+        "data": {"requests": [{"id": "a"}], "count": 1, "total": 7, "has_more": true,
+                 "pagination": {"limit": null, "offset": 0, "next_offset": null}}
+    });
+    let page: RequestPage = decode_response(200, &body.to_string(), None).unwrap();
+    assert_eq!(page.requests[0].id, "a");
+    assert_eq!(page.total, 7);
+    assert!(page.has_more);
+    assert_eq!(page.pagination, hitl_core::Pagination::default());
+
+    // The detail's broadcast list, and a null flag inside one entry.
+    use hitl_core::RequestEnvelopeData;
+    let body = json!({"error": false, "msg": "ok",
+                      "data": {"request": {"id": "r1", "broadcasted_to": null}}});
+    let data: RequestEnvelopeData = decode_response(200, &body.to_string(), None).unwrap();
+    assert_eq!(data.request.request.id, "r1");
+    assert!(data.request.broadcasted_to.is_empty());
+    let body = json!({"error": false, "msg": "ok",
+                      "data": {"request": {"id": "r1", "broadcasted_to": [
+                          {"user_id": "u1", "notification_sent": null}]}}});
+    let data: RequestEnvelopeData = decode_response(200, &body.to_string(), None).unwrap();
+    assert_eq!(data.request.broadcasted_to[0].user_id, "u1");
+    assert!(!data.request.broadcasted_to[0].notification_sent);
+
+    // Loops: null members and counts, and a null list.
+    use hitl_core::LoopList;
+    let body = json!({"error": false, "msg": "ok",
+                      "data": {"loops": [{"id": "l1", "name": "Ops", "members": null,
+                                          "member_count": null, "pending_count": null}],
+                               "count": null}});
+    let loops: LoopList = decode_response(200, &body.to_string(), None).unwrap();
+    assert_eq!(loops.loops[0].name, "Ops");
+    assert!(loops.loops[0].members.is_empty());
+    assert_eq!(loops.loops[0].member_count, 0);
+    assert_eq!(loops.count, 0);
+    let body = json!({"error": false, "msg": "ok", "data": {"loops": null, "count": 0}});
+    let loops: LoopList = decode_response(200, &body.to_string(), None).unwrap();
+    assert!(loops.loops.is_empty());
+
+    // Still strict where it means something: no data, null data, data that is not a page, a
+    // page without its list or its total.
+    for data in [
+        None,
+        Some(json!(null)),
+        Some(json!("x")),
+        Some(json!({"total": 1})),
+        Some(json!({"requests": []})),
+    ] {
+        let mut body = json!({"error": false, "msg": "ok"});
+        if let Some(d) = data {
+            body["data"] = d;
+        }
+        let err = decode_response::<RequestPage>(200, &body.to_string(), None).unwrap_err();
+        assert!(matches!(err, ApiError::Decode { .. }), "{body} {err:?}");
+    }
+}
+
+#[test]
+fn quota_figures_sent_as_floats_or_strings_still_show() {
+    let body = json!({"error": true, "msg": "API key request limit exceeded",
+                      "data": {"usage_count": 100.0, "usage_limit": "100", "remaining": 0}});
+    let err = decode_response::<RequestPage>(429, &body.to_string(), None).unwrap_err();
+    assert_eq!(
+        err.detail().as_deref(),
+        Some("100 of 100 calls used this hour, 0 remaining")
+    );
+    // A figure that is not a whole count is left out; the others stay.
+    for bad in [
+        json!(99.5),
+        json!(-1),
+        json!("lots"),
+        json!(true),
+        json!([1]),
+        json!({}),
+    ] {
+        let body = json!({"error": true, "msg": "",
+                          "data": {"usage_count": 7, "usage_limit": 100, "remaining": bad}});
+        let err = decode_response::<RequestPage>(429, &body.to_string(), None).unwrap_err();
+        match err {
+            ApiError::QuotaExceeded {
+                usage_count,
+                usage_limit,
+                remaining,
+                ..
+            } => {
+                assert_eq!(
+                    (usage_count, usage_limit, remaining),
+                    (Some(7), Some(100), None)
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
+#[test]
+fn iso_8601_timestamps_without_rfc_3339_form_still_parse_as_utc() {
+    use chrono::{TimeZone, Utc};
+    use hitl_core::parse_time;
+    let t = Utc.with_ymd_and_hms(2024, 3, 15, 10, 30, 0).unwrap();
+    for s in [
+        "2024-03-15T10:30:00Z",
+        "2024-03-15T10:30:00",
+        "2024-03-15T10:30:00+0000",
+        "2024-03-15T12:30:00+0200",
+        "2024-03-15T07:30:00-0300",
+        "2024-03-15T12:30:00+02",
+        "2024-03-15 10:30:00Z",
+        "2024-03-15 10:30:00",
+        " 2024-03-15T10:30:00 ",
+    ] {
+        assert_eq!(parse_time(s), Some(t), "{s}");
+    }
+    let frac = parse_time("2024-03-15T10:30:00.123456").unwrap();
+    assert_eq!(frac, t + chrono::Duration::microseconds(123_456));
+    assert_eq!(
+        parse_time("2024-03-15T10:30:00.5+0000"),
+        Some(t + chrono::Duration::milliseconds(500))
+    );
+    // A row with such a time keeps it.
+    let row: HitlRequest =
+        serde_json::from_value(json!({"created_at": "2024-03-15T10:30:00"})).unwrap();
+    assert_eq!(row.created_at, Some(t));
+    // Garbage is still rejected.
+    for s in [
+        "",
+        "yesterday",
+        "2024-03-15",
+        "2024-03-15T10:30",
+        "2024-03-15T25:30:00",
+        "2024-13-15T10:30:00",
+        "2024-03-15T10:30:00+",
+        "2024-03-15T10:30:00+00000",
+        "2024-03-15T10:30:00 UTC",
+        "2024-03-15T10:30:00+2400",
+        "2024-03-15T10:30:00.",
+        "2024-03-15T10:30:00Zjunk",
+        "2024-03-15T10:30:00é",
+        "2024-03-15x10:30:00",
+    ] {
+        assert_eq!(parse_time(s), None, "{s:?}");
+    }
+}

@@ -5,7 +5,7 @@ use chrono::{Duration, TimeZone, Utc};
 use hitl_core::contract;
 use hitl_core::demo::Dataset;
 use hitl_core::overview::*;
-use hitl_core::{HitlRequest, Priority, RequestQuery, Sort, Status};
+use hitl_core::{HitlRequest, Priority, RequestPage, RequestQuery, Sort, Status};
 use proptest::prelude::*;
 
 fn q(qs: &str) -> RequestQuery {
@@ -136,6 +136,88 @@ fn cards_equal_the_contracts_totals_on_generated_data() {
             assert_eq!(card.total, expected, "{view:?} {:?}", card.status);
         }
     }
+}
+
+#[test]
+fn undocumented_statuses_are_never_counted_as_cancelled() {
+    let row = |id: usize, status: Status| HitlRequest {
+        id: id.to_string(),
+        status,
+        ..HitlRequest::default()
+    };
+    let plan = card_plan(None);
+    // A complete page (every matching request on screen): 2 pending, 1 completed, 1 timeout,
+    // 2 cancelled and 3 with a status the API does not document.
+    let statuses = [
+        Status::Pending,
+        Status::Pending,
+        Status::Completed,
+        Status::Timeout,
+        Status::Cancelled,
+        Status::Cancelled,
+        Status::Other("archived".into()),
+        Status::Other("archived".into()),
+        Status::Other("escalated".into()),
+    ];
+    let rows: Vec<HitlRequest> = statuses
+        .iter()
+        .enumerate()
+        .map(|(i, s)| row(i, s.clone()))
+        .collect();
+    let page = RequestPage {
+        count: 9,
+        total: 9,
+        requests: rows.clone(),
+        ..RequestPage::default()
+    };
+    let cards = plan.cards_from_page(&[2, 1, 1], &page);
+    let totals: Vec<u64> = cards.iter().map(|c| c.total).collect();
+    assert_eq!(
+        totals,
+        vec![2, 1, 1, 2],
+        "the 3 undocumented are not cancelled"
+    );
+    assert!(cards.iter().all(|c| c.exact));
+    assert_eq!(cards[3].share, 2.0 / 6.0);
+
+    // Only the first page on screen: cancelled is at most the remainder less the undocumented
+    // seen, and says it is a bound.
+    let page = RequestPage {
+        count: 5,
+        total: 59,
+        has_more: true,
+        requests: rows[4..].to_vec(),
+        ..RequestPage::default()
+    };
+    let cards = plan.cards_from_page(&[20, 15, 10], &page);
+    assert_eq!(cards[3].status, Status::Cancelled);
+    assert_eq!(cards[3].total, 59 - 45 - 3);
+    assert!(!cards[3].exact);
+    assert!(cards[..3].iter().all(|c| c.exact));
+    // From the total alone it is a bound too.
+    let cards = plan.cards(&[10, 25, 5], 50);
+    assert!(!cards[3].exact);
+    assert!(cards[..3].iter().all(|c| c.exact));
+
+    // Filtered by a documented status, the page's total is that status's own: exact.
+    let filtered = card_plan(Some(&Status::Cancelled));
+    let page = RequestPage {
+        total: 4,
+        requests: vec![row(0, Status::Cancelled)],
+        has_more: true,
+        ..RequestPage::default()
+    };
+    let cards = filtered.cards_from_page(&[1, 2, 3], &page);
+    assert_eq!(
+        cards.iter().map(|c| c.total).collect::<Vec<_>>(),
+        vec![1, 2, 3, 4]
+    );
+    assert!(cards.iter().all(|c| c.exact));
+    // Moves keep what is known exactly.
+    let moved = apply_moves(&cards, &[(Status::Pending, Status::Cancelled)]);
+    assert!(moved.iter().all(|c| c.exact));
+    let unfiltered = apply_moves(&plan.cards(&[10, 25, 5], 50), &[]);
+    assert!(!unfiltered[3].exact);
 }
 
 #[test]

@@ -198,3 +198,20 @@ fn query_strings_have_no_trailing_separator() {
     };
     assert_eq!(q.to_query_string(), "status=pending&limit=1");
 }
+
+#[test]
+fn created_before_accepts_iso_8601_and_writes_rfc_3339_back() {
+    let t = Utc.with_ymd_and_hms(2024, 3, 15, 10, 30, 0).unwrap();
+    for given in [
+        "created_before=2024-03-15T10%3A30%3A00",
+        "created_before=2024-03-15T10%3A30%3A00%2B0000",
+        "created_before=2024-03-15%2010%3A30%3A00Z",
+    ] {
+        let q = RequestQuery::from_query_string(given).unwrap();
+        assert_eq!(q.created_before, Some(t), "{given}");
+        assert_eq!(
+            q.to_query_string(),
+            "created_before=2024-03-15T10%3A30%3A00Z"
+        );
+    }
+}
