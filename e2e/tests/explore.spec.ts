@@ -162,6 +162,24 @@ test('clicking a header sorts the loaded rows and sets aria-sort', async ({ dash
   expect(ids.slice(0, timed.length)).toEqual(timed.map((r) => r.id));
 });
 
+test('the Loop and Reviewer columns sort by the names they show', async ({ dashboard, page }) => {
+  await dashboard.open();
+  await dashboard.connect();
+  await expect(dashboard.rows).toHaveCount(50);
+  // Focusing the Loop ID filter loads the loop names (one call): the cells then show names.
+  await page.getByLabel('Loop ID').focus();
+  await expect(dashboard.rows.first().locator('.c-loop span')).toBeVisible();
+  for (const [name, cell] of [['Loop', '.c-loop'], ['Reviewer', '.c-reviewer']]) {
+    await page.locator('th', { has: page.getByRole('button', { name, exact: true }) }).getByRole('button').click();
+    const shown = (await dashboard.rows.locator(cell).allTextContents()).map((t) => t.trim());
+    const filled = shown.filter((t) => t !== '');
+    const sorted = [...filled].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0));
+    expect(filled, `${name} ascending, as shown`).toEqual(sorted);
+    // Empty cells (no reviewer yet) last.
+    expect(shown.slice(0, filled.length)).toEqual(filled);
+  }
+});
+
 test.describe('a windowed table', () => {
   // 10,000 rows (the benchmark's set, where a missed re-sort showed): windowed once "Show all"
   // is ticked (above 1,000).

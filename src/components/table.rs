@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use hitl_core::format::{format_duration, local_datetime, one_line, relative};
 use hitl_core::response::ResponseValue;
-use hitl_core::sorting::{aria_sort, sort_permutation, Column, SortState};
+use hitl_core::sorting::{aria_sort, sort_permutation, sort_permutation_named, Column, SortState};
 use hitl_core::{HitlRequest, Status};
 use leptos::prelude::*;
 
@@ -51,6 +51,11 @@ pub fn RequestsTable(
     let order = Memo::new(move |_| {
         let sort = sort.get();
         rows.with(|r| match sort {
+            // These two show names where known: sorted by what is shown (and again when the
+            // names arrive).
+            Some(s) if matches!(s.column, Column::Reviewer | Column::Loop) => {
+                names.with(|n| sort_permutation_named(r, s.column, s.direction, &n.loops, &n.users))
+            }
             Some(s) => sort_permutation(r, s.column, s.direction),
             None => (0..r.len() as u32).collect(),
         })

@@ -11,6 +11,7 @@
 use chrono::{DateTime, Utc};
 use std::borrow::Borrow;
 use std::cmp::Ordering;
+use std::collections::HashMap;
 
 use crate::model::{HitlRequest, Priority, Status};
 use crate::response::ResponseValue;
@@ -286,6 +287,37 @@ fn permutation(
     });
     order.extend(missing);
     order
+}
+
+/// [`sort_permutation`] where the Reviewer and Loop columns sort by what the table shows in
+/// them: the reviewer's email and the loop's name where known (`users`, `loops`: id → label),
+/// the raw id otherwise. Sorting by the hidden id would leave the visible column unsorted.
+pub fn sort_permutation_named<R: Borrow<HitlRequest>>(
+    rows: &[R],
+    column: Column,
+    direction: Direction,
+    loops: &HashMap<String, String>,
+    users: &HashMap<String, String>,
+) -> Vec<u32> {
+    let shown =
+        |map: &HashMap<String, String>, id: &str| text_key(map.get(id).map_or(id, String::as_str));
+    let keys: Vec<Option<String>> = match column {
+        Column::Reviewer => rows
+            .iter()
+            .map(|r| {
+                r.borrow()
+                    .response_by
+                    .as_deref()
+                    .and_then(|id| shown(users, id))
+            })
+            .collect(),
+        Column::Loop => rows
+            .iter()
+            .map(|r| shown(loops, &r.borrow().loop_id))
+            .collect(),
+        _ => return sort_permutation(rows, column, direction),
+    };
+    permutation_by_key(keys, direction)
 }
 
 /// The order of `rows` sorted by `column` in `direction`, as indices into `rows` (rows are never

@@ -355,3 +355,52 @@ fn undocumented_statuses_and_priorities_sort_by_name_in_their_place() {
         [4, 1, 0, 5, 2, 3]
     );
 }
+
+#[test]
+fn reviewer_and_loop_sort_by_the_names_shown_not_the_hidden_ids() {
+    use std::collections::HashMap;
+    let r = |reviewer: Option<&str>, loop_id: &str| {
+        row(
+            None,
+            Status::Completed,
+            Priority::Low,
+            ContentType::Markdown,
+            "",
+            None,
+            None,
+            reviewer,
+            loop_id,
+            None,
+        )
+    };
+    // Ids in one order, names in the opposite one; "u9" has no known email and shows its id.
+    let rows = vec![
+        r(Some("u1"), "l1"),
+        r(Some("u2"), "l2"),
+        r(None, "l3"),
+        r(Some("u9"), "l9"),
+    ];
+    let users: HashMap<String, String> = [("u1", "zoe@example.com"), ("u2", "adam@example.com")]
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .into();
+    let loops: HashMap<String, String> =
+        [("l1", "Zebra loop"), ("l2", "Alpha loop"), ("l3", "Middle")]
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .into();
+    let by = |column, direction| sort_permutation_named(&rows, column, direction, &loops, &users);
+    // adam < u9 < zoe; no reviewer last, both ways.
+    assert_eq!(by(Column::Reviewer, Direction::Asc), vec![1, 3, 0, 2]);
+    assert_eq!(by(Column::Reviewer, Direction::Desc), vec![0, 3, 1, 2]);
+    // Alpha < l9 < Middle < Zebra (case-folded).
+    assert_eq!(by(Column::Loop, Direction::Asc), vec![1, 3, 2, 0]);
+    // Without names it is the ids, as before; other columns are sort_permutation's.
+    let none = HashMap::new();
+    assert_eq!(
+        sort_permutation_named(&rows, Column::Loop, Direction::Asc, &none, &none),
+        vec![0, 1, 2, 3]
+    );
+    assert_eq!(
+        by(Column::Created, Direction::Asc),
+        sort_permutation(&rows, Column::Created, Direction::Asc)
+    );
+}

@@ -64,7 +64,7 @@ pub fn StatusCards() -> impl IntoView {
                 let view = &pages[0].0;
                 let plan = card_plan(view.status.as_ref());
                 let totals: Vec<u64> = pages[1..].iter().map(|(_, p)| p.total).collect();
-                let cards = plan.cards(&totals, pages[0].1.total);
+                let cards = plan.cards_from_page(&totals, &pages[0].1);
                 let moves = dash.moves_since(counted_at, &card_filters(view));
                 apply_moves(&cards, &moves)
             }))
@@ -128,6 +128,10 @@ pub fn StatusCards() -> impl IntoView {
         view! {
             <button type="button" class="status-card" data-status=s.as_str()
                 aria-pressed=move || (active.with(|a| a.as_ref() == Some(s))).to_string()
+                // A total derived as "all minus the other three" (one call fewer) says so.
+                title=move || total().filter(|c| !c.exact).map(|_| {
+                    "All requests minus the other three statuses: it would also count any status the API does not document"
+                })
                 on:click=move |_| pick(s.clone())>
                 <span class="card-label">{s.label()}</span>
                 <span class="card-count">
