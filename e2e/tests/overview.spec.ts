@@ -60,6 +60,16 @@ async function listCalls(mock: MockApi): Promise<string[]> {
     .filter((u) => /^\/v1\/api\/requests(\?|$)/.test(u));
 }
 
+/** The seed dashboard's panels computed from the data set: urgent pending (high and critical,
+ *  10 oldest of each, oldest first) and the 10 most recent completions. */
+function seedPanels(requests: any[]) {
+  const byAge = (a: any, b: any) => Date.parse(a.created_at) - Date.parse(b.created_at);
+  const urgent = ['high', 'critical']
+    .flatMap((p) => requests.filter((r) => r.status === 'pending' && r.priority === p).sort(byAge).slice(0, 10))
+    .sort(byAge);
+  return { urgent, recent: requests.filter((r) => r.status === 'completed').slice(0, 10) };
+}
+
 test('status cards equal the mock totals and say what each status means', async ({ dashboard, mock, page }) => {
   const { requests } = await mock.dataset();
   await dashboard.open();
@@ -169,12 +179,9 @@ test('the panels load only when opened, with the seed queries (3 calls)', async 
   await toggle.click();
   const urgent = page.locator('.mini-list').filter({ hasText: 'Urgent pending' });
   const recent = page.locator('.mini-list').filter({ hasText: 'Recent completions' });
-  const byAge = (a: any, b: any) => Date.parse(a.created_at) - Date.parse(b.created_at);
-  const expectedUrgent = ['high', 'critical']
-    .flatMap((p) => requests.filter((r) => r.status === 'pending' && r.priority === p).sort(byAge).slice(0, 10))
-    .sort(byAge);
+  const expectedUrgent = seedPanels(requests).urgent;
   await expect(urgent.locator('li')).toHaveCount(expectedUrgent.length);
-  const completed = requests.filter((r) => r.status === 'completed').slice(0, 10);
+  const completed = seedPanels(requests).recent;
   await expect(recent.locator('li')).toHaveCount(completed.length);
   await expect(recent.locator('li').first()).toContainText(completed[0].request_text.slice(0, 30));
   expect((await listCalls(mock)).sort()).toEqual([
@@ -192,6 +199,32 @@ test('analytics say what they are based on: the page on screen', async ({ dashbo
   const seed = seedResponseTimes(requests.slice(0, 50));
   await expect(page.locator('[data-stat="count"] dd')).toHaveText(thousands(seed.count));
   await expect(page.locator('[data-stat="median"] dd')).toHaveText(formatDuration(seed.median));
+});
+
+test('with every request loaded the panels are answered from it, at no cost', async ({ dashboard, mock, page }) => {
+  const { requests } = await mock.dataset();
+  await dashboard.open();
+  await dashboard.connect();
+  await expect(dashboard.rows).toHaveCount(50);
+  await page.getByRole('button', { name: 'Analyze all matching' }).click();
+  await expect(page.locator('.overview .scope')).toHaveText(`Based on all ${requests.length} matching requests`);
+  await mock.resetStats();
+  const toggle = page.getByRole('button', { name: /Urgent pending and recent completions/ });
+  await expect(toggle).toContainText('0 calls (from the loaded set)');
+  await toggle.click();
+  const urgent = page.locator('.mini-list').filter({ hasText: 'Urgent pending' });
+  const recent = page.locator('.mini-list').filter({ hasText: 'Recent completions' });
+  const expectedUrgent = seedPanels(requests).urgent;
+  const completed = seedPanels(requests).recent;
+  await expect(urgent.locator('li')).toHaveCount(expectedUrgent.length);
+  await expect(recent.locator('li')).toHaveCount(completed.length);
+  for (const [i, r] of expectedUrgent.entries()) {
+    await expect(urgent.locator('li').nth(i).locator('button')).toHaveAttribute('title', r.request_text);
+  }
+  for (const [i, r] of completed.entries()) {
+    await expect(recent.locator('li').nth(i).locator('button')).toHaveAttribute('title', r.request_text);
+  }
+  expect(await mock.calls()).toBe(0);
 });
 
 test.describe('analyze all matching', () => {

@@ -1,14 +1,17 @@
 //! The seed dashboard's two panels, "Urgent pending" and "Recent completions", behind a
 //! disclosure: they cost 3 calls, so they never load on first view; afterwards the answers are
-//! cached for a minute like every list call.
+//! cached for a minute like every list call. When a loaded set already holds every request
+//! they ask about (Analyze all matching or an export without status or priority filter), they
+//! are answered from it with the API's own query rules, at no cost.
 
 use hitl_core::format::{format_duration, one_line, relative};
-use hitl_core::overview::{merge_urgent, recent_query, urgent_queries, Panels as Lists};
+use hitl_core::overview::{covers, merge_urgent, recent_query, urgent_queries, Panels as Lists};
 use hitl_core::response::ResponseValue;
 use hitl_core::{ApiError, HitlRequest, RequestQuery, Status};
 use leptos::prelude::*;
 
 use super::{calls_text, fetch_pages};
+use crate::all_matching::Phase;
 use crate::components::clock::Clock;
 use crate::state::Dashboard;
 use crate::url::{HistoryMode, UrlState};
@@ -23,9 +26,16 @@ pub fn panels(dash: Dashboard) -> impl IntoView {
             ..RequestQuery::default()
         })
     });
+    let all = dash.all;
+    let covered = Memo::new(move |_| {
+        all.phase.with(|p| *p == Phase::Done)
+            && all
+                .key
+                .with(|k| k.as_ref().is_some_and(|k| scope.with(|s| covers(k, s))))
+    });
     let retry = RwSignal::new(0u32);
     let fetched = LocalResource::new(move || {
-        let wanted = open.get();
+        let wanted = open.get() && !covered.get();
         let source = dash.conn.source.get();
         let loop_id = scope.with(|s| s.loop_id.clone());
         dash.refresh.track();
@@ -43,9 +53,16 @@ pub fn panels(dash: Dashboard) -> impl IntoView {
     });
     let cost = move || match dash.conn.source.with(|s| s.cost(3)) {
         0 => "0 calls (demo data)".to_owned(),
+        _ if covered.get() => "0 calls (from the loaded set)".to_owned(),
         n => format!("{}, cached for a minute", calls_text(n)),
     };
     let lists = move || -> Option<Result<Lists, ApiError>> {
+        if covered.get() {
+            // With this session's changes, like the answers below.
+            let rows = all.rows.with(|r| dash.with_updates_arc(r));
+            let loop_id = scope.with(|s| s.loop_id.clone());
+            return Some(Ok(Lists::from_rows(&rows, loop_id.as_deref())));
+        }
         fetched.with(|f| {
             f.clone().flatten().map(|(_, answer)| {
                 answer.map(|pages| {
