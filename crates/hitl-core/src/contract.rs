@@ -54,11 +54,18 @@ pub fn compare(sort: Sort, a: &HitlRequest, b: &HitlRequest) -> Ordering {
 
 /// One page of `all` as the API would answer `q`. `q` must be valid ([`RequestQuery::validate`]).
 pub fn list<R: Borrow<HitlRequest>>(all: &[R], q: &RequestQuery) -> RequestPage {
-    let mut matching: Vec<&HitlRequest> = all
+    let matching: Vec<&HitlRequest> = all
         .iter()
         .map(Borrow::borrow)
         .filter(|r| matches(r, q))
         .collect();
+    page_of(matching, q)
+}
+
+/// The page of `q` from the requests that match it. Not generic: [`list`] is instantiated for
+/// each row type (in the browser: the demo's and a loaded set's), and only its filter needs to
+/// be; the paging and sorting are compiled once.
+fn page_of(mut matching: Vec<&HitlRequest>, q: &RequestQuery) -> RequestPage {
     let total = matching.len() as u64;
     let start = usize::try_from(q.offset)
         .unwrap_or(usize::MAX)

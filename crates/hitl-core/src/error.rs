@@ -258,6 +258,20 @@ pub fn decode_response<T: DeserializeOwned>(
     body: &str,
     reset_at: Option<i64>,
 ) -> Result<T, ApiError> {
+    let data = envelope_data(status, body, reset_at)?;
+    serde_json::from_str(data).map_err(|err| unexpected_data(status, &err))
+}
+
+fn unexpected_data(status: u16, err: &serde_json::Error) -> ApiError {
+    ApiError::Decode {
+        status,
+        detail: format!("Unexpected \"data\": {err}"),
+    }
+}
+
+/// The text of a success envelope's `data`, or the [`ApiError`] the response stands for. Not
+/// generic, so that each type [`decode_response`] is used with costs only its own decoder.
+fn envelope_data(status: u16, body: &str, reset_at: Option<i64>) -> Result<&str, ApiError> {
     let ok_status = (200..300).contains(&status);
     let envelope: RawEnvelope = match serde_json::from_str(body) {
         Ok(env) => env,
@@ -318,8 +332,5 @@ pub fn decode_response<T: DeserializeOwned>(
             detail: "The response has no \"data\".".to_owned(),
         });
     };
-    serde_json::from_str(raw.get()).map_err(|err| ApiError::Decode {
-        status,
-        detail: format!("Unexpected \"data\": {err}"),
-    })
+    Ok(raw.get())
 }
