@@ -8,6 +8,7 @@ use std::sync::Arc;
 use futures::future::{AbortHandle, Abortable};
 use futures::StreamExt;
 use hitl_core::loader::{calls_for, page_queries, set_key, Merge, CONCURRENCY, PAGE};
+use hitl_core::overview::covers;
 use hitl_core::{ApiError, HitlRequest, RequestPage, RequestQuery};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -70,6 +71,15 @@ impl AllMatching {
     pub fn is_complete_for(&self, query: &RequestQuery) -> bool {
         self.phase.with(|p| *p == Phase::Done)
             && self.key.with(|k| k.as_ref() == Some(&set_key(query)))
+    }
+
+    /// True when the set is complete and holds every request matching `view`'s filters,
+    /// possibly as part of a wider set (`hitl_core::overview::covers`; tracked).
+    pub fn covers(&self, view: &RequestQuery) -> bool {
+        self.phase.with(|p| *p == Phase::Done)
+            && self
+                .key
+                .with(|k| k.as_ref().is_some_and(|k| covers(k, view)))
     }
 
     /// True when this set (complete or partial) belongs to `query`'s filters (tracked).

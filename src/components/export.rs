@@ -82,10 +82,11 @@ pub fn ExportBar() -> impl IntoView {
     // The calls an export costs now; `None` when that is not known (no total for the view).
     let cost = move || {
         let (q, total) = view()?;
-        if all.is_complete_for(&q) {
-            return Some(0);
+        match total {
+            Some(t) => Some(dash.conn.source.with(|s| s.cost(all.cost(&q, t)))),
+            // `all.cost` says 0 for a loaded set; without a total only that is known.
+            None => all.is_complete_for(&q).then_some(0),
         }
-        total.map(|t| dash.conn.source.with(|s| s.cost(all.cost(&q, t))))
     };
     let running = move || all.phase.with(|p| *p == Phase::Running);
     let quota_left = move || {

@@ -8,7 +8,6 @@ use chrono::Datelike;
 use hitl_core::contract;
 use hitl_core::format::{format_duration, percent, thousands, zone_label};
 use hitl_core::loader::set_key;
-use hitl_core::overview::covers;
 use hitl_core::stats::{
     DailySeries, Outcomes, PriorityDistribution, ResponseRange, ResponseTimeStats, StatusCounts,
     HISTOGRAM_LABELS,
@@ -97,12 +96,7 @@ pub fn Overview() -> impl IntoView {
             .with(|q| q.as_ref().ok().map(RequestQuery::filters_only))
     });
     // The loaded set holds every request of the view (possibly as a subset of a wider set).
-    let covering = Memo::new(move |_| {
-        all.phase.with(|p| *p == Phase::Done)
-            && all
-                .key
-                .with(|k| filters.with(|f| matches!((k, f), (Some(k), Some(f)) if covers(k, f))))
-    });
+    let covering = Memo::new(move |_| filters.with(|f| f.as_ref().is_some_and(|f| all.covers(f))));
     // The page on screen, when it answers the current filters: its total, and whether it is a
     // cursor page (whose total counts only what is older than the cursor).
     let shown = Memo::new(move |_| {

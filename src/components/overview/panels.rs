@@ -5,13 +5,12 @@
 //! are answered from it with the API's own query rules, at no cost.
 
 use hitl_core::format::{format_duration, one_line, relative};
-use hitl_core::overview::{covers, merge_urgent, recent_query, urgent_queries, Panels as Lists};
+use hitl_core::overview::{merge_urgent, recent_query, urgent_queries, Panels as Lists};
 use hitl_core::response::ResponseValue;
 use hitl_core::{ApiError, HitlRequest, RequestQuery, Status};
 use leptos::prelude::*;
 
 use super::{calls_text, fetch_pages};
-use crate::all_matching::Phase;
 use crate::components::clock::Clock;
 use crate::state::Dashboard;
 use crate::url::{HistoryMode, UrlState};
@@ -27,12 +26,7 @@ pub fn panels(dash: Dashboard) -> impl IntoView {
         })
     });
     let all = dash.all;
-    let covered = Memo::new(move |_| {
-        all.phase.with(|p| *p == Phase::Done)
-            && all
-                .key
-                .with(|k| k.as_ref().is_some_and(|k| scope.with(|s| covers(k, s))))
-    });
+    let covered = Memo::new(move |_| scope.with(|s| all.covers(s)));
     let retry = RwSignal::new(0u32);
     let fetched = LocalResource::new(move || {
         let wanted = open.get() && !covered.get();
