@@ -370,6 +370,52 @@ impl Dataset {
         self.requests.iter().map(|r| &r.request)
     }
 
+    /// Answers the `count` newest pending requests at `now`, as a reviewer would: status
+    /// `completed`, an answer of the request's response type (from its options), `response_by`
+    /// the loop's first member, `response_at`/`updated_at` = `now` and the response time since
+    /// `created_at`. Returns their ids, newest first. Loops' `pending_count` is left to the
+    /// caller. The mock's `--churn-after` uses it to change the data while a client pages.
+    pub fn answer_newest_pending(&mut self, count: usize, now: DateTime<Utc>) -> Vec<String> {
+        let Dataset { loops, requests } = self;
+        let mut answered = Vec::new();
+        for (i, d) in requests.iter_mut().enumerate() {
+            if answered.len() == count {
+                break;
+            }
+            if d.request.status != Status::Pending {
+                continue;
+            }
+            let options: Vec<String> = d
+                .response_config
+                .as_ref()
+                .and_then(|c| c.get("options"))
+                .and_then(Value::as_array)
+                .map(|o| {
+                    o.iter()
+                        .filter_map(|v| v.as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let mut rng = Rng::new(0xA5_5EED ^ i as u64);
+            let r = &mut d.request;
+            let secs = r
+                .created_at
+                .map(|c| ((now - c).num_milliseconds().max(0) as f64 / 100.0).round() / 10.0);
+            r.status = Status::Completed;
+            r.response_data = Some(answer_value(&mut rng, &r.response_type, &options));
+            r.response_by = loops
+                .iter()
+                .find(|l| l.id == r.loop_id)
+                .and_then(|l| l.members.first())
+                .map(|m| m.user_id.clone());
+            r.response_at = Some(now);
+            r.response_time_seconds = secs;
+            r.updated_at = Some(now);
+            answered.push(r.id.clone());
+        }
+        answered
+    }
+
     /// Replaces the text of every `every`-th request with a hostile string (HTML/script
     /// injection attempts), to prove the dashboard renders untrusted text inertly.
     pub fn inject_hostile_text(&mut self, every: usize) {
