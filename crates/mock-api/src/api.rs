@@ -21,7 +21,13 @@ pub async fn list_requests(State(s): State<Shared>, RawQuery(raw): RawQuery) -> 
         Ok(q) => q,
         Err(e) => return reply::err(400, e.msg, Value::String(e.data)),
     };
-    let page = contract::list(&s.lock().dataset.requests, &q);
+    let now = s.clock();
+    let page = {
+        let mut inner = s.lock();
+        let page = contract::list(&inner.dataset.requests, &q);
+        inner.count_list_call(&s.cfg, now);
+        page
+    };
     reply::ok("Requests retrieved successfully", page)
 }
 
@@ -106,10 +112,12 @@ pub async fn stats(State(s): State<Shared>) -> Response {
     )
 }
 
-/// `POST /__mock/reset-stats`: forget the calls so far (quota windows are kept).
+/// `POST /__mock/reset-stats`: forget the calls so far (quota windows are kept); the
+/// `--churn-after` schedule starts again (list calls counted from 0, `--churn-times` again).
 pub async fn reset_stats(State(s): State<Shared>) -> Response {
     let mut inner = s.lock();
     inner.calls = 0;
+    inner.restart_churn();
     inner.log.clear();
     inner.max_in_flight = inner.in_flight;
     reply::json(

@@ -33,6 +33,12 @@ pub struct Config {
     pub cors: bool,
     pub expose_rate_headers: bool,
     pub static_dir: Option<PathBuf>,
+    /// Data that changes while a client pages: after every `churn_after`-th list call (counted
+    /// since start or the last `/__mock/reset-stats`, which restarts the schedule; 0 = off),
+    /// the `churn_count` newest pending requests are answered, `churn_times` times in all.
+    pub churn_after: u64,
+    pub churn_count: usize,
+    pub churn_times: u64,
 }
 
 impl Default for Config {
@@ -53,6 +59,9 @@ impl Default for Config {
             cors: true,
             expose_rate_headers: true,
             static_dir: None,
+            churn_after: 0,
+            churn_count: 1,
+            churn_times: 1,
         }
     }
 }
@@ -80,6 +89,12 @@ USAGE: mock-api [FLAGS]
   --cors on|off              CORS headers on /v1 responses and preflights (default on)
   --expose-rate-headers on|off
                              list X-RateLimit-* in Access-Control-Expose-Headers (default on)
+  --churn-after N            after the Nth list call (counted since start or the last
+                             POST /__mock/reset-stats, which restarts the schedule) answer
+                             the newest pending requests (default 0 = off)
+  --churn-count K            how many pending requests each churn answers (default 1)
+  --churn-times T            churn after the Nth, 2Nth, ... list call, T times in all
+                             (default 1)
   --static DIR               also serve the built dashboard from DIR (SPA fallback to index.html)
   -h, --help                 print this help
 
@@ -151,6 +166,9 @@ impl Config {
                 }
                 "--cors" => cfg.cors = on_off(&flag, &value)?,
                 "--expose-rate-headers" => cfg.expose_rate_headers = on_off(&flag, &value)?,
+                "--churn-after" => cfg.churn_after = number(&flag, &value)?,
+                "--churn-count" => cfg.churn_count = number(&flag, &value)?,
+                "--churn-times" => cfg.churn_times = number(&flag, &value)?,
                 "--static" => cfg.static_dir = Some(PathBuf::from(value)),
                 _ => return Err(format!("unknown flag {flag:?} (see --help)")),
             }
@@ -224,5 +242,16 @@ mod tests {
         assert!(parse(&["--port"]).is_err());
         assert!(parse(&["--bogus", "1"]).is_err());
         assert!(parse(&["--cors", "maybe"]).is_err());
+        assert_eq!((d.churn_after, d.churn_count, d.churn_times), (0, 1, 1));
+        let c = parse(&[
+            "--churn-after",
+            "3",
+            "--churn-count=5",
+            "--churn-times",
+            "2",
+        ])
+        .unwrap();
+        assert_eq!((c.churn_after, c.churn_count, c.churn_times), (3, 5, 2));
+        assert!(parse(&["--churn-after", "-1"]).is_err());
     }
 }

@@ -63,6 +63,9 @@ pub struct Inner {
     /// reset: how tests see that the dashboard bounds its concurrency.
     pub in_flight: u64,
     pub max_in_flight: u64,
+    /// List calls served since start or the last reset, and the churns done (`--churn-after`).
+    list_calls: u64,
+    churns: u64,
 }
 
 /// Cheap to clone: the configuration and a handle on the shared state.
@@ -90,6 +93,8 @@ impl Shared {
                 log: VecDeque::new(),
                 in_flight: 0,
                 max_in_flight: 0,
+                list_calls: 0,
+                churns: 0,
             })),
             started: Instant::now(),
         }
@@ -169,6 +174,27 @@ impl Drop for InFlight {
 }
 
 impl Inner {
+    /// Counts a served list call; after every `--churn-after`-th one (up to `--churn-times`
+    /// churns), answers the `--churn-count` newest pending requests at `now`. Called under the
+    /// same lock as the list itself, so the Nth call sees the data before, the next one after.
+    pub fn count_list_call(&mut self, cfg: &Config, now: DateTime<Utc>) {
+        self.list_calls += 1;
+        if cfg.churn_after > 0
+            && self.churns < cfg.churn_times
+            && self.list_calls.is_multiple_of(cfg.churn_after)
+        {
+            self.churns += 1;
+            self.dataset.answer_newest_pending(cfg.churn_count, now);
+            self.recount_pending();
+        }
+    }
+
+    /// `/__mock/reset-stats`: the churn schedule starts again from this point.
+    pub fn restart_churn(&mut self) {
+        self.list_calls = 0;
+        self.churns = 0;
+    }
+
     /// Keeps each loop's `pending_count` true after a cancel.
     pub fn recount_pending(&mut self) {
         let Dataset { loops, requests } = &mut self.dataset;

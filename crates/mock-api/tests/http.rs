@@ -711,6 +711,9 @@ fn help_lists_every_flag_and_bad_flags_fail() {
         "--cors",
         "--expose-rate-headers",
         "--static",
+        "--churn-after",
+        "--churn-count",
+        "--churn-times",
     ] {
         assert!(help.contains(flag), "--help lacks {flag}");
     }
@@ -719,4 +722,56 @@ fn help_lists_every_flag_and_bad_flags_fail() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn churn_answers_the_newest_pending_requests_after_the_nth_list_call() {
+    let s = Server::start(&[
+        "--records",
+        "2000",
+        "--churn-after",
+        "2",
+        "--churn-count",
+        "3",
+        "--churn-times",
+        "2",
+    ]);
+    let (before, _) = s.dataset();
+    let pending: Vec<&HitlRequest> = before
+        .iter()
+        .filter(|r| r.status == Status::Pending)
+        .collect();
+    let q = "?status=pending&limit=100";
+    let total = |p: &Value| p["total"].as_u64().unwrap();
+    // Calls 1 and 2 see the data as generated; the change comes right after call 2.
+    assert_eq!(total(&s.page(q)), pending.len() as u64);
+    assert_eq!(total(&s.page("?limit=1")), before.len() as u64);
+    let third = s.page(q);
+    assert_eq!(total(&third), pending.len() as u64 - 3);
+    assert_eq!(ids(&third)[0], pending[3].id);
+    let (after, loops) = s.dataset();
+    for r in pending.iter().take(3) {
+        let now = after.iter().find(|a| a.id == r.id).unwrap();
+        assert_eq!(now.status, Status::Completed);
+        assert!(now.response_data.is_some() && now.response_at.is_some());
+        assert!(now.response_time_seconds.unwrap() > 0.0);
+        let member = now.response_by.as_deref().unwrap();
+        let lp = loops.iter().find(|l| l.id == now.loop_id).unwrap();
+        assert!(lp.members.iter().any(|m| m.user_id == member));
+    }
+    let pending_now = after.iter().filter(|r| r.status == Status::Pending).count() as u64;
+    assert_eq!(
+        loops.iter().map(|l| l.pending_count).sum::<u64>(),
+        pending_now
+    );
+    // The second (last) churn comes after call 4.
+    assert_eq!(total(&s.page(q)), pending.len() as u64 - 3);
+    assert_eq!(total(&s.page(q)), pending.len() as u64 - 6);
+    s.page(q);
+    assert_eq!(total(&s.page(q)), pending.len() as u64 - 6, "only 2 churns");
+    // reset-stats restarts the schedule: 2 more churns, after calls 2 and 4 from here.
+    s.call("POST", "/__mock/reset-stats", None);
+    assert_eq!(total(&s.page(q)), pending.len() as u64 - 6);
+    assert_eq!(total(&s.page(q)), pending.len() as u64 - 6);
+    assert_eq!(total(&s.page(q)), pending.len() as u64 - 9);
 }
