@@ -2,12 +2,22 @@
 //! and export. Pages of 100, [`CONCURRENCY`] in flight, progress, cancel, and resume after a
 //! failure or a quota stop without fetching again what already arrived. The set is kept for the
 //! session (until Refresh or a change of source).
+//!
+//! Requests that enter or leave the filters while the set loads shift the offsets the pages
+//! are asked by, which can skip rows at page boundaries (`hitl_core::loader`'s module docs).
+//! When all pages are in, the ones whose `total` differs from the latest are fetched again,
+//! bypassing the cache, up to [`REPAIR_ROUNDS`] times; a set that is still not consistent ends
+//! as [`Phase::Changed`], never as `Done`. Each page fetched again is a call, counted in
+//! [`AllMatching::refetched`] so the views can say what it cost.
 
 use std::sync::Arc;
 
 use futures::future::{AbortHandle, Abortable};
 use futures::StreamExt;
-use hitl_core::loader::{calls_for, page_queries, set_key, Merge, CONCURRENCY, PAGE};
+use hitl_core::format::thousands;
+use hitl_core::loader::{
+    calls_for, page_queries, set_key, Gap, Merge, CONCURRENCY, PAGE, REPAIR_ROUNDS,
+};
 use hitl_core::overview::covers;
 use hitl_core::{ApiError, HitlRequest, RequestPage, RequestQuery};
 use leptos::prelude::*;
@@ -27,6 +37,56 @@ pub enum Phase {
     Done,
     /// Stopped before the end: by the user (`None`) or by an error (quota, network, …).
     Stopped(Option<ApiError>),
+    /// Every page is in, but the requests changed while loading and fetching the inconsistent
+    /// pages again did not make the set consistent: it may miss requests. Loading again
+    /// (Resume) fetches those pages again.
+    Changed(Gap),
+}
+
+impl Phase {
+    /// Stopped or changed: what is loaded is not the whole set, and a load continues it.
+    pub fn resumable(&self) -> bool {
+        matches!(self, Phase::Stopped(_) | Phase::Changed(_))
+    }
+}
+
+/// What a set that [`Phase::Changed`] may miss, and what to do, e.g. "7 matching requests
+/// changed while loading; this set may miss up to 7 of them".
+pub fn gap_text(gap: &Gap) -> String {
+    let up_to = thousands(gap.missing);
+    match gap.changed {
+        0 => format!(
+            "The pages did not add up to the total (requests changed while loading); this set \
+             may miss up to {up_to} of them"
+        ),
+        1 => format!("1 matching request changed while loading; this set may miss up to {up_to}"),
+        n => format!(
+            "{} matching requests changed while loading; this set may miss up to {up_to} of them",
+            thousands(n)
+        ),
+    }
+}
+
+/// The pages a load fetched again because the requests changed while it ran, and their
+/// `calls` (0 on demo data), e.g. "Requests changed while loading: 1 page was loaded again
+/// (1 more call)."; `None` when there were none.
+pub fn refetched_text(pages: u64, calls: u64) -> Option<String> {
+    (pages > 0).then(|| {
+        let (unit, verb) = if pages == 1 {
+            ("page", "was")
+        } else {
+            ("pages", "were")
+        };
+        let calls = if calls == 1 {
+            "1 more call".to_owned()
+        } else {
+            format!("{} more calls", thousands(calls))
+        };
+        format!(
+            "Requests changed while loading: {} {unit} {verb} loaded again ({calls}).",
+            thousands(pages)
+        )
+    })
 }
 
 /// The shared loader. Copy handles; provided as context.
@@ -39,6 +99,8 @@ pub struct AllMatching {
     /// Rows received so far and the total the server reported.
     pub progress: RwSignal<(u64, u64)>,
     pub phase: RwSignal<Phase>,
+    /// Pages fetched again because the requests changed while this set loaded (each a call).
+    pub refetched: RwSignal<u64>,
     merge: StoredValue<Merge>,
     abort: StoredValue<Option<AbortHandle>>,
     progress_at: StoredValue<f64>,
@@ -61,6 +123,7 @@ impl AllMatching {
             rows: RwSignal::new(Arc::new(Vec::new())),
             progress: RwSignal::new((0, 0)),
             phase: RwSignal::new(Phase::Idle),
+            refetched: RwSignal::new(0),
             merge: StoredValue::new(Merge::default()),
             abort: StoredValue::new(None),
             progress_at: StoredValue::new(0.0),
@@ -88,10 +151,14 @@ impl AllMatching {
     }
 
     /// Calls that loading everything for `query` would still cost, given the matching `total`:
-    /// 0 when already loaded, only the missing pages after a partial load.
+    /// 0 when already loaded, only the missing pages after a partial load, the inconsistent
+    /// pages after a load that ended [`Phase::Changed`] (all of them when no page can be named).
     pub fn cost(&self, query: &RequestQuery, total: u64) -> u64 {
         if self.is_complete_for(query) {
             return 0;
+        }
+        if self.belongs_to(query) && self.phase.with(|p| matches!(p, Phase::Changed(_))) {
+            return self.merge.with_value(Merge::again);
         }
         if self.belongs_to(query) {
             let have = self.merge.with_value(|m| {
@@ -121,6 +188,7 @@ impl AllMatching {
 
     fn switch_to(&self, key: RequestQuery) {
         self.merge.set_value(Merge::default());
+        self.refetched.set(0);
         self.rows.set(Arc::new(Vec::new()));
         self.progress.set((0, 0));
         self.phase.set(Phase::Idle);
@@ -150,14 +218,20 @@ impl AllMatching {
         if self.is_complete_for_untracked(&key) {
             return Phase::Done;
         }
-        if self.key.get_untracked().as_ref() != Some(&key) {
+        // A set that changed while loading, where no page can be named to fetch again (they
+        // agree on a total they do not add up to), is loaded again from the start, past the
+        // answer cache (which holds the pages just loaded).
+        let restart = self.key.get_untracked().as_ref() == Some(&key)
+            && matches!(self.phase.get_untracked(), Phase::Changed(_))
+            && self.merge.with_value(|m| m.refetch().is_empty());
+        if restart || self.key.get_untracked().as_ref() != Some(&key) {
             self.switch_to(key.clone());
         }
         self.phase.set(Phase::Running);
         let (handle, registration) = AbortHandle::new_pair();
         self.abort.set_value(Some(handle));
         // When cancelled (`Err(Aborted)`), `cancel` has already recorded the stop.
-        if let Ok(outcome) = Abortable::new(self.run(source, key), registration).await {
+        if let Ok(outcome) = Abortable::new(self.run(source, key, restart), registration).await {
             self.finish(outcome);
         }
         self.phase.get_untracked()
@@ -192,20 +266,26 @@ impl AllMatching {
         self.merge.set_value(Merge::default());
         self.rows.set(Arc::new(Vec::new()));
         self.progress.set((0, 0));
+        self.refetched.set(0);
         self.key.set(None);
         self.phase.set(Phase::Idle);
     }
 
     fn finish(&self, outcome: Result<(), Option<ApiError>>) {
         self.abort.set_value(None);
-        // Progress is throttled while loading: state the exact figures at the end.
-        let (received, total) = self.merge.with_value(|m| (m.received() as u64, m.total));
-        if received > 0 {
-            self.progress.set((received.min(total), total));
+        let rows = self.merge.with_value(Merge::rows);
+        // Progress is throttled while loading: state the exact figures at the end (distinct
+        // rows: a row seen on two pages is one request).
+        let total = self.merge.with_value(|m| m.total);
+        if !rows.is_empty() {
+            self.progress.set(((rows.len() as u64).min(total), total));
         }
-        self.rows.set(Arc::new(self.merge.with_value(Merge::rows)));
+        self.rows.set(Arc::new(rows));
         self.phase.set(match outcome {
-            Ok(()) => Phase::Done,
+            Ok(()) => match self.merge.with_value(Merge::gap) {
+                None => Phase::Done,
+                Some(gap) => Phase::Changed(gap),
+            },
             Err(e) => Phase::Stopped(e),
         });
     }
@@ -223,7 +303,14 @@ impl AllMatching {
         }
     }
 
-    async fn run(self, source: Source, key: RequestQuery) -> Result<(), Option<ApiError>> {
+    /// Loads the missing pages, then repairs the set if the requests changed meanwhile.
+    /// `fresh`: the first pass bypasses the answer cache too.
+    async fn run(
+        self,
+        source: Source,
+        key: RequestQuery,
+        fresh: bool,
+    ) -> Result<(), Option<ApiError>> {
         let first = RequestQuery {
             limit: PAGE as u32,
             ..key.clone()
@@ -231,7 +318,7 @@ impl AllMatching {
         let mut total = match self.merge.with_value(|m| m.has(0).then_some(m.total)) {
             Some(total) => total,
             None => {
-                let page = source.list(&first, false).await.map_err(Some)?;
+                let page = source.list(&first, fresh).await.map_err(Some)?;
                 self.record(0, Arc::clone(&page));
                 page.total
             }
@@ -245,22 +332,57 @@ impl AllMatching {
                     .collect()
             });
             if missing.is_empty() {
-                return Ok(());
+                break;
             }
-            let mut pages = futures::stream::iter(missing)
-                .map(|q| {
-                    let source = source.clone();
-                    async move {
-                        let answer = source.list(&q, false).await;
-                        (q.offset, answer)
-                    }
-                })
-                .buffer_unordered(CONCURRENCY);
+            let mut pages = self.fetch(&source, missing, fresh);
             while let Some((offset, answer)) = pages.next().await {
                 let page = answer.map_err(Some)?;
                 total = total.max(page.total);
                 self.record(offset, page);
             }
         }
+        // Every page is in. Pages served before the requests changed disagree with the latest
+        // total: fetch them again, fresh (the cache holds their old answers), so that every
+        // page was served in the same state; drop those past the new end. Bounded: the data
+        // may keep changing, and then `finish` reports the gap.
+        for _ in 0..REPAIR_ROUNDS {
+            self.merge.update_value(Merge::drop_past_end);
+            let again: Vec<RequestQuery> = self.merge.with_value(|m| {
+                m.refetch()
+                    .into_iter()
+                    .map(|offset| first.with_offset(offset))
+                    .collect()
+            });
+            if again.is_empty() {
+                break;
+            }
+            let mut pages = self.fetch(&source, again, true);
+            while let Some((offset, answer)) = pages.next().await {
+                self.refetched.update(|n| *n += 1);
+                self.record(offset, answer.map_err(Some)?);
+            }
+        }
+        self.merge.update_value(Merge::drop_past_end);
+        Ok(())
+    }
+
+    /// The answers to `queries`, [`CONCURRENCY`] in flight, in the order they arrive; `fresh`
+    /// bypasses the answer cache.
+    fn fetch(
+        &self,
+        source: &Source,
+        queries: Vec<RequestQuery>,
+        fresh: bool,
+    ) -> impl futures::Stream<Item = (u64, Result<Arc<RequestPage>, ApiError>)> {
+        let source = source.clone();
+        futures::stream::iter(queries)
+            .map(move |q| {
+                let source = source.clone();
+                async move {
+                    let answer = source.list(&q, fresh).await;
+                    (q.offset, answer)
+                }
+            })
+            .buffer_unordered(CONCURRENCY)
     }
 }

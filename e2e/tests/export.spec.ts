@@ -175,3 +175,86 @@ test.describe('export cancel', () => {
     expect(await mock.calls()).toBe(calls);
   });
 });
+
+/** Waits until the four status cards show their totals: their calls are over, so the next
+ *  list call the mock counts is the export's. */
+async function cardsLoaded(page: import('@playwright/test').Page) {
+  for (const s of ['pending', 'completed', 'timeout', 'cancelled']) {
+    await expect(page.locator(`.status-card[data-status="${s}"] .card-count`)).toHaveText(/^\d[\d,]*$/);
+  }
+}
+
+test.describe('export while requests change', () => {
+  // 10,000 requests, 239 pending: 3 pages of 100. After the 2nd list call counted since the
+  // reset below (the export's first page and one other), the 5 newest pending requests are
+  // answered: they leave status=pending, so every later page starts 5 rows further on. (The
+  // dashboard's first load churns once too; the reset restarts the schedule.)
+  test.use({ mockFlags: ['--records', '10000', '--churn-after', '2', '--churn-count', '5'] });
+
+  test('an export of status=pending holds exactly the requests pending at the end', async ({ dashboard, mock, page }) => {
+    await dashboard.open('?status=pending');
+    await dashboard.connect();
+    await expect(dashboard.rows.first()).toBeVisible();
+    await cardsLoaded(page);
+    await mock.resetStats();
+    const before = (await mock.dataset()).requests.filter((r) => r.status === 'pending');
+    expect(before.length).toBe(239 - 5);
+    const firstPass = Math.ceil(before.length / 100);
+    await expect(page.locator('.export-cost')).toContainText(`Export costs ${firstPass} calls`);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export JSON' }).click(),
+    ]);
+    // A complete file (not "partial"), with exactly what is pending now.
+    expect(download.suggestedFilename()).toMatch(/^hitl-requests-\d{4}-\d{2}-\d{2}-status-pending\.json$/);
+    const after = (await mock.dataset()).requests.filter((r) => r.status === 'pending');
+    expect(after.length).toBe(before.length - 5);
+    const json = JSON.parse(fs.readFileSync((await download.path())!, 'utf8'));
+    expect(json.map((r: any) => r.id)).toEqual(after.map((r) => r.id));
+    // The calls: the first pass, plus the 2 pages served before the change, asked again.
+    const log = (await mock.stats()).log.filter((c) => c.uri.startsWith('/v1/'));
+    expect(log.every((c) => c.uri.includes('limit=100') && c.status === 200)).toBe(true);
+    expect(log.length).toBe(firstPass + 2);
+    expect(new Set(log.map((c) => c.uri.replace(/&$/, ''))).size).toBe(firstPass);
+    await expect(page.locator('.export-saved')).toContainText(
+      'Requests changed while loading: 2 pages were loaded again (2 more calls).');
+    // The set is now consistent: exporting again costs nothing.
+    await expect(page.locator('.export-cost')).toContainText('Export costs 0 calls');
+  });
+});
+
+test.describe('export while requests keep changing', () => {
+  // Every list call answers one more pending request: no two pages are ever served in the same
+  // state, so the repair rounds cannot make the set consistent.
+  test.use({ mockFlags: ['--records', '10000', '--churn-after', '1', '--churn-count', '1', '--churn-times', '1000'] });
+
+  test('says the set may miss requests, saves no complete file, and offers to export again', async ({ dashboard, mock, page }) => {
+    await dashboard.open('?status=pending');
+    await dashboard.connect();
+    await expect(dashboard.rows.first()).toBeVisible();
+    await cardsLoaded(page);
+    await mock.resetStats();
+    let downloads = 0;
+    page.on('download', () => downloads++);
+    await page.getByRole('button', { name: 'Export CSV' }).click();
+    const partial = page.locator('.export-partial');
+    await expect(partial).toContainText(/\d+ matching requests? changed while loading; this set may miss up to \d+/);
+    await expect(partial).toContainText('the file would not be complete');
+    expect(downloads).toBe(0);
+    // The first pass (3 pages) and at most two rounds of the pages that disagree.
+    const calls = await mock.calls();
+    expect(calls).toBeGreaterThan(3);
+    expect(calls).toBeLessThanOrEqual(3 + 2 * 3);
+    const again = partial.getByRole('button', { name: 'Export again' });
+    await expect(again).toBeEnabled();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      partial.getByRole('button', { name: 'Save partial CSV' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/-partial-\d+-of-\d+\.csv$/);
+    // Analyze all matching reads the same set: it says the same, and offers to load again.
+    await expect(page.locator('.progress-line .stop-reason')).toContainText('changed while loading');
+    await expect(page.locator('.analyze').getByRole('button', { name: 'Load again' })).toBeEnabled();
+    await expect(page.locator('.overview .scope')).not.toContainText('Based on all');
+  });
+});

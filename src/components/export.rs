@@ -3,7 +3,9 @@
 //! Before: the cost in calls (0 when the set is already loaded) and the quota left. During: a
 //! progress bar and Cancel. If the quota runs out or a call fails: what was fetched is kept, the
 //! user is told exactly how many of how many rows it is, and can resume or save a file whose
-//! name says "partial". A truncated file is never handed over as if it were complete.
+//! name says "partial". A truncated file is never handed over as if it were complete, nor one
+//! from a set that changed while it loaded and could not be made consistent (`Phase::Changed`):
+//! the user is told how many requests it may miss and can export again.
 
 use std::sync::Arc;
 
@@ -15,7 +17,7 @@ use hitl_core::{contract, HitlRequest, RequestQuery};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::all_matching::Phase;
+use crate::all_matching::{gap_text, refetched_text, Phase};
 use crate::browser::download;
 use crate::components::clock::Clock;
 use crate::state::Dashboard;
@@ -108,10 +110,19 @@ pub fn ExportBar() -> impl IntoView {
         if let Some(total) = total {
             all.expect_total(&q, total);
         }
+        let refetched_before = all.refetched.get_untracked();
         spawn_local(async move {
-            if all.load(source, &q).await == Phase::Done {
+            if all.load(source.clone(), &q).await == Phase::Done {
+                // Pages this export fetched again because the requests changed meanwhile.
+                let again = all
+                    .refetched
+                    .get_untracked()
+                    .saturating_sub(refetched_before);
+                let note = refetched_text(again, source.cost(again))
+                    .map(|t| format!(" {t}"))
+                    .unwrap_or_default();
                 match save(dash, &q, format, bom.get_untracked()) {
-                    Ok(name) => saved.set(Some(format!("Saved {name}."))),
+                    Ok(name) => saved.set(Some(format!("Saved {name}.{note}"))),
                     Err(e) => saved.set(Some(e)),
                 }
             }
@@ -155,10 +166,13 @@ pub fn ExportBar() -> impl IntoView {
     };
     let progress = move || all.progress.get();
     let belongs = move || view().is_some_and(|(q, _)| all.belongs_to(&q));
-    let stopped = move || match all.phase.get() {
-        Phase::Stopped(e) if belongs() => Some(e),
-        _ => None,
+    // Stopped, or changed while loading: not the whole set.
+    let stopped = move || {
+        let phase = all.phase.get();
+        (phase.resumable() && belongs()).then_some(phase)
     };
+    let again_note =
+        move || (all.refetched.get() > 0).then_some(" · loading the pages that changed again");
 
     view! {
         <div class="export" role="group" aria-label="Export">
@@ -179,23 +193,38 @@ pub fn ExportBar() -> impl IntoView {
                     <progress max=move || progress().1.max(1) value=move || progress().0
                         aria-label="Loading all matching requests"></progress>
                     {move || format!(" {} of {}", thousands(progress().0), thousands(progress().1))}
+                    {again_note}
                     <button type="button" on:click=move |_| all.cancel()>"Cancel"</button>
                 </span>
             </Show>
-            {move || stopped().map(|reason| {
+            {move || stopped().map(|phase| {
                 let (fetched, total) = progress();
-                let why = match &reason {
-                    None => "Stopped".to_owned(),
-                    Some(e) => format!("Stopped: {}", e.title()),
+                let (why, resume, what) = match &phase {
+                    Phase::Changed(gap) => (
+                        gap_text(gap),
+                        "Export again",
+                        " matching requests, but not a consistent set; the file would not be \
+                         complete. Export again to load the pages that changed again.",
+                    ),
+                    Phase::Stopped(Some(e)) => (
+                        format!("Stopped: {}", e.title()),
+                        "Resume",
+                        " matching requests; the file is not complete.",
+                    ),
+                    _ => (
+                        "Stopped".to_owned(),
+                        "Resume",
+                        " matching requests; the file is not complete.",
+                    ),
                 };
                 view! {
                     <div class="export-partial" role="status">
                         <p>
                             {why} ". Fetched " {thousands(fetched)} " of " {thousands(total)}
-                            " matching requests; the file is not complete."
+                            {what}
                         </p>
                         <button type="button" on:click=move |_| export(ExportFormat::Csv)
-                            disabled=blocked>"Resume"</button>
+                            disabled=blocked>{resume}</button>
                         <button type="button" on:click=move |_| save_partial(ExportFormat::Csv)>
                             "Save partial CSV"
                         </button>

@@ -19,7 +19,7 @@ use web_sys::Element;
 
 use super::calls_text;
 use super::charts::{bar_chart, num, row, stacked_bar, BarSpec, Part, Series};
-use crate::all_matching::Phase;
+use crate::all_matching::{gap_text, refetched_text, Phase};
 use crate::browser::local_offset_minutes;
 use crate::components::dom::{el, el_text, fill};
 use crate::state::Dashboard;
@@ -255,7 +255,7 @@ fn analyze_all(
             .with(|q| q.as_ref().ok().map(|q| all.cost(q, total)))
     };
     let resumable = move || {
-        all.phase.with(|p| matches!(p, Phase::Stopped(_)))
+        all.phase.with(Phase::resumable)
             && dash
                 .query
                 .with(|q| q.as_ref().is_ok_and(|q| all.belongs_to(q)))
@@ -289,15 +289,34 @@ fn analyze_all(
         }
     };
     let started_here = move || started.with(|s| all.key.with(|k| s.is_some() && s == k));
+    let changed = move || all.phase.with(|p| matches!(p, Phase::Changed(_)));
     let progress = move || {
         let (received, total) = all.progress.get();
         let phase = all.phase.get();
+        let again = all.refetched.get();
         (phase != Phase::Idle).then(|| {
             let (note, class) = match &phase {
                 Phase::Running if total == 0 => ("Starting…".to_owned(), "muted"),
-                Phase::Done => ("Complete.".to_owned(), "muted"),
+                Phase::Running if again > 0 => (
+                    "Requests changed while loading; loading those pages again…".to_owned(),
+                    "muted",
+                ),
+                Phase::Done => {
+                    let calls = dash.conn.source.with_untracked(|s| s.cost(again));
+                    let note = refetched_text(again, calls)
+                        .map(|t| format!(" {t}"))
+                        .unwrap_or_default();
+                    (format!("Complete.{note}"), "muted")
+                }
                 Phase::Stopped(None) => ("Cancelled; what arrived is kept.".to_owned(), "muted"),
                 Phase::Stopped(Some(e)) => (format!("Stopped: {}", e.title()), "stop-reason"),
+                Phase::Changed(gap) => (
+                    format!(
+                        "{}. Not a complete set: Load again to fetch the pages that changed again.",
+                        gap_text(gap)
+                    ),
+                    "stop-reason",
+                ),
                 _ => (String::new(), "muted"),
             };
             view! {
@@ -313,7 +332,13 @@ fn analyze_all(
         <div class="analyze">
             <button type="button" class="primary" on:click=start
                 disabled=move || running() || pages().is_none_or(|n| n == 0)>
-                {move || if resumable() && started_here() { "Resume" } else { "Analyze all matching" }}
+                {move || if resumable() && changed() {
+                    "Load again"
+                } else if resumable() && started_here() {
+                    "Resume"
+                } else {
+                    "Analyze all matching"
+                }}
             </button>
             <span class="cost">{cost}</span>
             {move || running().then(|| view! {
