@@ -171,8 +171,6 @@ pub fn ExportBar() -> impl IntoView {
         let phase = all.phase.get();
         (phase.resumable() && belongs()).then_some(phase)
     };
-    let again_note =
-        move || (all.refetched.get() > 0).then_some(" · loading the pages that changed again");
 
     view! {
         <div class="export" role="group" aria-label="Export">
@@ -192,8 +190,14 @@ pub fn ExportBar() -> impl IntoView {
                 <span class="export-progress">
                     <progress max=move || progress().1.max(1) value=move || progress().0
                         aria-label="Loading all matching requests"></progress>
-                    {move || format!(" {} of {}", thousands(progress().0), thousands(progress().1))}
-                    {again_note}
+                    {move || {
+                        let again = if all.refetched.get() > 0 {
+                            " · loading the pages that changed again"
+                        } else {
+                            ""
+                        };
+                        format!(" {} of {}{again}", thousands(progress().0), thousands(progress().1))
+                    }}
                     <button type="button" on:click=move |_| all.cancel()>"Cancel"</button>
                 </span>
             </Show>
@@ -217,12 +221,14 @@ pub fn ExportBar() -> impl IntoView {
                         " matching requests; the file is not complete.",
                     ),
                 };
+                let text = format!(
+                    "{why}. Fetched {} of {}{what}",
+                    thousands(fetched),
+                    thousands(total)
+                );
                 view! {
                     <div class="export-partial" role="status">
-                        <p>
-                            {why} ". Fetched " {thousands(fetched)} " of " {thousands(total)}
-                            {what}
-                        </p>
+                        <p>{text}</p>
                         <button type="button" on:click=move |_| export(ExportFormat::Csv)
                             disabled=blocked>{resume}</button>
                         <button type="button" on:click=move |_| save_partial(ExportFormat::Csv)>

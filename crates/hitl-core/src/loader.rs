@@ -151,7 +151,7 @@ impl Merge {
     /// filters or moved onto the earlier pages.
     pub fn drop_past_end(&mut self) {
         let end = self.end();
-        self.pages.retain(|o, _| *o < end);
+        drop(self.pages.split_off(&end));
     }
 
     /// Distinct rows received so far.
