@@ -21,32 +21,57 @@ pub fn run(status: u16, body: &str, detail: &str, now_ms: f64, col: u8) -> Strin
     let mut out = String::new();
     let page: Result<RequestPage, ApiError> = decode_response(status, body, None);
     let d: Result<RequestDetail, ApiError> = decode_response(status, detail, None);
-    if let Ok(d) = &d { out.push_str(&d.request.id); }
+    if let Ok(d) = &d {
+        out.push_str(&d.request.id);
+    }
     match page {
         Ok(p) => {
             let ds = demo::Dataset::generate(7, 240, now);
             let q = RequestQuery::default();
             let listed = contract::list(&ds.requests, &q);
-            let rows = if p.requests.is_empty() { listed.requests } else { p.requests };
+            let rows = if p.requests.is_empty() {
+                listed.requests
+            } else {
+                p.requests
+            };
             let cols = sorting::Column::ALL;
             let c = cols[col as usize % cols.len()];
             let perm = sorting::sort_permutation(&rows, c, sorting::Direction::Asc);
             for &i in &perm {
                 let r = &rows[i as usize];
                 let tr = doc.create_element("tr").unwrap();
-                cell(&doc, &tr, &r.created_at.map(|t| format::relative(t, now)).unwrap_or_default());
+                cell(
+                    &doc,
+                    &tr,
+                    &r.created_at
+                        .map(|t| format::relative(t, now))
+                        .unwrap_or_default(),
+                );
                 cell(&doc, &tr, r.status.label());
                 cell(&doc, &tr, r.priority.label());
                 cell(&doc, &tr, &format::one_line(&r.request_text, 90));
-                let v = response::ResponseValue::interpret(&r.response_type, r.response_data.as_ref());
+                let v =
+                    response::ResponseValue::interpret(&r.response_type, r.response_data.as_ref());
                 cell(&doc, &tr, &v.display());
-                cell(&doc, &tr, &r.response_time_seconds.map(format::format_duration).unwrap_or_default());
+                cell(
+                    &doc,
+                    &tr,
+                    &r.response_time_seconds
+                        .map(format::format_duration)
+                        .unwrap_or_default(),
+                );
                 let md = markdown::parse(&r.request_text);
                 cell(&doc, &tr, &markdown::plain_text(&md));
                 table.append_child(&tr).unwrap();
             }
-            if let Some(s) = stats::ResponseTimeStats::compute(&rows) { out.push_str(&s.average_formatted()); std::hint::black_box(s.histogram_bins()); }
-            std::hint::black_box((stats::Outcomes::compute(&rows), stats::PriorityDistribution::compute(&rows)));
+            if let Some(s) = stats::ResponseTimeStats::compute(&rows) {
+                out.push_str(&s.average_formatted());
+                std::hint::black_box(s.histogram_bins());
+            }
+            std::hint::black_box((
+                stats::Outcomes::compute(&rows),
+                stats::PriorityDistribution::compute(&rows),
+            ));
             out.push_str(&csv::to_csv(&rows, csv::CsvOptions { bom: col > 3 }));
             std::hint::black_box(stats::bars(&[1.0, 2.0], 100.0, 50.0));
         }
