@@ -154,14 +154,18 @@ impl Merge {
         drop(self.pages.split_off(&end));
     }
 
-    /// Distinct rows received so far.
-    pub fn unique(&self) -> usize {
+    /// The rows in server order, each id once (where it was first seen).
+    fn distinct(&self) -> impl Iterator<Item = &HitlRequest> + '_ {
         let mut seen = HashSet::with_capacity(self.received());
         self.pages
             .values()
             .flat_map(|p| p.requests.iter())
-            .filter(|r| seen.insert(r.id.as_str()))
-            .count()
+            .filter(move |r| seen.insert(r.id.as_str()))
+    }
+
+    /// Distinct rows received so far.
+    pub fn unique(&self) -> usize {
+        self.distinct().count()
     }
 
     /// `None` when the pages (all in) are consistent and hold the latest total; otherwise what
@@ -187,12 +191,6 @@ impl Merge {
     /// The merged rows in server order; a row that moved between pages while loading (new
     /// requests arriving shift offsets) appears once, where it was first seen.
     pub fn rows(&self) -> Vec<HitlRequest> {
-        let mut seen = HashSet::with_capacity(self.received());
-        self.pages
-            .values()
-            .flat_map(|p| p.requests.iter())
-            .filter(|r| seen.insert(r.id.as_str()))
-            .cloned()
-            .collect()
+        self.distinct().cloned().collect()
     }
 }
