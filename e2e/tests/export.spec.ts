@@ -2,8 +2,9 @@
 // honest partial result when the quota runs out.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { test, expect, KEY } from '../support/fixtures';
-import { ROOT } from '../support/mock';
+import { test, expect, KEY, Page } from '../support/fixtures';
+import type { Dashboard } from '../support/dashboard';
+import { ROOT, MockApi } from '../support/mock';
 import { parseCsv } from '../support/csv';
 
 const COLUMNS = ['id', 'loop_id', 'processing_type', 'type', 'priority', 'request_text', 'response_type',
@@ -176,12 +177,17 @@ test.describe('export cancel', () => {
   });
 });
 
-/** Waits until the four status cards show their totals: their calls are over, so the next
- *  list call the mock counts is the export's. */
-async function cardsLoaded(page: import('@playwright/test').Page) {
+/** Opens `?status=pending` on the live mock and waits until the table and the four status
+ *  cards are loaded, then resets the mock's call log (and its churn schedule): the next list
+ *  call it counts is the export's. */
+async function pendingViewSettled(dashboard: Dashboard, mock: MockApi, page: Page) {
+  await dashboard.open('?status=pending');
+  await dashboard.connect();
+  await expect(dashboard.rows.first()).toBeVisible();
   for (const s of ['pending', 'completed', 'timeout', 'cancelled']) {
     await expect(page.locator(`.status-card[data-status="${s}"] .card-count`)).toHaveText(/^\d[\d,]*$/);
   }
+  await mock.resetStats();
 }
 
 test.describe('export while requests change', () => {
@@ -192,11 +198,7 @@ test.describe('export while requests change', () => {
   test.use({ mockFlags: ['--records', '10000', '--churn-after', '2', '--churn-count', '5'] });
 
   test('an export of status=pending holds exactly the requests pending at the end', async ({ dashboard, mock, page }) => {
-    await dashboard.open('?status=pending');
-    await dashboard.connect();
-    await expect(dashboard.rows.first()).toBeVisible();
-    await cardsLoaded(page);
-    await mock.resetStats();
+    await pendingViewSettled(dashboard, mock, page);
     const before = (await mock.dataset()).requests.filter((r) => r.status === 'pending');
     expect(before.length).toBe(239 - 5);
     const firstPass = Math.ceil(before.length / 100);
@@ -229,11 +231,7 @@ test.describe('export while requests keep changing', () => {
   test.use({ mockFlags: ['--records', '10000', '--churn-after', '1', '--churn-count', '1', '--churn-times', '1000'] });
 
   test('says the set may miss requests, saves no complete file, and offers to export again', async ({ dashboard, mock, page }) => {
-    await dashboard.open('?status=pending');
-    await dashboard.connect();
-    await expect(dashboard.rows.first()).toBeVisible();
-    await cardsLoaded(page);
-    await mock.resetStats();
+    await pendingViewSettled(dashboard, mock, page);
     let downloads = 0;
     page.on('download', () => downloads++);
     await page.getByRole('button', { name: 'Export CSV' }).click();

@@ -305,12 +305,8 @@ impl Dataset {
                     r.status = Status::Cancelled;
                     r.updated_at = Some(cancel_at);
                 } else if answered_at < timeout_at && answered_at < now {
-                    r.status = Status::Completed;
-                    r.response_data = Some(answer);
-                    r.response_by = Some(member.user_id.clone());
-                    r.response_at = Some(answered_at);
-                    r.response_time_seconds = Some(answer_secs);
-                    r.updated_at = Some(answered_at);
+                    let by = Some(member.user_id.clone());
+                    complete(&mut r, answer, by, answered_at, Some(answer_secs));
                 } else if timeout_at < now {
                     r.status = Status::Timeout;
                     r.response_data = Some(default_response.clone());
@@ -401,16 +397,13 @@ impl Dataset {
             let secs = r
                 .created_at
                 .map(|c| ((now - c).num_milliseconds().max(0) as f64 / 100.0).round() / 10.0);
-            r.status = Status::Completed;
-            r.response_data = Some(answer_value(&mut rng, &r.response_type, &options));
-            r.response_by = loops
+            let answer = answer_value(&mut rng, &r.response_type, &options);
+            let by = loops
                 .iter()
                 .find(|l| l.id == r.loop_id)
                 .and_then(|l| l.members.first())
                 .map(|m| m.user_id.clone());
-            r.response_at = Some(now);
-            r.response_time_seconds = secs;
-            r.updated_at = Some(now);
+            complete(r, answer, by, now, secs);
             answered.push(r.id.clone());
         }
         answered
@@ -462,6 +455,22 @@ fn default_answer(response_type: &ResponseType, options: &[String]) -> Value {
         ResponseType::Boolean => json!(false),
         _ => json!("No response before timeout"),
     }
+}
+
+/// `r` answered: completed with `answer` by `by` at `at`, `secs` after it was created.
+fn complete(
+    r: &mut HitlRequest,
+    answer: Value,
+    by: Option<String>,
+    at: DateTime<Utc>,
+    secs: Option<f64>,
+) {
+    r.status = Status::Completed;
+    r.response_data = Some(answer);
+    r.response_by = by;
+    r.response_at = Some(at);
+    r.response_time_seconds = secs;
+    r.updated_at = Some(at);
 }
 
 fn answer_value(rng: &mut Rng, response_type: &ResponseType, options: &[String]) -> Value {
