@@ -19,9 +19,8 @@ use hitl_core::error::decode_response;
 use hitl_core::query::decode_pairs;
 use hitl_core::quota::RateLimitHeaders;
 use hitl_core::{
-    ApiError, LoopList, RequestDetail, RequestEnvelopeData, RequestPage, RequestQuery,
+    ApiError, FromJson, LoopList, RequestDetail, RequestEnvelopeData, RequestPage, RequestQuery,
 };
-use serde::de::DeserializeOwned;
 
 use crate::browser::{now_ms, now_secs};
 use crate::state::QuotaStore;
@@ -34,7 +33,7 @@ type InFlight = Shared<LocalBoxFuture<'static, Answer>>;
 /// once rather than once per answer type.
 type Decode = fn(u16, &str, Option<i64>) -> Answer;
 
-fn decode<T: DeserializeOwned + Send + Sync + 'static>(
+fn decode<T: FromJson + Send + Sync + 'static>(
     status: u16,
     body: &str,
     reset: Option<i64>,

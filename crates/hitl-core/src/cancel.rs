@@ -6,9 +6,10 @@
 //! 204 with no body at all. Reporting a cancel the server made as a failure would invite the
 //! user to try again and would leave the request shown as pending.
 
-use serde::Deserialize;
+use serde_json::Value;
 
 use crate::error::decode_response;
+use crate::lenient::{self, FromJson, Problem};
 use crate::{ApiError, RequestDetail};
 
 /// A cancel the server accepted.
@@ -20,16 +21,19 @@ pub struct Cancelled {
     pub request: Option<RequestDetail>,
 }
 
-#[derive(Deserialize)]
+/// `data.request`, when `data` is an object; a `request` that is not a request object fails.
 struct CancelData {
-    #[serde(default)]
     request: Option<RequestDetail>,
 }
 
-#[derive(Deserialize)]
-struct MsgOnly {
-    #[serde(default, deserialize_with = "crate::lenient::string")]
-    msg: String,
+impl FromJson for CancelData {
+    fn from_json(v: Value) -> Result<Self, Problem> {
+        let request = match lenient::object(v, "an object")?.remove("request") {
+            Some(Value::Null) | None => None,
+            Some(r) => Some(RequestDetail::from_json(r)?),
+        };
+        Ok(CancelData { request })
+    }
 }
 
 /// Decodes the DELETE's answer (see the module docs).
@@ -44,9 +48,10 @@ pub fn decode_cancel(
         Err(ApiError::Decode { .. }) if (200..300).contains(&status) => None,
         Err(e) => return Err(e),
     };
-    let msg = serde_json::from_str::<MsgOnly>(body)
-        .map(|m| m.msg)
-        .unwrap_or_default();
+    let msg = match serde_json::from_str(body) {
+        Ok(Value::Object(mut m)) => m.remove("msg").map(lenient::string).unwrap_or_default(),
+        _ => String::new(),
+    };
     Ok(Cancelled { msg, request })
 }
 

@@ -4,10 +4,9 @@
 //! HTTP status + the envelope's `msg`/`data`, quota exhaustion with its usage figures, bodies that
 //! are not JSON, `error: true` with status 200, and transport failures with no status at all.
 
-use serde::de::DeserializeOwned;
-use serde::Deserialize;
-use serde_json::value::RawValue;
-use serde_json::Value;
+use serde_json::{Map, Value};
+
+use crate::lenient::{self, FromJson};
 
 use crate::query::QueryError;
 
@@ -217,26 +216,26 @@ pub fn data_text(data: &Value) -> Option<String> {
     }
 }
 
-#[derive(Deserialize)]
-struct RawEnvelope<'a> {
-    #[serde(default)]
-    error: bool,
-    #[serde(default, deserialize_with = "crate::lenient::string")]
-    msg: String,
-    #[serde(borrow, default)]
-    data: Option<&'a RawValue>,
+/// The 429 body's usage figures; each one that is not a whole count is left out on its own.
+#[derive(Default)]
+struct QuotaData {
+    usage_count: Option<u64>,
+    usage_limit: Option<u64>,
+    remaining: Option<u64>,
 }
 
-/// The 429 body's usage figures; each one that is not a whole count is left out on its own.
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct QuotaData {
-    #[serde(deserialize_with = "crate::lenient::opt_count")]
-    usage_count: Option<u64>,
-    #[serde(deserialize_with = "crate::lenient::opt_count")]
-    usage_limit: Option<u64>,
-    #[serde(deserialize_with = "crate::lenient::opt_count")]
-    remaining: Option<u64>,
+impl QuotaData {
+    fn read(data: Option<Value>) -> Self {
+        let Some(Value::Object(mut m)) = data else {
+            return QuotaData::default();
+        };
+        let mut count = |key: &str| m.remove(key).and_then(lenient::opt_count);
+        QuotaData {
+            usage_count: count("usage_count"),
+            usage_limit: count("usage_limit"),
+            remaining: count("remaining"),
+        }
+    }
 }
 
 /// Limits shown of a body we cannot decode: enough to recognise an HTML error page.
@@ -253,28 +252,50 @@ fn snippet(body: &str) -> String {
 
 /// Turns one HTTP response into the envelope's `data` decoded as `T`, or the [`ApiError`] it
 /// stands for. `reset_at` is the `X-RateLimit-Reset` header, where the browser could read it.
-pub fn decode_response<T: DeserializeOwned>(
+pub fn decode_response<T: FromJson>(
     status: u16,
     body: &str,
     reset_at: Option<i64>,
 ) -> Result<T, ApiError> {
     let data = envelope_data(status, body, reset_at)?;
-    serde_json::from_str(data).map_err(|err| unexpected_data(status, &err))
-}
-
-fn unexpected_data(status: u16, err: &serde_json::Error) -> ApiError {
-    ApiError::Decode {
+    T::from_json(data).map_err(|problem| ApiError::Decode {
         status,
-        detail: format!("Unexpected \"data\": {err}"),
-    }
+        detail: format!("Unexpected \"data\": {problem}"),
+    })
 }
 
-/// The text of a success envelope's `data`, or the [`ApiError`] the response stands for. Not
+/// A body's envelope: `error` (a boolean when present), `msg` (any value, read as text) and
+/// `data` (`None` when absent or null). `Err` says why the body is not one: "Not JSON (…)" with
+/// serde_json's complaint, or "Not an API envelope (…)".
+fn parse_envelope(body: &str) -> Result<(bool, String, Option<Value>), String> {
+    let mut m: Map<String, Value> = match serde_json::from_str(body) {
+        Ok(Value::Object(m)) => m,
+        Ok(other) => {
+            let kind = lenient::kind(&other);
+            return Err(format!("Not an API envelope ({kind} instead of an object)"));
+        }
+        Err(err) => return Err(format!("Not JSON ({err})")),
+    };
+    let error = match m.remove("error") {
+        None => false,
+        Some(Value::Bool(b)) => b,
+        Some(other) => {
+            let kind = lenient::kind(&other);
+            return Err(format!(
+                "Not an API envelope (\"error\" is {kind} instead of true or false)"
+            ));
+        }
+    };
+    let msg = m.remove("msg").map(lenient::string).unwrap_or_default();
+    Ok((error, msg, m.remove("data").and_then(lenient::opt_value)))
+}
+
+/// The envelope's `data` of a success, or the [`ApiError`] the response stands for. Not
 /// generic, so that each type [`decode_response`] is used with costs only its own decoder.
-fn envelope_data(status: u16, body: &str, reset_at: Option<i64>) -> Result<&str, ApiError> {
+fn envelope_data(status: u16, body: &str, reset_at: Option<i64>) -> Result<Value, ApiError> {
     let ok_status = (200..300).contains(&status);
-    let envelope: RawEnvelope = match serde_json::from_str(body) {
-        Ok(env) => env,
+    let (error, msg, data) = match parse_envelope(body) {
+        Ok(envelope) => envelope,
         Err(err) => {
             return Err(if status == 429 {
                 ApiError::QuotaExceeded {
@@ -290,7 +311,7 @@ fn envelope_data(status: u16, body: &str, reset_at: Option<i64>) -> Result<&str,
                     detail: if body.trim().is_empty() {
                         "The response body was empty.".to_owned()
                     } else {
-                        format!("Not JSON ({err}): {}", snippet(body))
+                        format!("{err}: {}", snippet(body))
                     },
                 }
             } else {
@@ -303,34 +324,24 @@ fn envelope_data(status: u16, body: &str, reset_at: Option<i64>) -> Result<&str,
         }
     };
     if status == 429 {
-        let usage: QuotaData = envelope
-            .data
-            .and_then(|raw| serde_json::from_str(raw.get()).ok())
-            .unwrap_or_default();
+        let usage = QuotaData::read(data);
         return Err(ApiError::QuotaExceeded {
-            msg: envelope.msg,
+            msg,
             usage_count: usage.usage_count,
             usage_limit: usage.usage_limit,
             remaining: usage.remaining,
             reset_at,
         });
     }
-    if envelope.error || !ok_status {
-        let data = envelope
-            .data
-            .and_then(|raw| serde_json::from_str(raw.get()).ok())
-            .unwrap_or(Value::Null);
+    if error || !ok_status {
         return Err(ApiError::Api {
             status,
-            msg: envelope.msg,
-            data,
+            msg,
+            data: data.unwrap_or(Value::Null),
         });
     }
-    let Some(raw) = envelope.data else {
-        return Err(ApiError::Decode {
-            status,
-            detail: "The response has no \"data\".".to_owned(),
-        });
-    };
-    Ok(raw.get())
+    data.ok_or_else(|| ApiError::Decode {
+        status,
+        detail: "The response has no \"data\".".to_owned(),
+    })
 }

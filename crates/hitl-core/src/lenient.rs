@@ -1,92 +1,109 @@
 //! Forgiving field decoders: the API is outside our control, and a surprising value in one field
 //! should be shown as-is (or as empty), not fail the response that carries it.
+//!
+//! Decoding goes in two steps: serde_json parses the body into a [`Value`] (one parser, compiled
+//! once), then [`FromJson`] reads each object's fields by hand with the functions below. This is
+//! what keeps the decoders small in the wasm: serde's derived `Deserialize` compiles a visitor,
+//! a field matcher and a copy of the parser's struct walk for every type and every lenient field
+//! helper, about 30 KB of the gzipped app (measured with `scripts/size-floor.sh`).
 
 use chrono::{DateTime, Utc};
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde::Deserialize;
-use std::fmt;
+use serde_json::{Map, Number, Value};
 
-/// A field whose `null` means what its absence means: the type's default (an empty list, 0,
-/// false, an empty struct). Any other value decodes as `T` does. One generic helper, used on a
-/// handful of page-level types only, to keep the wasm small.
-pub fn null_default<'de, D, T>(d: D) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de> + Default,
-{
-    Option::<T>::deserialize(d).map(Option::unwrap_or_default)
+/// Why a `data` object is not what the API documents, e.g. `"total": expected a whole number,
+/// found a string`. Shown to the user after "Unexpected \"data\": ".
+pub type Problem = String;
+
+/// A type read from the API's JSON, leniently (see the module docs).
+pub trait FromJson: Sized {
+    /// Decodes `v`, taking ownership so that strings move instead of being copied.
+    fn from_json(v: Value) -> Result<Self, Problem>;
 }
 
-/// Which shape of value the field wanted; only used for the visitor's error text.
-struct StringLike;
+/// Implements serde's `Deserialize` through [`FromJson`] (a [`Value`] first), for the tests
+/// and the mock server; the app itself calls [`FromJson`] and never compiles these.
+macro_rules! deserialize_via_from_json {
+    ($($t:ty),+ $(,)?) => {$(
+        impl<'de> serde::Deserialize<'de> for $t {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let v = <Value as serde::Deserialize>::deserialize(d)?;
+                <$t as $crate::lenient::FromJson>::from_json(v).map_err(serde::de::Error::custom)
+            }
+        }
+    )+};
+}
+pub(crate) use deserialize_via_from_json;
 
-impl<'de> Visitor<'de> for StringLike {
-    type Value = Option<String>;
+/// What kind of JSON value `v` is, for error messages (never the value: it may be large).
+pub fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
 
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a string")
+/// The fields of an object. `what` names it in the error ("a request").
+pub fn object(v: Value, what: &str) -> Result<Map<String, Value>, Problem> {
+    match v {
+        Value::Object(m) => Ok(m),
+        other => Err(format!(
+            "expected {what} (an object), found {}",
+            kind(&other)
+        )),
     }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(Some(v.to_owned()))
-    }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-        Ok(Some(v))
-    }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-        Ok(Some(v.to_string()))
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(Some(v.to_string()))
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(Some(v.to_string()))
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        Ok(Some(v.to_string()))
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(StringLike)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Some("[…]".to_owned()))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(Some("{…}".to_owned()))
+}
+
+/// Prefixes a field's problem with its name: `"total": …`.
+pub fn at(field: &str, problem: Problem) -> Problem {
+    format!("\"{field}\": {problem}")
+}
+
+/// A number printed as serde_json's visitor would have: integers exactly, others as `f64`.
+fn number_text(n: &Number) -> String {
+    if let Some(i) = n.as_i64() {
+        i.to_string()
+    } else if let Some(u) = n.as_u64() {
+        u.to_string()
+    } else {
+        n.as_f64().map(|f| f.to_string()).unwrap_or_default()
     }
 }
 
 /// Any JSON value as text: strings as they are, numbers and booleans printed, null as `None`,
 /// arrays and objects as a placeholder.
-pub fn string_like_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    d.deserialize_any(StringLike)
+pub fn string_like_opt(v: Value) -> Option<String> {
+    match v {
+        Value::Null => None,
+        Value::String(s) => Some(s),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Number(n) => Some(number_text(&n)),
+        Value::Array(_) => Some("[…]".to_owned()),
+        Value::Object(_) => Some("{…}".to_owned()),
+    }
 }
 
-/// Like [`string_like_opt`], with null as the empty string.
-pub fn string_like<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    string_like_opt(d).map(Option::unwrap_or_default)
-}
-
-/// A text field: see [`string_like`].
-pub fn string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    string_like(d)
+/// A text field: see [`string_like_opt`], with null as the empty string.
+pub fn string(v: Value) -> String {
+    string_like_opt(v).unwrap_or_default()
 }
 
 /// An optional text field; an empty string counts as absent.
-pub fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    string_like_opt(d).map(|s| s.filter(|s| !s.is_empty()))
+pub fn opt_string(v: Value) -> Option<String> {
+    string_like_opt(v).filter(|s| !s.is_empty())
 }
 
 /// An ISO-8601 timestamp; anything that does not parse is treated as absent.
-pub fn opt_time<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
-    Ok(string_like_opt(d)?.and_then(|s| parse_time(&s)))
+pub fn opt_time(v: Value) -> Option<DateTime<Utc>> {
+    string_like_opt(v).and_then(|s| parse_time(&s))
+}
+
+/// Any JSON value except null, which is absent.
+pub fn opt_value(v: Value) -> Option<Value> {
+    Some(v).filter(|v| !v.is_null())
 }
 
 /// Parses an RFC 3339 / ISO-8601 timestamp into UTC.
@@ -120,58 +137,64 @@ pub fn parse_time(s: &str) -> Option<DateTime<Utc>> {
         .map(|t| t.with_timezone(&Utc))
 }
 
-struct NumberLike;
-
-impl<'de> Visitor<'de> for NumberLike {
-    type Value = Option<f64>;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a number")
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(Some(v as f64))
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(Some(v as f64))
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        Ok(Some(v).filter(|v| v.is_finite()))
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(v.trim().parse::<f64>().ok().filter(|v| v.is_finite()))
-    }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(NumberLike)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(None)
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(None)
-    }
-}
-
 /// A finite number; numeric strings count, anything else is absent.
-pub fn opt_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
-    d.deserialize_any(NumberLike)
+pub fn opt_f64(v: Value) -> Option<f64> {
+    match v {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse::<f64>().ok(),
+        _ => None,
+    }
+    .filter(|v| v.is_finite())
 }
 
 /// A whole, non-negative count: integers, integer-valued floats (`100.0`) and numeric strings
 /// (`"100"`) count; anything else (a fraction, a negative, text, a list) is absent. Goes through
 /// [`opt_f64`], so counts beyond 2^53 are approximate, which no quota figure reaches.
-pub fn opt_count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
-    Ok(opt_f64(d)?
+pub fn opt_count(v: Value) -> Option<u64> {
+    opt_f64(v)
         .filter(|v| *v >= 0.0 && v.fract() == 0.0 && *v <= u64::MAX as f64)
-        .map(|v| v as u64))
+        .map(|v| v as u64)
+}
+
+/// A page-level count: null means 0; anything but a whole non-negative integer is a problem
+/// (such a page is not one to trust).
+pub fn count(v: Value) -> Result<u64, Problem> {
+    match v {
+        Value::Null => Ok(0),
+        other => other
+            .as_u64()
+            .ok_or_else(|| format!("expected a whole number, found {}", kind(&other))),
+    }
+}
+
+/// A flag: null means false; anything but a boolean is a problem.
+pub fn flag(v: Value) -> Result<bool, Problem> {
+    match v {
+        Value::Null => Ok(false),
+        Value::Bool(b) => Ok(b),
+        other => Err(format!("expected true or false, found {}", kind(&other))),
+    }
+}
+
+/// An object-valued field: null means the type's default.
+pub fn or_default<T: FromJson + Default>(v: Value) -> Result<T, Problem> {
+    if v.is_null() {
+        Ok(T::default())
+    } else {
+        T::from_json(v)
+    }
+}
+
+/// A list of `T`: null means empty; anything but an array, or an element that does not decode,
+/// is a problem (naming the element's index).
+pub fn list<T: FromJson>(v: Value) -> Result<Vec<T>, Problem> {
+    match v {
+        Value::Null => Ok(Vec::new()),
+        Value::Array(items) => items
+            .into_iter()
+            .enumerate()
+            .map(|(i, item)| T::from_json(item).map_err(|p| format!("[{i}]: {p}")))
+            .collect(),
+        other => Err(format!("expected a list, found {}", kind(&other))),
+    }
 }

@@ -1,7 +1,7 @@
 //! Pure core of the HITL requests dashboard: no web or UI dependencies, so all of it is tested
 //! with plain `cargo test` and shared by the browser app, the demo source and the mock server.
 //!
-//! - [`model`]: the API's objects (serde), lenient where the API could surprise us.
+//! - [`model`]: the API's objects, decoded leniently where the API could surprise us.
 //! - [`error`]: every failure as one [`error::ApiError`], mapped from status + envelope.
 //! - [`query`]: [`query::RequestQuery`] ⇄ query string, with the API's validation rules.
 //! - [`contract`]: the list endpoint's filter/sort/page semantics over a slice.
@@ -39,6 +39,6 @@ pub mod sorting;
 pub mod stats;
 
 pub use error::{decode_response, ApiError};
-pub use lenient::parse_time;
+pub use lenient::{parse_time, FromJson};
 pub use model::*;
 pub use query::{QueryError, RequestQuery, Sort};

@@ -7,11 +7,11 @@
 //! page-level and list fields sent as `null`). One odd row must never fail a whole page.
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 use std::borrow::Borrow;
 
-use crate::lenient;
+use crate::lenient::{self, at, count, flag, list, object, or_default, FromJson, Problem};
 
 /// Declares an API enum: documented wire values map to variants, anything else is kept verbatim
 /// in `Other` so it can be shown (and round-tripped) instead of failing the decode.
@@ -87,11 +87,21 @@ macro_rules! api_enum {
             }
         }
 
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                lenient::string_like(d).map(|raw| $name::from_wire(&raw))
+        impl $name {
+            /// Any JSON value, read as text (see [`lenient::string`]): never fails.
+            pub fn lenient(v: Value) -> Self {
+                let wire = lenient::string(v);
+                Self::known(&wire).unwrap_or($name::Other(wire))
             }
         }
+
+        impl FromJson for $name {
+            fn from_json(v: Value) -> Result<Self, Problem> {
+                Ok(Self::lenient(v))
+            }
+        }
+
+        lenient::deserialize_via_from_json!($name);
     };
 }
 
@@ -178,46 +188,32 @@ impl Priority {
 }
 
 /// One human-review request as the list endpoint returns it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct HitlRequest {
-    #[serde(deserialize_with = "lenient::string")]
     pub id: String,
-    #[serde(deserialize_with = "lenient::string")]
     pub loop_id: String,
     pub processing_type: ProcessingType,
     #[serde(rename = "type")]
     pub content_type: ContentType,
     pub priority: Priority,
-    #[serde(deserialize_with = "lenient::string")]
     pub request_text: String,
     pub response_type: ResponseType,
     pub status: Status,
     /// The reviewer's answer: any JSON (see [`crate::response::ResponseValue`]); `None` for null.
     pub response_data: Option<Value>,
-    #[serde(deserialize_with = "lenient::opt_string")]
     pub response_by: Option<String>,
-    #[serde(deserialize_with = "lenient::opt_time")]
     pub response_at: Option<DateTime<Utc>>,
-    #[serde(deserialize_with = "lenient::opt_f64")]
     pub response_time_seconds: Option<f64>,
-    #[serde(deserialize_with = "lenient::opt_time")]
     pub timeout_at: Option<DateTime<Utc>>,
-    #[serde(deserialize_with = "lenient::opt_time")]
     pub created_at: Option<DateTime<Utc>>,
-    #[serde(deserialize_with = "lenient::opt_time")]
     pub updated_at: Option<DateTime<Utc>>,
 }
 
 /// `data.pagination` of a list response.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Pagination {
-    #[serde(deserialize_with = "lenient::null_default")]
     pub limit: u64,
-    #[serde(deserialize_with = "lenient::null_default")]
     pub offset: u64,
-    #[serde(deserialize_with = "lenient::null_default")]
     pub next_offset: u64,
 }
 
@@ -225,43 +221,33 @@ pub struct Pagination {
 ///
 /// `requests` and `total` must be present (without them the body is not a page), but any field
 /// sent as `null` takes its empty default, like a missing optional one.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct RequestPage {
-    #[serde(deserialize_with = "lenient::null_default")]
     pub requests: Vec<HitlRequest>,
-    #[serde(default, deserialize_with = "lenient::null_default")]
     pub count: u64,
     /// Everything that matches the filters, not just this page.
-    #[serde(deserialize_with = "lenient::null_default")]
     pub total: u64,
-    #[serde(default, deserialize_with = "lenient::null_default")]
     pub has_more: bool,
-    #[serde(default, deserialize_with = "lenient::null_default")]
     pub pagination: Pagination,
 }
 
 /// One entry of `broadcasted_to` in the single-request response.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Broadcast {
-    #[serde(deserialize_with = "lenient::string")]
     pub user_id: String,
-    #[serde(deserialize_with = "lenient::string")]
     pub email: String,
-    #[serde(deserialize_with = "lenient::string")]
     pub role: String,
-    #[serde(deserialize_with = "lenient::null_default")]
     pub notification_sent: bool,
-    #[serde(deserialize_with = "lenient::opt_string")]
     pub notification_error: Option<String>,
 }
 
 /// The single-request object (`GET /v1/api/requests/{id}`): every list field plus detail.
 ///
-/// On the wire it is one flat object. It is (de)serialised through [`FlatDetail`] rather than
-/// `#[serde(flatten)]`, whose buffering of every field costs tens of KB of wasm.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(from = "FlatDetail", into = "FlatDetail")]
+/// On the wire it is one flat object. It is serialised through [`FlatDetail`] rather than
+/// `#[serde(flatten)]`, whose buffering of every field costs tens of KB of wasm, and decoded
+/// field by field like [`HitlRequest`], whose fields it shares.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(into = "FlatDetail")]
 pub struct RequestDetail {
     pub request: HitlRequest,
     pub creator_id: Option<String>,
@@ -278,88 +264,35 @@ pub struct RequestDetail {
 }
 
 /// The wire form of [`RequestDetail`]: every field side by side.
-#[derive(Clone, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, Serialize)]
 struct FlatDetail {
-    #[serde(deserialize_with = "lenient::string")]
     id: String,
-    #[serde(deserialize_with = "lenient::string")]
     loop_id: String,
     processing_type: ProcessingType,
     #[serde(rename = "type")]
     content_type: ContentType,
     priority: Priority,
-    #[serde(deserialize_with = "lenient::string")]
     request_text: String,
     response_type: ResponseType,
     status: Status,
     response_data: Option<Value>,
-    #[serde(deserialize_with = "lenient::opt_string")]
     response_by: Option<String>,
-    #[serde(deserialize_with = "lenient::opt_time")]
     response_at: Option<DateTime<Utc>>,
-    #[serde(deserialize_with = "lenient::opt_f64")]
     response_time_seconds: Option<f64>,
-    #[serde(deserialize_with = "lenient::opt_time")]
     timeout_at: Option<DateTime<Utc>>,
-    #[serde(deserialize_with = "lenient::opt_time")]
     created_at: Option<DateTime<Utc>>,
-    #[serde(deserialize_with = "lenient::opt_time")]
     updated_at: Option<DateTime<Utc>>,
-    #[serde(deserialize_with = "lenient::opt_string")]
     creator_id: Option<String>,
-    #[serde(deserialize_with = "lenient::opt_string")]
     api_key_id: Option<String>,
-    #[serde(deserialize_with = "lenient::opt_string")]
     image_url: Option<String>,
     context: Option<Value>,
-    #[serde(deserialize_with = "lenient::opt_string")]
     platform: Option<String>,
-    #[serde(deserialize_with = "lenient::opt_string")]
     platform_version: Option<String>,
     response_config: Option<Value>,
     default_response: Option<Value>,
-    #[serde(deserialize_with = "lenient::opt_string")]
     callback_url: Option<String>,
-    #[serde(deserialize_with = "lenient::null_default")]
     broadcasted_to: Vec<Broadcast>,
-    #[serde(deserialize_with = "lenient::opt_time")]
     broadcasted_at: Option<DateTime<Utc>>,
-}
-
-impl From<FlatDetail> for RequestDetail {
-    fn from(f: FlatDetail) -> Self {
-        RequestDetail {
-            request: HitlRequest {
-                id: f.id,
-                loop_id: f.loop_id,
-                processing_type: f.processing_type,
-                content_type: f.content_type,
-                priority: f.priority,
-                request_text: f.request_text,
-                response_type: f.response_type,
-                status: f.status,
-                response_data: f.response_data,
-                response_by: f.response_by,
-                response_at: f.response_at,
-                response_time_seconds: f.response_time_seconds,
-                timeout_at: f.timeout_at,
-                created_at: f.created_at,
-                updated_at: f.updated_at,
-            },
-            creator_id: f.creator_id,
-            api_key_id: f.api_key_id,
-            image_url: f.image_url,
-            context: f.context,
-            platform: f.platform,
-            platform_version: f.platform_version,
-            response_config: f.response_config,
-            default_response: f.default_response,
-            callback_url: f.callback_url,
-            broadcasted_to: f.broadcasted_to,
-            broadcasted_at: f.broadcasted_at,
-        }
-    }
 }
 
 impl From<RequestDetail> for FlatDetail {
@@ -403,63 +336,250 @@ impl Borrow<HitlRequest> for RequestDetail {
 }
 
 /// `data` of the single-request response.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct RequestEnvelopeData {
     pub request: RequestDetail,
 }
 
 /// A member of a loop.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct LoopMember {
-    #[serde(deserialize_with = "lenient::string")]
     pub user_id: String,
-    #[serde(deserialize_with = "lenient::string")]
     pub email: String,
-    #[serde(deserialize_with = "lenient::string")]
     pub status: String,
-    #[serde(deserialize_with = "lenient::opt_time")]
     pub joined_at: Option<DateTime<Utc>>,
 }
 
 /// A loop: a group of reviewers requests are routed to.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Loop {
-    #[serde(deserialize_with = "lenient::string")]
     pub id: String,
-    #[serde(deserialize_with = "lenient::string")]
     pub name: String,
-    #[serde(deserialize_with = "lenient::string")]
     pub description: String,
-    #[serde(deserialize_with = "lenient::string")]
     pub icon: String,
-    #[serde(deserialize_with = "lenient::string")]
     pub creator_id: String,
-    #[serde(deserialize_with = "lenient::null_default")]
     pub members: Vec<LoopMember>,
-    #[serde(deserialize_with = "lenient::null_default")]
     pub member_count: u64,
-    #[serde(deserialize_with = "lenient::null_default")]
     pub pending_count: u64,
-    #[serde(deserialize_with = "lenient::opt_time")]
     pub created_at: Option<DateTime<Utc>>,
-    #[serde(deserialize_with = "lenient::opt_time")]
     pub updated_at: Option<DateTime<Utc>>,
 }
 
 /// `data` of the loops response.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct LoopList {
-    #[serde(deserialize_with = "lenient::null_default")]
     pub loops: Vec<Loop>,
-    #[serde(deserialize_with = "lenient::null_default")]
     pub count: u64,
 }
 
+impl HitlRequest {
+    /// Sets the list field `key` from `v`; gives `v` back when `key` is not one (the detail
+    /// object's own fields, or anything the documentation does not list).
+    fn set(&mut self, key: &str, v: Value) -> Option<Value> {
+        use lenient::{opt_f64, opt_string, opt_time, string};
+        match key {
+            "id" => self.id = string(v),
+            "loop_id" => self.loop_id = string(v),
+            "processing_type" => self.processing_type = ProcessingType::lenient(v),
+            "type" => self.content_type = ContentType::lenient(v),
+            "priority" => self.priority = Priority::lenient(v),
+            "request_text" => self.request_text = string(v),
+            "response_type" => self.response_type = ResponseType::lenient(v),
+            "status" => self.status = Status::lenient(v),
+            "response_data" => self.response_data = lenient::opt_value(v),
+            "response_by" => self.response_by = opt_string(v),
+            "response_at" => self.response_at = opt_time(v),
+            "response_time_seconds" => self.response_time_seconds = opt_f64(v),
+            "timeout_at" => self.timeout_at = opt_time(v),
+            "created_at" => self.created_at = opt_time(v),
+            "updated_at" => self.updated_at = opt_time(v),
+            _ => return Some(v),
+        }
+        None
+    }
+}
+
+/// Every field of a request is read leniently, so only a row that is not an object fails.
+impl FromJson for HitlRequest {
+    fn from_json(v: Value) -> Result<Self, Problem> {
+        let mut r = HitlRequest::default();
+        for (key, v) in object(v, "a request")? {
+            r.set(&key, v);
+        }
+        Ok(r)
+    }
+}
+
+impl FromJson for Pagination {
+    fn from_json(v: Value) -> Result<Self, Problem> {
+        let mut p = Pagination::default();
+        for (key, v) in object(v, "pagination")? {
+            let field = match key.as_str() {
+                "limit" => &mut p.limit,
+                "offset" => &mut p.offset,
+                "next_offset" => &mut p.next_offset,
+                _ => continue,
+            };
+            *field = count(v).map_err(|e| at(&key, e))?;
+        }
+        Ok(p)
+    }
+}
+
+impl FromJson for RequestPage {
+    fn from_json(v: Value) -> Result<Self, Problem> {
+        let mut page = RequestPage::default();
+        let (mut has_requests, mut has_total) = (false, false);
+        for (key, v) in object(v, "a page of requests")? {
+            let read = match key.as_str() {
+                "requests" => {
+                    has_requests = true;
+                    list(v).map(|rows| page.requests = rows)
+                }
+                "total" => {
+                    has_total = true;
+                    count(v).map(|n| page.total = n)
+                }
+                "count" => count(v).map(|n| page.count = n),
+                "has_more" => flag(v).map(|b| page.has_more = b),
+                "pagination" => or_default(v).map(|p| page.pagination = p),
+                _ => Ok(()),
+            };
+            read.map_err(|e| at(&key, e))?;
+        }
+        match (has_requests, has_total) {
+            (true, true) => Ok(page),
+            (false, _) => Err("missing field \"requests\"".to_owned()),
+            (_, false) => Err("missing field \"total\"".to_owned()),
+        }
+    }
+}
+
+impl FromJson for Broadcast {
+    fn from_json(v: Value) -> Result<Self, Problem> {
+        let mut b = Broadcast::default();
+        for (key, v) in object(v, "a notified reviewer")? {
+            match key.as_str() {
+                "user_id" => b.user_id = lenient::string(v),
+                "email" => b.email = lenient::string(v),
+                "role" => b.role = lenient::string(v),
+                "notification_sent" => {
+                    b.notification_sent = flag(v).map_err(|e| at(&key, e))?;
+                }
+                "notification_error" => b.notification_error = lenient::opt_string(v),
+                _ => {}
+            }
+        }
+        Ok(b)
+    }
+}
+
+impl FromJson for RequestDetail {
+    fn from_json(v: Value) -> Result<Self, Problem> {
+        use lenient::{opt_string, opt_value};
+        let mut d = RequestDetail::default();
+        for (key, v) in object(v, "a request")? {
+            let Some(v) = d.request.set(&key, v) else {
+                continue;
+            };
+            match key.as_str() {
+                "creator_id" => d.creator_id = opt_string(v),
+                "api_key_id" => d.api_key_id = opt_string(v),
+                "image_url" => d.image_url = opt_string(v),
+                "context" => d.context = opt_value(v),
+                "platform" => d.platform = opt_string(v),
+                "platform_version" => d.platform_version = opt_string(v),
+                "response_config" => d.response_config = opt_value(v),
+                "default_response" => d.default_response = opt_value(v),
+                "callback_url" => d.callback_url = opt_string(v),
+                "broadcasted_to" => d.broadcasted_to = list(v).map_err(|e| at(&key, e))?,
+                "broadcasted_at" => d.broadcasted_at = lenient::opt_time(v),
+                _ => {}
+            }
+        }
+        Ok(d)
+    }
+}
+
+impl FromJson for RequestEnvelopeData {
+    fn from_json(v: Value) -> Result<Self, Problem> {
+        match object(v, "the request's data")?.remove("request") {
+            Some(request) => Ok(RequestEnvelopeData {
+                request: RequestDetail::from_json(request).map_err(|e| at("request", e))?,
+            }),
+            None => Err("missing field \"request\"".to_owned()),
+        }
+    }
+}
+
+impl FromJson for LoopMember {
+    fn from_json(v: Value) -> Result<Self, Problem> {
+        let mut m = LoopMember::default();
+        for (key, v) in object(v, "a loop member")? {
+            match key.as_str() {
+                "user_id" => m.user_id = lenient::string(v),
+                "email" => m.email = lenient::string(v),
+                "status" => m.status = lenient::string(v),
+                "joined_at" => m.joined_at = lenient::opt_time(v),
+                _ => {}
+            }
+        }
+        Ok(m)
+    }
+}
+
+impl FromJson for Loop {
+    fn from_json(v: Value) -> Result<Self, Problem> {
+        use lenient::{opt_time, string};
+        let mut l = Loop::default();
+        for (key, v) in object(v, "a loop")? {
+            match key.as_str() {
+                "id" => l.id = string(v),
+                "name" => l.name = string(v),
+                "description" => l.description = string(v),
+                "icon" => l.icon = string(v),
+                "creator_id" => l.creator_id = string(v),
+                "members" => l.members = list(v).map_err(|e| at(&key, e))?,
+                "member_count" => l.member_count = count(v).map_err(|e| at(&key, e))?,
+                "pending_count" => l.pending_count = count(v).map_err(|e| at(&key, e))?,
+                "created_at" => l.created_at = opt_time(v),
+                "updated_at" => l.updated_at = opt_time(v),
+                _ => {}
+            }
+        }
+        Ok(l)
+    }
+}
+
+impl FromJson for LoopList {
+    fn from_json(v: Value) -> Result<Self, Problem> {
+        let mut list_ = LoopList::default();
+        for (key, v) in object(v, "the loops' data")? {
+            let read = match key.as_str() {
+                "loops" => list(v).map(|l| list_.loops = l),
+                "count" => count(v).map(|n| list_.count = n),
+                _ => Ok(()),
+            };
+            read.map_err(|e| at(&key, e))?;
+        }
+        Ok(list_)
+    }
+}
+
+lenient::deserialize_via_from_json!(
+    HitlRequest,
+    Pagination,
+    RequestPage,
+    Broadcast,
+    RequestDetail,
+    RequestEnvelopeData,
+    LoopMember,
+    Loop,
+    LoopList,
+);
+
 /// The envelope every response shares: `{"error": bool, "msg": "...", "data": ...}`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Envelope<T> {
     pub error: bool,
     pub msg: String,

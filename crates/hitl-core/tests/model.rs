@@ -208,6 +208,45 @@ fn malformed_bodies_become_readable_errors() {
         Some("The response has no \"data\".")
     );
 
+    // A page that is not one says where: the field, and for a list the element.
+    let detail = |data: Value| {
+        let body = json!({"error": false, "msg": "ok", "data": data}).to_string();
+        decode_response::<RequestPage>(200, &body, None)
+            .unwrap_err()
+            .detail()
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        detail(json!({"requests": [], "total": "7"})),
+        r#"Unexpected "data": "total": expected a whole number, found a string"#
+    );
+    assert_eq!(
+        detail(json!({"requests": [{"id": "a"}, 5], "total": 2})),
+        r#"Unexpected "data": "requests": [1]: expected a request (an object), found a number"#
+    );
+    assert_eq!(
+        detail(json!({"requests": [], "total": 0, "pagination": {"limit": -1}})),
+        r#"Unexpected "data": "pagination": "limit": expected a whole number, found a number"#
+    );
+    assert_eq!(
+        detail(json!({"total": 0})),
+        r#"Unexpected "data": missing field "requests""#
+    );
+    // JSON that is not an envelope, and an envelope whose `error` is not a flag.
+    for (body, detail) in [
+        (
+            "[1, 2]",
+            "Not an API envelope (an array instead of an object): [1, 2]",
+        ),
+        (
+            r#"{"error": "no"}"#,
+            r#"Not an API envelope ("error" is a string instead of true or false): {"error": "no"}"#,
+        ),
+    ] {
+        let err = decode_response::<RequestPage>(200, body, None).unwrap_err();
+        assert_eq!(err.detail().as_deref(), Some(detail));
+    }
+
     // A 401 with the documented envelope.
     let err = decode_response::<RequestPage>(
         401,
