@@ -189,6 +189,12 @@ test('the panels load only when opened, with the seed queries (3 calls)', async 
     '/v1/api/requests?status=pending&priority=critical&sort=created_at_asc&limit=10',
     '/v1/api/requests?status=pending&priority=high&sort=created_at_asc&limit=10',
   ]);
+  // Each entry's link opens that request's detail; closing it leaves the panels as they were.
+  const last = expectedUrgent[expectedUrgent.length - 1];
+  await urgent.locator('li button.link').last().click();
+  await expect(page).toHaveURL(new RegExp(`[?&]request=${last.id}`));
+  await expect(page.getByRole('dialog')).toContainText(last.id);
+  await expect(urgent.locator('li')).toHaveCount(expectedUrgent.length);
 });
 
 test('analytics say what they are based on: the page on screen', async ({ dashboard, mock, page }) => {

@@ -4,14 +4,22 @@
 //! they ask about (Analyze all matching or an export without status or priority filter), they
 //! are answered from it with the API's own query rules, at no cost.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use chrono::{DateTime, Utc};
 use hitl_core::format::{format_duration, one_line, relative};
 use hitl_core::overview::{merge_urgent, recent_query, urgent_queries, Panels as Lists};
 use hitl_core::response::ResponseValue;
 use hitl_core::{ApiError, HitlRequest, RequestQuery, Status};
+use leptos::html;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::Element;
 
 use super::{calls_text, fetch_pages};
 use crate::components::clock::Clock;
+use crate::components::dom::{self, el, el_text, fill};
 use crate::state::Dashboard;
 use crate::url::{HistoryMode, UrlState};
 
@@ -79,30 +87,54 @@ pub fn panels(dash: Dashboard) -> impl IntoView {
             None => "Across all loops".to_owned(),
         })
     };
-    let body = move || {
-        open.get().then(|| {
-            let answer = lists();
-            let loading = answer.is_none().then_some("Loading…");
-            let (lists, error) = match answer {
-                Some(Ok(l)) => (Some(l), None),
-                Some(Err(ApiError::Aborted)) | None => (None, None),
-                Some(Err(e)) => (None, Some(format!("Panels unavailable: {}", e.title()))),
-            };
-            view! {
-                <div id="panels-body" class="panels-body">
-                    <p class="muted">{where_} {loading}</p>
-                    <p class="card-error">{error}</p>
-                    {lists.map(|l| view! {
-                        <div class="panel-pair">
-                            {list("Urgent pending", "pending, high and critical, oldest first",
-                                "No urgent pending requests.", l.urgent, false)}
-                            {list("Recent completions", "the last 10 completed",
-                                "No completed requests.", l.recent, true)}
-                        </div>
-                    })}
-                </div>
+    // The lists are rebuilt as a whole when their answer changes, with the plain DOM builder
+    // (size: see `dom`). Their relative times follow the clock without a rebuild, and one
+    // click handler on the body opens whichever request's link was clicked.
+    let clock = expect_context::<Clock>();
+    let url = expect_context::<UrlState>();
+    let times: Times = Rc::new(RefCell::new(Vec::new()));
+    let body = NodeRef::<html::Div>::new();
+    fill(body, {
+        let times = times.clone();
+        move |body| {
+            times.borrow_mut().clear();
+            if !open.get() {
+                return;
             }
-        })
+            let answer = lists();
+            let p = el(body, "p", &[("class", "muted")]);
+            dom::text(&p, &where_());
+            if answer.is_none() {
+                dom::text(&p, " Loading…");
+            }
+            let p = el(body, "p", &[("class", "card-error")]);
+            match answer {
+                Some(Ok(l)) => {
+                    let pair = el(body, "div", &[("class", "panel-pair")]);
+                    let now = clock.0.get_untracked();
+                    let mut times = times.borrow_mut();
+                    list(&pair, URGENT, l.urgent, false, now, &mut times);
+                    list(&pair, RECENT, l.recent, true, now, &mut times);
+                }
+                Some(Err(ApiError::Aborted)) | None => {}
+                Some(Err(e)) => dom::text(&p, &format!("Panels unavailable: {}", e.title())),
+            }
+        }
+    });
+    Effect::new(move |_| {
+        let now = clock.instant();
+        for (el, t) in times.borrow().iter() {
+            el.set_text_content(Some(&relative(*t, now)));
+        }
+    });
+    let open_clicked = move |ev: leptos::ev::MouseEvent| {
+        let link = ev
+            .target()
+            .and_then(|t| t.dyn_into::<Element>().ok())
+            .and_then(|t| t.closest("button[data-request]").ok().flatten());
+        if let Some(id) = link.and_then(|b| b.get_attribute("data-request")) {
+            url.set_param("request", Some(&id), HistoryMode::Push);
+        }
     };
 
     view! {
@@ -112,54 +144,78 @@ pub fn panels(dash: Dashboard) -> impl IntoView {
                 "Urgent pending and recent completions"
                 <span class="cost">{cost}</span>
             </button>
-            {body}
+            <div id="panels-body" class="panels-body" hidden=move || !open.get()
+                node_ref=body on:click=open_clicked></div>
         </div>
     }
 }
 
+/// The lists' relative times: each element and the moment it shows.
+type Times = Rc<RefCell<Vec<(Element, DateTime<Utc>)>>>;
+
+/// A list's title, note and empty text.
+type Heading = (&'static str, &'static str, &'static str);
+const URGENT: Heading = (
+    "Urgent pending",
+    "pending, high and critical, oldest first",
+    "No urgent pending requests.",
+);
+const RECENT: Heading = (
+    "Recent completions",
+    "the last 10 completed",
+    "No completed requests.",
+);
+
+/// Appends one list; its relative times (as of `now_ms`) go into `times`.
 fn list(
-    title: &'static str,
-    note: &'static str,
-    empty: &'static str,
+    parent: &Element,
+    (title, note, empty): Heading,
     rows: Vec<HitlRequest>,
     completed: bool,
-) -> impl IntoView {
-    let url = expect_context::<UrlState>();
-    let clock = expect_context::<Clock>();
-    let empty = rows.is_empty().then_some(empty);
-    let items = rows
-        .into_iter()
-        .map(|r| {
-            let id = r.id.clone();
-            let created = r.created_at;
-            let mut detail = String::new();
-            if completed {
-                let answer = ResponseValue::interpret(&r.response_type, r.response_data.as_ref());
-                detail = format!(" · {}", one_line(&answer.display(), 40));
-                if let Some(t) = r.response_time_seconds {
-                    detail.push_str(&format!(" · {}", format_duration(t)));
-                }
+    now_ms: f64,
+    times: &mut Vec<(Element, DateTime<Utc>)>,
+) {
+    let now = DateTime::from_timestamp_millis(now_ms as i64).unwrap_or_default();
+    let div = el(parent, "div", &[("class", "mini-list")]);
+    let h3 = el_text(&div, "h3", &[], title);
+    el_text(&h3, "span", &[("class", "muted")], &format!(" — {note}"));
+    el_text(
+        &div,
+        "p",
+        &[("class", "muted")],
+        if rows.is_empty() { empty } else { "" },
+    );
+    let ol = el(&div, "ol", &[]);
+    for r in rows {
+        let li = el(&ol, "li", &[]);
+        el_text(
+            &li,
+            "span",
+            &[("class", "badge"), ("data-priority", r.priority.as_str())],
+            r.priority.label(),
+        );
+        el_text(
+            &li,
+            "button",
+            &[
+                ("type", "button"),
+                ("class", "link"),
+                ("title", &r.request_text),
+                ("data-request", &r.id),
+            ],
+            &one_line(&r.request_text, 70),
+        );
+        let meta = el(&li, "span", &[("class", "muted")]);
+        if let Some(t) = r.created_at {
+            times.push((el_text(&meta, "span", &[], &relative(t, now)), t));
+        }
+        if completed {
+            let answer = ResponseValue::interpret(&r.response_type, r.response_data.as_ref());
+            let mut detail = format!(" · {}", one_line(&answer.display(), 40));
+            if let Some(t) = r.response_time_seconds {
+                detail.push_str(&format!(" · {}", format_duration(t)));
             }
-            view! {
-                <li>
-                    <span class="badge" data-priority=r.priority.as_str().to_owned()>{r.priority.label().to_owned()}</span>
-                    <button type="button" class="link" title=r.request_text.clone()
-                        on:click=move |_| url.set_param("request", Some(&id), HistoryMode::Push)>
-                        {one_line(&r.request_text, 70)}
-                    </button>
-                    <span class="muted">
-                        {move || created.map(|t| relative(t, clock.instant())).unwrap_or_default()}
-                        {detail}
-                    </span>
-                </li>
-            }
-        })
-        .collect_view();
-    view! {
-        <div class="mini-list">
-            <h3>{title} <span class="muted">" — " {note}</span></h3>
-            <p class="muted">{empty}</p>
-            <ol>{items}</ol>
-        </div>
+            dom::text(&meta, &detail);
+        }
     }
 }
