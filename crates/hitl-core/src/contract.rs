@@ -76,7 +76,7 @@ fn page_of(mut matching: Vec<&HitlRequest>, q: &RequestQuery) -> RequestPage {
         matching.select_nth_unstable_by(end - 1, |a, b| compare(q.sort, a, b));
         matching.truncate(end);
     }
-    matching.sort_by(|a, b| compare(q.sort, a, b));
+    crate::sorting::sort_stable(&mut matching, &|a, b| compare(q.sort, a, b));
     let requests: Vec<HitlRequest> = matching[start..end].iter().map(|r| (*r).clone()).collect();
     let count = requests.len() as u64;
     RequestPage {

@@ -348,7 +348,7 @@ impl Dataset {
                 }
             })
             .collect();
-        requests.sort_by(|a, b| {
+        crate::sorting::sort_stable(&mut requests, &|a, b| {
             crate::contract::compare(crate::query::Sort::CreatedAtDesc, &a.request, &b.request)
         });
         let mut loops = loops;

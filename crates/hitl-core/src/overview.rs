@@ -206,7 +206,9 @@ pub fn merge_urgent(high: &[HitlRequest], critical: &[HitlRequest]) -> Vec<HitlR
             all.push(r.clone());
         }
     }
-    all.sort_by(|a, b| contract::compare(Sort::CreatedAtAsc, a, b));
+    crate::sorting::sort_stable(&mut all, &|a, b| {
+        contract::compare(Sort::CreatedAtAsc, a, b)
+    });
     all
 }
 

@@ -267,6 +267,20 @@ pub fn permutation_by_key<K: Ord>(keys: Vec<Option<K>>, direction: Direction) ->
     )
 }
 
+/// Sorts `items` stably by `cmp`, through the one compiled index sort below: a call to the
+/// standard library's `sort_by` compiles a sort of its own for each closure (and each
+/// instantiation of a generic caller), some 3 KB of wasm apiece; this costs only the reordering.
+pub fn sort_stable<T>(items: &mut Vec<T>, cmp: &dyn Fn(&T, &T) -> Ordering) {
+    let order = permutation(
+        items.len(),
+        &|_| true,
+        &|a, b| cmp(&items[a as usize], &items[b as usize]),
+        Direction::Asc,
+    );
+    let mut slots: Vec<Option<T>> = std::mem::take(items).into_iter().map(Some).collect();
+    items.extend(order.into_iter().filter_map(|i| slots[i as usize].take()));
+}
+
 /// The sort behind [`permutation_by_key`], not generic over the key: the standard library's
 /// sort is some 3 KB of wasm per instantiation, and every key type and direction would add one.
 /// Rows are compared through `cmp` (by index); `present` tells which rows have a key.

@@ -492,7 +492,7 @@ impl PriorityDistribution {
                 p => documented[p.rank() as usize].add(r),
             }
         }
-        others.sort_by(|a, b| a.0.cmp(&b.0));
+        crate::sorting::sort_stable(&mut others, &|a, b| a.0.cmp(&b.0));
         let rows = Priority::ALL
             .iter()
             .cloned()
@@ -551,7 +551,7 @@ impl StatusCounts {
                 },
             }
         }
-        others.sort();
+        crate::sorting::sort_stable(&mut others, &|a, b| a.cmp(b));
         let total = rows.len();
         let rows = Status::ALL
             .iter()

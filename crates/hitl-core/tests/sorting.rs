@@ -404,3 +404,18 @@ fn reviewer_and_loop_sort_by_the_names_shown_not_the_hidden_ids() {
         sort_permutation(&rows, Column::Created, Direction::Asc)
     );
 }
+
+proptest! {
+    /// `sort_stable` (one compiled index sort for every caller) orders exactly as the standard
+    /// library's stable sort: equal keys keep their input order.
+    #[test]
+    fn sort_stable_matches_the_standard_stable_sort(
+        items in prop::collection::vec((0u8..6, any::<u16>()), 0..200),
+    ) {
+        let mut ours = items.clone();
+        sort_stable(&mut ours, &|a, b| a.0.cmp(&b.0));
+        let mut std_sorted = items;
+        std_sorted.sort_by_key(|a| a.0);
+        prop_assert_eq!(ours, std_sorted);
+    }
+}
