@@ -190,11 +190,14 @@ pub fn or_default<T: FromJson + Default>(v: Value) -> Result<T, Problem> {
 pub fn list<T: FromJson>(v: Value) -> Result<Vec<T>, Problem> {
     match v {
         Value::Null => Ok(Vec::new()),
-        Value::Array(items) => items
-            .into_iter()
-            .enumerate()
-            .map(|(i, item)| T::from_json(item).map_err(|p| format!("[{i}]: {p}")))
-            .collect(),
+        Value::Array(items) => {
+            // A plain loop: collecting into a `Result` compiles an iterator adapter per `T`.
+            let mut out = Vec::with_capacity(items.len());
+            for (i, item) in items.into_iter().enumerate() {
+                out.push(T::from_json(item).map_err(|p| format!("[{i}]: {p}"))?);
+            }
+            Ok(out)
+        }
         other => Err(format!("expected a list, found {}", kind(&other))),
     }
 }
