@@ -31,6 +31,10 @@ mkdir -p "$BENCH_OUT"
 rm -f "$BENCH_OUT"/*.json "$BENCH_OUT"/sizes.txt "$BENCH_OUT"/criterion.txt "$BENCH_OUT"/wasm-core.txt
 
 step "release build of the app (dist-bench/)"
+# What was built: the commit and any uncommitted app sources, as they were at build time.
+built_commit=$(git rev-parse HEAD 2>/dev/null || true)
+built_dirty=$(git status --porcelain --untracked-files=no -- src crates index.html style Cargo.toml \
+  Cargo.lock Trunk.toml 2>/dev/null | sed -E 's/^.. //' | paste -sd' ' - || true)
 scripts/build-dist.sh
 
 step "mock-api, release build"
@@ -55,7 +59,8 @@ npx --no-install playwright test --config e2e/bench/playwright.config.ts
 
 step "report"
 # What the report needs to know about this run, so `node e2e/bench/report.mjs` can be re-run.
-printf '{"started":%s,"nproc":%s,"loadStart":"%s","loadEnd":"%s"}\n' \
-  "$start" "$BENCH_NPROC" "$BENCH_LOAD_START" "$(cut -d' ' -f1-3 /proc/loadavg)" > "$BENCH_OUT/meta.json"
+printf '{"started":%s,"nproc":%s,"loadStart":"%s","loadEnd":"%s","commit":"%s","dirty":"%s"}\n' \
+  "$start" "$BENCH_NPROC" "$BENCH_LOAD_START" "$(cut -d' ' -f1-3 /proc/loadavg)" \
+  "$built_commit" "$built_dirty" > "$BENCH_OUT/meta.json"
 node e2e/bench/report.mjs
 echo "bench took $(( $(date +%s) - start ))s; results in bench/RESULTS.md"

@@ -46,10 +46,14 @@ const machine = {
   rustc: sh('rustc --version'),
   playwright: JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', '@playwright', 'test', 'package.json'), 'utf8')).version,
 };
-const commit = sh('git rev-parse --short=12 HEAD');
-const commitSubject = sh('git log -1 --format=%s');
-const dirty = sh('git status --porcelain --untracked-files=no -- src crates index.html style Cargo.toml Cargo.lock Trunk.toml')
-  .split('\n').filter(Boolean).map((l) => l.slice(3));
+// What was built and measured: recorded by scripts/bench.sh when it built the app (the tree may
+// change while the benchmarks run); read from git now only for a report without that record.
+const builtCommit = meta.commit || sh('git rev-parse HEAD');
+const commit = builtCommit.slice(0, 12);
+const commitSubject = sh(`git log -1 --format=%s ${builtCommit}`);
+const dirty = (meta.dirty ?? sh('git status --porcelain --untracked-files=no -- src crates index.html style Cargo.toml Cargo.lock Trunk.toml')
+  .split('\n').filter(Boolean).map((l) => l.trim().replace(/^\S+\s+/, '')).join(' '))
+  .split(' ').filter(Boolean);
 // The run's start (the report may be re-generated later from the same files).
 const date = new Date(STARTED || Date.now()).toISOString().replace(/\.\d+Z$/, 'Z');
 
