@@ -6,7 +6,9 @@ use std::sync::Arc;
 
 use hitl_core::key::key_problem;
 use hitl_core::quota::{key_fingerprint, Quota, QuotaView, RateLimitHeaders};
-use hitl_core::{ApiError, HitlRequest, LoopList, QueryError, RequestPage, RequestQuery, Status};
+use hitl_core::{
+    ApiError, FromJson, HitlRequest, LoopList, QueryError, RequestPage, RequestQuery, Status,
+};
 use leptos::prelude::*;
 
 use crate::all_matching::AllMatching;
@@ -35,7 +37,8 @@ impl QuotaStore {
     pub fn for_key(key: &str) -> Self {
         let entry = format!("hitl.quota.{}", key_fingerprint(key));
         let quota = storage_get(&entry)
-            .and_then(|s| serde_json::from_str::<Quota>(&s).ok())
+            .and_then(|s| serde_json::from_str(&s).ok())
+            .and_then(|v| Quota::from_json(v).ok())
             .unwrap_or_default();
         QuotaStore {
             quota: RwSignal::new(quota),

@@ -2,6 +2,7 @@
 //! thousands separators, and timestamps in a given UTC offset.
 
 use chrono::{DateTime, Datelike, Duration, FixedOffset, Timelike, Utc};
+use serde_json::Number;
 
 /// Formats seconds the way the vendor's `format_duration` does: under a minute "45 seconds",
 /// under an hour "12 minutes", otherwise "2h 5m". Whole units are truncated, as in the seed.
@@ -143,4 +144,16 @@ pub fn one_line(text: &str, max: usize) -> String {
         chars += 1;
     }
     out
+}
+
+/// A JSON number as text: an integer exactly as sent (no detour through `f64`, which would turn
+/// 9007199254740993 into …992); any other number in serde_json's shortest form, without an
+/// integral value's trailing ".0" (`3.0` reads `3`, `1e300` reads `1e+300`). Not `f64`'s
+/// `Display`: core's float formatting would add some 11 KB to the wasm for this.
+pub fn json_number(n: &Number) -> String {
+    let text = n.to_string();
+    match text.strip_suffix(".0") {
+        Some(integral) => integral.to_owned(),
+        None => text,
+    }
 }

@@ -8,7 +8,7 @@
 //! helper, about 30 KB of the gzipped app (measured with `scripts/size-floor.sh`).
 
 use chrono::{DateTime, Utc};
-use serde_json::{Map, Number, Value};
+use serde_json::{Map, Value};
 
 /// Why a `data` object is not what the API documents, e.g. `"total": expected a whole number,
 /// found a string`. Shown to the user after "Unexpected \"data\": ".
@@ -62,17 +62,6 @@ pub fn at(field: &str, problem: Problem) -> Problem {
     format!("\"{field}\": {problem}")
 }
 
-/// A number printed as serde_json's visitor would have: integers exactly, others as `f64`.
-fn number_text(n: &Number) -> String {
-    if let Some(i) = n.as_i64() {
-        i.to_string()
-    } else if let Some(u) = n.as_u64() {
-        u.to_string()
-    } else {
-        n.as_f64().map(|f| f.to_string()).unwrap_or_default()
-    }
-}
-
 /// Any JSON value as text: strings as they are, numbers and booleans printed, null as `None`,
 /// arrays and objects as a placeholder.
 pub fn string_like_opt(v: Value) -> Option<String> {
@@ -80,7 +69,7 @@ pub fn string_like_opt(v: Value) -> Option<String> {
         Value::Null => None,
         Value::String(s) => Some(s),
         Value::Bool(b) => Some(b.to_string()),
-        Value::Number(n) => Some(number_text(&n)),
+        Value::Number(n) => Some(crate::format::json_number(&n)),
         Value::Array(_) => Some("[…]".to_owned()),
         Value::Object(_) => Some("{…}".to_owned()),
     }

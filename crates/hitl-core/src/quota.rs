@@ -5,7 +5,10 @@
 //! browser made with the key in the last hour. A 429 always wins: nothing is sent until the
 //! reset time passes.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::lenient::{self, at, object, FromJson, Problem};
 
 /// The documented quota: calls per hour per key.
 pub const DEFAULT_LIMIT: u64 = 100;
@@ -15,7 +18,7 @@ pub const WINDOW_SECS: i64 = 3600;
 pub const UNKNOWN_RESET_RETRY_SECS: i64 = 300;
 
 /// `X-RateLimit-Limit`, `-Remaining`, `-Reset` as the server sent them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct RateLimitHeaders {
     pub limit: u64,
     pub remaining: u64,
@@ -60,7 +63,7 @@ pub struct QuotaView {
 }
 
 /// The quota state of one key.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Quota {
     /// Unix seconds of the calls this browser made with the key, oldest first.
     pub calls: Vec<i64>,
@@ -69,6 +72,60 @@ pub struct Quota {
     /// Set by a 429: nothing is sent before this instant (unix seconds).
     pub paused_until: Option<i64>,
 }
+
+/// A whole number of `field`, or why not (this record is our own: no leniency needed).
+fn int(field: &str, v: Option<Value>) -> Result<i64, Problem> {
+    v.and_then(|v| v.as_i64())
+        .ok_or_else(|| at(field, "expected a whole number".to_owned()))
+}
+
+impl FromJson for RateLimitHeaders {
+    fn from_json(v: Value) -> Result<Self, Problem> {
+        let mut m = object(v, "rate-limit headers")?;
+        let mut count = |field: &str| {
+            m.remove(field)
+                .and_then(|v| v.as_u64())
+                .ok_or_else(|| at(field, "expected a count".to_owned()))
+        };
+        Ok(RateLimitHeaders {
+            limit: count("limit")?,
+            remaining: count("remaining")?,
+            reset_at: int("reset_at", m.remove("reset_at"))?,
+        })
+    }
+}
+
+/// The record the dashboard keeps in localStorage (written by its `Serialize`).
+impl FromJson for Quota {
+    fn from_json(v: Value) -> Result<Self, Problem> {
+        let mut m = object(v, "a quota record")?;
+        let calls = match m.remove("calls") {
+            Some(Value::Array(calls)) => calls
+                .iter()
+                .map(|t| {
+                    t.as_i64()
+                        .ok_or_else(|| at("calls", "expected times".to_owned()))
+                })
+                .collect::<Result<_, _>>()?,
+            _ => return Err(at("calls", "expected a list".to_owned())),
+        };
+        let headers = match m.remove("headers") {
+            None | Some(Value::Null) => None,
+            Some(h) => Some(RateLimitHeaders::from_json(h).map_err(|e| at("headers", e))?),
+        };
+        let paused_until = match m.remove("paused_until") {
+            None | Some(Value::Null) => None,
+            v => Some(int("paused_until", v)?),
+        };
+        Ok(Quota {
+            calls,
+            headers,
+            paused_until,
+        })
+    }
+}
+
+lenient::deserialize_via_from_json!(RateLimitHeaders, Quota);
 
 impl Quota {
     fn prune(&mut self, now: i64) {

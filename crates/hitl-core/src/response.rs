@@ -3,6 +3,7 @@
 
 use serde_json::{Number, Value};
 
+use crate::format::json_number;
 use crate::model::ResponseType;
 
 /// A reviewer's answer, typed.
@@ -60,8 +61,8 @@ impl ResponseValue {
             ResponseValue::Text(s) | ResponseValue::Choice(s) | ResponseValue::Json(s) => s.clone(),
             ResponseValue::Choices(items) if items.is_empty() => "(none selected)".to_owned(),
             ResponseValue::Choices(items) => items.join(", "),
-            ResponseValue::Rating(r) => format!("★ {}", number(r)),
-            ResponseValue::Number(n) => number(n),
+            ResponseValue::Rating(r) => format!("★ {}", json_number(r)),
+            ResponseValue::Number(n) => json_number(n),
             ResponseValue::YesNo(true) => "Yes".to_owned(),
             ResponseValue::YesNo(false) => "No".to_owned(),
         }
@@ -79,21 +80,5 @@ impl ResponseValue {
             ResponseValue::YesNo(_) => "yesno",
             ResponseValue::Json(_) => "json",
         }
-    }
-}
-
-/// A number as text: an integer exactly as sent (no detour through `f64`, which would turn
-/// 9007199254740993 into …992), a float without a trailing ".0".
-fn number(n: &Number) -> String {
-    if let Some(i) = n.as_i64() {
-        return i.to_string();
-    }
-    if let Some(u) = n.as_u64() {
-        return u.to_string();
-    }
-    match n.as_f64() {
-        Some(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", f as i64),
-        Some(f) => format!("{f}"),
-        None => n.to_string(),
     }
 }

@@ -181,7 +181,8 @@ fn large_integer_answers_are_shown_exactly() {
         ("3.0", "3"),
         ("4.5", "4.5"),
         ("-0.25", "-0.25"),
-        ("1e300", &format!("{}", 1e300)),
+        ("1e300", "1e+300"),
+        ("1.5e-7", "1.5e-7"),
     ];
     for (json, shown) in cases {
         let v: serde_json::Value = serde_json::from_str(json).unwrap();

@@ -125,3 +125,32 @@ fn cache_expires_and_evicts_the_oldest() {
     c.clear();
     assert!(c.is_empty());
 }
+
+#[test]
+fn the_stored_quota_record_reads_back_as_written_and_a_damaged_one_is_refused() {
+    use hitl_core::FromJson;
+    let quota = Quota {
+        calls: vec![1_700_000_000, 1_700_000_060],
+        headers: Some(RateLimitHeaders {
+            limit: 100,
+            remaining: 98,
+            reset_at: 1_700_003_600,
+        }),
+        paused_until: Some(1_700_000_100),
+    };
+    let stored = serde_json::to_string(&quota).unwrap();
+    assert_eq!(serde_json::from_str::<Quota>(&stored).unwrap(), quota);
+    let empty = serde_json::to_string(&Quota::default()).unwrap();
+    assert_eq!(
+        serde_json::from_str::<Quota>(&empty).unwrap(),
+        Quota::default()
+    );
+    for damaged in [
+        serde_json::json!({"calls": "x"}),
+        serde_json::json!({"calls": [1.5]}),
+        serde_json::json!({"calls": [], "headers": {"limit": -1, "remaining": 0, "reset_at": 0}}),
+        serde_json::json!([1]),
+    ] {
+        assert!(Quota::from_json(damaged.clone()).is_err(), "{damaged}");
+    }
+}
