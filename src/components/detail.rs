@@ -450,18 +450,8 @@ fn content(
     }
 
     let badges = el(body, "div", &[("class", "detail-badges")]);
-    el_text(
-        &badges,
-        "span",
-        &[("class", "badge"), ("data-status", r.status.as_str())],
-        r.status.label(),
-    );
-    el_text(
-        &badges,
-        "span",
-        &[("class", "badge"), ("data-priority", r.priority.as_str())],
-        r.priority.label(),
-    );
+    dom::status_badge(&badges, &r.status);
+    dom::priority_badge(&badges, &r.priority);
     el_text(
         &badges,
         "span",

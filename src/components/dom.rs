@@ -9,6 +9,7 @@
 //! Text only ever becomes text nodes (never HTML), so untrusted text stays inert; attributes are
 //! set one by one (never a `style` attribute: the Content-Security-Policy forbids inline styles).
 
+use hitl_core::{Priority, Status};
 use leptos::html::ElementType;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -50,6 +51,27 @@ pub fn el_text(parent: &Element, tag: &str, attrs: &[(&str, &str)], content: &st
     let el = el(parent, tag, attrs);
     text(&el, content);
     el
+}
+
+/// Appends a status badge, `<span class="badge" data-status="pending">Pending</span>`: the
+/// stylesheet colours it by the value.
+pub fn status_badge(parent: &Element, s: &Status) {
+    el_text(
+        parent,
+        "span",
+        &[("class", "badge"), ("data-status", s.as_str())],
+        s.label(),
+    );
+}
+
+/// Appends a priority badge, like [`status_badge`].
+pub fn priority_badge(parent: &Element, p: &Priority) {
+    el_text(
+        parent,
+        "span",
+        &[("class", "badge"), ("data-priority", p.as_str())],
+        p.label(),
+    );
 }
 
 /// Appends an SVG element holding `content` as text.

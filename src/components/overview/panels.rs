@@ -188,12 +188,7 @@ fn list(
     let ol = el(&div, "ol", &[]);
     for r in rows {
         let li = el(&ol, "li", &[]);
-        el_text(
-            &li,
-            "span",
-            &[("class", "badge"), ("data-priority", r.priority.as_str())],
-            r.priority.label(),
-        );
+        dom::priority_badge(&li, &r.priority);
         el_text(
             &li,
             "button",
