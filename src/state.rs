@@ -205,6 +205,9 @@ pub struct Dashboard {
     /// Ids of the shown rows that are new or changed since the previous load of the same view
     /// (Refresh, auto-refresh), for a brief highlight.
     pub fresh: Memo<Arc<HashSet<String>>>,
+    /// True once the first page has settled (loaded or failed), and from then on. Work that can
+    /// wait for the first rows waits for it: see the status cards.
+    pub first_page_settled: ReadSignal<bool>,
     /// Every request matching the filters, when loaded (analytics, export).
     pub all: AllMatching,
     /// Rows changed by the user this session (e.g. cancelled), shown over cached answers so the
@@ -248,6 +251,7 @@ impl Dashboard {
             conn.source.get_untracked(),
             query.get_untracked().ok(),
         ));
+        let (first_page_settled, settle) = signal(false);
         let page = LocalResource::new(move || {
             let source = conn.source.get();
             let generation = conn.generation.get_untracked();
@@ -259,10 +263,15 @@ impl Dashboard {
             reload_fresh.set_value(false);
             let _ = paused.get(); // `get`, not `track`: a memo must be computed to subscribe to its own sources
             async move {
-                let query = query.map_err(ApiError::Invalid)?;
-                let page = source.list(&query, fresh).await;
+                let answer = match query {
+                    Ok(query) => source.list(&query, fresh).await.map(|page| (query, page)),
+                    Err(e) => Err(ApiError::Invalid(e)),
+                };
                 head_start.set_value(None);
-                let page = page?;
+                if !first_page_settled.get_untracked() {
+                    settle.set(true);
+                }
+                let (query, page) = answer?;
                 Ok(Loaded {
                     generation,
                     query,
@@ -309,6 +318,7 @@ impl Dashboard {
             page,
             shown,
             fresh,
+            first_page_settled,
             all,
             updated: RwSignal::new(HashMap::new()),
             paused,

@@ -3,7 +3,7 @@
 // here from the mock's own data set with the vendor's definitions.
 import AxeBuilder from '@axe-core/playwright';
 import { test, expect, Page } from '../support/fixtures';
-import type { MockApi } from '../support/mock';
+import { KEY, type MockApi } from '../support/mock';
 
 const STATUSES = ['pending', 'completed', 'timeout', 'cancelled'];
 
@@ -107,6 +107,32 @@ test('the first load (table + cards) costs at most 4 calls; paging costs no card
   const after = await listCalls(mock);
   expect(after.filter((u) => u.includes('limit=1')), after.join('\n')).toEqual([]);
   await expectCards(page, requests);
+});
+
+test.describe('a cold start with a remembered key', () => {
+  // Each call takes 300 ms, longer than the app takes to mount: the cards' calls could start
+  // before the table's answer, and then their answers and rendering would delay the rows.
+  test.use({ mockFlags: ['--latency-ms', '300'] });
+
+  test('the table comes first: the status cards ask only once its page has arrived', async ({ dashboard, mock, page }) => {
+    const { requests } = await mock.dataset();
+    await page.addInitScript(({ key, base }) => {
+      localStorage.setItem('hitl.api_key', key);
+      localStorage.setItem('hitl.base_url', base);
+    }, { key: KEY, base: mock.url });
+    await dashboard.open();
+    await expect(dashboard.rows).toHaveCount(50);
+    await expectCards(page, requests);
+    const calls = await page.evaluate(() => (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+      .filter((e) => e.name.includes('/v1/api/requests'))
+      .map((e) => ({ url: new URL(e.name).search, start: e.startTime, end: e.responseEnd })));
+    const table = calls.filter((c) => !/limit=1(&|$)/.test(c.url));
+    const cards = calls.filter((c) => /limit=1(&|$)/.test(c.url));
+    expect(table.length, JSON.stringify(calls)).toBe(1);
+    expect(cards.length, JSON.stringify(calls)).toBe(3);
+    for (const c of cards) expect(c.start, JSON.stringify(calls)).toBeGreaterThanOrEqual(table[0].end);
+    expect((await listCalls(mock)).length).toBe(4);
+  });
 });
 
 test('a first load filtered by status also costs at most 4 calls', async ({ dashboard, mock, page }) => {

@@ -20,8 +20,12 @@ pub fn StatusCards() -> impl IntoView {
     let filters = Memo::new(move |_| dash.query.with(|q| q.as_ref().ok().map(card_filters)));
     let retry = RwSignal::new(0u32);
     let fetched = LocalResource::new(move || {
+        // The table first: on a cold start the cards' calls, their answers and their rendering
+        // would land in the middle of the first page's, and the rows would come later (about
+        // 50 ms on a first visit). They wait for the first page to settle; later views do not.
+        let table_first = dash.first_page_settled.get();
         let source = dash.conn.source.get();
-        let filters = filters.get();
+        let filters = filters.get().filter(|_| table_first);
         dash.refresh.track();
         retry.track();
         // Untracked: which status the table shows decides what its page already tells, but a
