@@ -20,6 +20,15 @@ export class Dashboard {
     await expect(this.page.locator('.source-badge')).toHaveText('Live API');
   }
 
+  /** As a returning user who ticked "Remember": the key and base URL are in localStorage
+   *  before the app starts, so it starts live (a cold start). Call before `open`. */
+  async remembered(key = KEY, base = this.mock.url) {
+    await this.page.addInitScript(({ key, base }) => {
+      localStorage.setItem('hitl.api_key', key);
+      localStorage.setItem('hitl.base_url', base);
+    }, { key, base });
+  }
+
   get rows(): Locator { return this.page.locator('table.requests tbody tr'); }
   get banner(): Locator { return this.page.getByRole('alert'); }
   get range(): Locator { return this.page.locator('.pager-range'); }

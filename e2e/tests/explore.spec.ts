@@ -1,6 +1,6 @@
 // Issue 3: filters, server sort, URL state, paging (offset and cursor), client-side sorting,
 // and what each of those costs in calls.
-import { test, expect, KEY } from '../support/fixtures';
+import { test, expect } from '../support/fixtures';
 
 test.describe('filters and URL state', () => {
   test('each filter narrows the rows, updates the URL, and a reload restores it', async ({ dashboard, mock, page }) => {
@@ -188,10 +188,7 @@ test.describe('a windowed table', () => {
   test('each header click re-sorts the loaded rows on screen at once, not one click late', async ({ dashboard, mock, page }) => {
     const { requests } = await mock.dataset();
     // As the benchmark does it: a remembered key (the app starts live), then Export CSV.
-    await page.addInitScript(({ key, base }) => {
-      localStorage.setItem('hitl.api_key', key);
-      localStorage.setItem('hitl.base_url', base);
-    }, { key: KEY, base: mock.url });
+    await dashboard.remembered();
     await dashboard.open();
     await expect(dashboard.rows).toHaveCount(50);
     await expect(page.locator('.export-cost')).toContainText('Export costs 100 calls');

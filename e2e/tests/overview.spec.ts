@@ -3,7 +3,7 @@
 // here from the mock's own data set with the vendor's definitions.
 import AxeBuilder from '@axe-core/playwright';
 import { test, expect, Page } from '../support/fixtures';
-import { KEY, type MockApi } from '../support/mock';
+import type { MockApi } from '../support/mock';
 
 const STATUSES = ['pending', 'completed', 'timeout', 'cancelled'];
 
@@ -116,10 +116,7 @@ test.describe('a cold start with a remembered key', () => {
 
   test('the table comes first: the status cards ask only once its page has arrived', async ({ dashboard, mock, page }) => {
     const { requests } = await mock.dataset();
-    await page.addInitScript(({ key, base }) => {
-      localStorage.setItem('hitl.api_key', key);
-      localStorage.setItem('hitl.base_url', base);
-    }, { key: KEY, base: mock.url });
+    await dashboard.remembered();
     await dashboard.open();
     await expect(dashboard.rows).toHaveCount(50);
     await expectCards(page, requests);
