@@ -281,8 +281,9 @@ pub fn sort_stable<T>(items: &mut Vec<T>, cmp: &dyn Fn(&T, &T) -> Ordering) {
     items.extend(order.into_iter().filter_map(|i| slots[i as usize].take()));
 }
 
-/// The sort behind [`permutation_by_key`], not generic over the key: the standard library's
-/// sort is some 3 KB of wasm per instantiation, and every key type and direction would add one.
+/// The sort behind [`permutation_by_key`] and [`sort_stable`], not generic over the key: the
+/// standard library's sort is some 3 KB of wasm per instantiation, and every key type and
+/// direction would add one.
 /// Rows are compared through `cmp` (by index); `present` tells which rows have a key.
 fn permutation(
     n: usize,
