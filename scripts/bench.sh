@@ -22,7 +22,7 @@ BENCH_NPROC=$(nproc)
 export BENCH_LOAD_START
 BENCH_LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 
-for tool in trunk wasm-bindgen /usr/bin/chromium; do
+for tool in trunk wasm-bindgen zopfli /usr/bin/chromium; do
   command -v "$tool" >/dev/null || { echo "$tool is missing: run scripts/setup.sh first" >&2; exit 1; }
 done
 [ -x node_modules/.bin/playwright ] || { echo "npm packages are missing: run scripts/setup.sh first" >&2; exit 1; }

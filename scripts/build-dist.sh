@@ -11,3 +11,5 @@ node scripts/csp.mjs "$dist/index.html"
 # Static hosts without rewrite rules (GitHub Pages) serve 404.html for unknown paths: a copy of
 # the app there makes deep links under the sub-path open the dashboard too.
 cp "$dist/index.html" "$dist/404.html"
+# What a static host serves: zopfli .gz and brotli .br copies of the hashed assets.
+node scripts/precompress.mjs "$dist"

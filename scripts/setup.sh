@@ -59,6 +59,19 @@ if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nginx >/dev/null
 fi
 
+# zopfli: scripts/build-dist.sh writes the .gz copies a static host serves (smaller than gzip -9).
+# nginx's brotli_static module: deploy/nginx.conf serves the .br copies with it.
+missing=()
+for pkg in zopfli libnginx-mod-http-brotli-static; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  say "installing Debian's ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
 # npm packages: wasm-opt (binaryen 132) for release builds, Playwright + axe-core for e2e.
 # Playwright must never download a browser: we use /usr/bin/chromium.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1

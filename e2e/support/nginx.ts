@@ -72,7 +72,9 @@ export async function ensureSubpathBuild(): Promise<void> {
     mtime(index) >= 0 &&
     mtime(index) >= mtime(mainIndex) &&
     fs.readFileSync(index, 'utf8').includes(`"${SUB_PATH}`) &&
-    fs.existsSync(path.join(SUBPATH_DIST, '404.html'));
+    fs.existsSync(path.join(SUBPATH_DIST, '404.html')) &&
+    // The precompressed copies (a build from before scripts/precompress.mjs has none).
+    fs.readdirSync(SUBPATH_DIST).some((f) => f.endsWith('.wasm.br'));
   if (fresh) return;
   const env = { ...process.env, DIST_DIR: path.relative(ROOT, SUBPATH_DIST) };
   const { code, output } = await run(path.join(ROOT, 'scripts', 'build-dist.sh'), ['--public-url', SUB_PATH], { env });
@@ -118,6 +120,8 @@ export class Nginx {
       const www = path.join(dir, 'www');
       fs.mkdirSync(www);
       fs.symlinkSync(opts.dist, path.join(www, SUB_PATH.replace(/\//g, '')));
+      // Debian's module snippets load `modules/<name>.so` relative to the prefix (-p dir).
+      fs.symlinkSync('/usr/share/nginx/modules', path.join(dir, 'modules'));
       fs.writeFileSync(path.join(dir, 'site.conf'), siteConfig({ port, root: www, upstream: opts.upstream }));
       const tmp = (name: string) => path.join(dir, name);
       // The main config a distribution would provide, with every path under `dir`. Running as
@@ -129,6 +133,9 @@ export class Nginx {
         process.getuid?.() === 0 ? 'user root;' : '',
         `pid ${tmp('nginx.pid')};`,
         `error_log ${tmp('error.log')} warn;`,
+        // As Debian's own nginx.conf does: the dynamic modules installed as packages
+        // (brotli_static, which deploy/nginx.conf uses).
+        'include /etc/nginx/modules-enabled/*.conf;',
         'events { worker_connections 64; }',
         'http {',
         '    include /etc/nginx/mime.types;',

@@ -121,6 +121,34 @@ test('nginx caches hashed assets for a year, revalidates index.html, gzips, and 
   expect((await fetch(`${nginx.url}/dist/index.html`)).status).toBe(404);
 });
 
+test('nginx sends the precompressed copies: brotli where accepted, else the zopfli gzip', async ({ nginx }) => {
+  const { js, wasm, css, svg } = assets();
+  const size = (f: string) => fs.statSync(path.join(SUBPATH_DIST, f)).size;
+  for (const name of [js, wasm, css, svg]) {
+    const original = fs.readFileSync(path.join(SUBPATH_DIST, name));
+    for (const [accept, encoding, copy] of [
+      ['br, gzip', 'br', `${name}.br`],
+      ['gzip, deflate', 'gzip', `${name}.gz`],
+    ]) {
+      const res = await fetch(`${nginx.app}${name}`, { headers: { 'accept-encoding': accept } });
+      expect(res.status, `${name} (${accept})`).toBe(200);
+      expect(res.headers.get('content-encoding'), `${name} (${accept})`).toBe(encoding);
+      // The file's exact length: the copy on disk was sent (on-the-fly compression is chunked).
+      expect(res.headers.get('content-length'), `${name} (${accept})`).toBe(String(size(copy)));
+      expect(res.headers.get('vary'), `${name} (${accept})`).toMatch(/Accept-Encoding/i);
+      expect(res.headers.get('cache-control'), `${name} (${accept})`).toBe('public, max-age=31536000, immutable');
+      // fetch() decompressed it: the bytes are the build's.
+      expect(Buffer.from(await res.arrayBuffer()).equals(original), `${name} (${accept}) decompresses to the asset`).toBe(true);
+    }
+    expect(size(`${name}.br`), name).toBeLessThan(size(`${name}.gz`));
+  }
+  // A client that accepts neither gets the file itself.
+  const plain = await fetch(`${nginx.app}${wasm}`, { headers: { 'accept-encoding': 'identity' } });
+  expect(plain.headers.get('content-encoding')).toBeNull();
+  expect(plain.headers.get('content-length')).toBe(String(size(wasm)));
+  expect(nginx.errorLog()).not.toMatch(/\[(error|crit|alert|emerg)\]/);
+});
+
 test('deep links under the sub-path open the view they name, at any depth', async ({ nginx, mock, page, consoleMessages }) => {
   void consoleMessages;
   await page.goto(`${nginx.app}?status=pending&limit=20`);

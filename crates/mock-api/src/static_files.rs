@@ -5,6 +5,9 @@
 //! single-page app load the app instead of a 404. Caching follows `deploy/nginx.conf`: Trunk's
 //! hashed assets are `immutable`, everything else (index.html) `no-cache`, so a second visit in
 //! the same browser is what it is in production (the benchmarks measure that "warm" start).
+//! Like nginx's `brotli_static` / `gzip_static`, the `.br` and `.gz` copies that
+//! scripts/build-dist.sh writes are sent to clients that accept them, so the browser tests
+//! download and decompress what a real deployment sends.
 
 use axum::body::Body;
 use axum::extract::Request;
@@ -26,7 +29,8 @@ pub async fn serve(dir: &Path, req: Request) -> Response {
         r
     });
     let policy = cache_policy(last_segment(req.uri().path()));
-    let resp = match ServeDir::new(dir).oneshot(req).await {
+    let files = ServeDir::new(dir).precompressed_br().precompressed_gzip();
+    let resp = match files.oneshot(req).await {
         Ok(resp) => resp.map(Body::new),
         Err(never) => match never {},
     };
@@ -40,8 +44,11 @@ pub async fn serve(dir: &Path, req: Request) -> Response {
         _ => resp,
     };
     if resp.status().is_success() {
-        resp.headers_mut()
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+        let headers = resp.headers_mut();
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+        // The body depends on Accept-Encoding (a precompressed copy or the file), so a shared
+        // cache must key on it — nginx's gzip_vary does the same.
+        headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
     }
     resp
 }

@@ -45,10 +45,17 @@ impl Server {
 
     /// One call; `key` None sends no Authorization header.
     fn call(&self, method: &str, path: &str, key: Option<&str>) -> Resp {
+        let auth = key.map(|k| format!("Bearer {k}"));
+        let headers: Vec<(&str, &str)> = auth.iter().map(|a| ("Authorization", &a[..])).collect();
+        self.call_with(method, path, &headers)
+    }
+
+    /// One call with these request headers.
+    fn call_with(&self, method: &str, path: &str, headers: &[(&str, &str)]) -> Resp {
         let url = format!("{}{path}", self.base);
         let mut req = ureq::http::Request::builder().method(method).uri(url);
-        if let Some(k) = key {
-            req = req.header("Authorization", format!("Bearer {k}"));
+        for (name, value) in headers {
+            req = req.header(*name, *value);
         }
         let mut resp = self
             .agent
@@ -652,6 +659,61 @@ fn static_files_cache_like_the_deployment() {
     let r = s.call("GET", "/app-0123456789abcdef_bg.wasm", None);
     assert_eq!(r.status, 404);
     assert_eq!(r.header("cache-control"), None);
+}
+
+#[test]
+fn static_files_send_the_precompressed_copies_clients_accept() {
+    let dir =
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("mock-api-static-precompressed");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("index.html"), "<!doctype html><title>HITL</title>").unwrap();
+    let wasm = "app-7b586a284f3aad53_bg.wasm";
+    std::fs::write(dir.join(wasm), "raw module").unwrap();
+    // Markers, not real streams: what is checked is which file is sent, and how it is labelled.
+    std::fs::write(dir.join(format!("{wasm}.br")), "brotli copy").unwrap();
+    std::fs::write(dir.join(format!("{wasm}.gz")), "gzip copy").unwrap();
+    std::fs::write(dir.join("only-gzip-7b586a284f3aad53.js"), "raw script").unwrap();
+    std::fs::write(dir.join("only-gzip-7b586a284f3aad53.js.gz"), "gzip script").unwrap();
+    let s = Server::start(&["--static", dir.to_str().unwrap()]);
+    let get = |path: &str, accept: &str| {
+        let r = s.call_with("GET", path, &[("Accept-Encoding", accept)]);
+        assert_eq!(r.status, 200, "{path} ({accept})");
+        r
+    };
+    for (accept, body, encoding) in [
+        ("br, gzip", "brotli copy", Some("br")),
+        ("gzip, deflate, br", "brotli copy", Some("br")),
+        ("gzip", "gzip copy", Some("gzip")),
+        ("identity", "raw module", None),
+    ] {
+        let r = get(&format!("/{wasm}"), accept);
+        assert_eq!(r.body, body, "{accept}");
+        assert_eq!(r.header("content-encoding"), encoding, "{accept}");
+        // The type is the asset's, whichever copy is sent; it stays cached for a year.
+        assert_eq!(
+            r.header("content-type"),
+            Some("application/wasm"),
+            "{accept}"
+        );
+        assert_eq!(
+            r.header("cache-control"),
+            Some("public, max-age=31536000, immutable"),
+            "{accept}"
+        );
+    }
+    assert!(get(&format!("/{wasm}"), "br")
+        .header("vary")
+        .is_some_and(|v| v.eq_ignore_ascii_case("accept-encoding")));
+    // No .br copy: a client accepting both gets the .gz one.
+    let r = get("/only-gzip-7b586a284f3aad53.js", "br, gzip");
+    assert_eq!(
+        (r.body.as_str(), r.header("content-encoding")),
+        ("gzip script", Some("gzip"))
+    );
+    // No copies at all (index.html): the file itself.
+    let r = get("/", "br, gzip");
+    assert_eq!(r.header("content-encoding"), None);
+    assert!(r.body.contains("<title>HITL</title>"));
 }
 
 #[test]
