@@ -254,3 +254,22 @@ fn the_benchmarks_page_body_is_what_the_api_sends_for_their_rows() {
         "the first page of the default (newest first) order"
     );
 }
+
+/// The demo's response times use their own cos (a quarter-turn reduction and Taylor series, to
+/// keep libm's large-argument reduction out of the wasm): it agrees with `f64::cos` everywhere
+/// Box–Muller asks (to a few units in the last place), including the quadrant edges.
+#[test]
+fn the_demo_cos_agrees_with_std() {
+    use hitl_core::demo::cos_turns;
+    let grid = (0..=100_000).map(|i| i as f64 / 100_000.0);
+    let edges = [0.125, 0.25, 0.375, 0.5, 0.625, 0.75, 0.875]
+        .into_iter()
+        .flat_map(|e| [e - f64::EPSILON, e, e + f64::EPSILON]);
+    for u in grid.chain(edges).chain([1.0 - f64::EPSILON / 2.0]) {
+        let err = (cos_turns(u) - (std::f64::consts::TAU * u).cos()).abs();
+        // A few units in the last place: 2π·u and π/2 − x round on the way.
+        assert!(err < 3e-15, "cos_turns({u}) is off by {err}");
+    }
+    assert_eq!(cos_turns(0.0), 1.0);
+    assert_eq!(cos_turns(0.5), -1.0);
+}
