@@ -22,6 +22,9 @@ use crate::components::table::RequestsTable;
 use crate::state::{Connection, Dashboard, Loops};
 use crate::url::UrlState;
 
+/// How long the main area waits for the first page before it shows its loading state.
+const REVEAL_AFTER: std::time::Duration = std::time::Duration::from_millis(500);
+
 /// The whole dashboard.
 #[component]
 pub fn App() -> impl IntoView {
@@ -78,6 +81,20 @@ pub fn App() -> impl IntoView {
         })
     };
 
+    // The main area appears with its first rows, not before them: a skeleton painted first
+    // costs a whole style and layout pass on the way to the rows (on a cold start, with V8
+    // still compiling, the rows then came about 80 ms later), and its empty table jumps when
+    // they arrive. The header shows at once. An answer slower than REVEAL_AFTER gets the
+    // skeleton and its loading state after all.
+    let revealed = RwSignal::new(false);
+    let first_page_settled = dash.first_page_settled;
+    Effect::new(move |_| {
+        if first_page_settled.get() {
+            revealed.set(true);
+        }
+    });
+    set_timeout(move || revealed.set(true), REVEAL_AFTER);
+
     view! {
         <header class="topbar">
             <h1>"HITL Requests"</h1>
@@ -88,7 +105,7 @@ pub fn App() -> impl IntoView {
             <PreferenceToggles/>
         </header>
         <Shortcuts/>
-        <main class="layout">
+        <main class="layout" style:display=move || if revealed.get() { "" } else { "none" }>
             <SettingsPanel/>
             <StatusCards/>
             <FilterBar/>

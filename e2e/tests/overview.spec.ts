@@ -132,6 +132,59 @@ test.describe('a cold start with a remembered key', () => {
   });
 });
 
+/** Records, from before the app starts, the moment the main area is first displayed and what
+ *  the table held then (its data rows, and whether it said it was loading). */
+async function watchReveal(page: Page) {
+  await page.addInitScript(() => {
+    const w = window as any;
+    w.__reveal = null;
+    const seek = () => {
+      const main = document.querySelector('main');
+      if (w.__reveal || !main || !main.checkVisibility()) return;
+      w.__reveal = {
+        at: performance.now(),
+        rows: document.querySelectorAll('table.requests tbody tr[data-id]').length,
+        busy: document.querySelector('section.results')?.getAttribute('aria-busy') ?? null,
+      };
+    };
+    new MutationObserver(seek).observe(document, { subtree: true, childList: true, attributes: true });
+  });
+}
+
+test.describe('the first paint of a live start', () => {
+  test.use({ mockFlags: ['--latency-ms', '300'] });
+
+  test('the main area appears with its rows, not as an empty skeleton before them', async ({ dashboard, page }) => {
+    await watchReveal(page);
+    await dashboard.remembered();
+    await dashboard.open();
+    // The header is there at once, the main area is not (its answer takes 300 ms).
+    await expect(page.locator('.source-badge')).toHaveText('Live API');
+    await expect(dashboard.rows).toHaveCount(50);
+    const reveal = await page.evaluate(() => (window as any).__reveal);
+    expect(reveal, 'the main area was never displayed').not.toBeNull();
+    expect(reveal.rows, JSON.stringify(reveal)).toBe(50);
+    expect(reveal.busy, JSON.stringify(reveal)).toBe('false');
+  });
+});
+
+test.describe('a live start with a slow API', () => {
+  test.use({ mockFlags: ['--latency-ms', '2500'] });
+
+  test('the main area shows its loading state while the first page is slow to come', async ({ dashboard, page }) => {
+    await watchReveal(page);
+    await dashboard.remembered();
+    await dashboard.open();
+    await expect(page.locator('section.results')).toHaveAttribute('aria-busy', 'true');
+    await expect(page.getByLabel('API key')).toBeVisible();
+    const reveal = await page.evaluate(() => (window as any).__reveal);
+    expect(reveal, 'the main area was not displayed while loading').not.toBeNull();
+    expect(reveal.rows, JSON.stringify(reveal)).toBe(0);
+    expect(reveal.busy, JSON.stringify(reveal)).toBe('true');
+    await expect(dashboard.rows).toHaveCount(50, { timeout: 15_000 });
+  });
+});
+
 test('a first load filtered by status also costs at most 4 calls', async ({ dashboard, mock, page }) => {
   const { requests } = await mock.dataset();
   await dashboard.open('?status=completed');
