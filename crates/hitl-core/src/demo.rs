@@ -114,27 +114,23 @@ pub fn cos_turns(u: f64) -> f64 {
 
 /// Taylor series of cos on `[0, π/4]`, to x^16 (the next term is below 1e-17).
 fn cos_series(x: f64) -> f64 {
-    let x2 = x * x;
-    let mut sum = 0.0;
-    let mut n = 16.0;
-    while n > 0.0 {
-        // 1 - x²/(1·2)·(1 - x²/(3·4)·(1 - …)), innermost first.
-        sum = 1.0 - x2 / (n * (n - 1.0)) * sum;
-        n -= 2.0;
-    }
-    sum
+    nested_series(x * x, 16.0)
 }
 
 /// Taylor series of sin on `[0, π/4]`, to x^17.
 fn sin_series(x: f64) -> f64 {
-    let x2 = x * x;
+    x * nested_series(x * x, 17.0)
+}
+
+/// 1 - x²/(a(a+1))·(1 - x²/((a+2)(a+3))·(1 - … x²/(n(n-1)))), innermost first, for `a` = 1
+/// (n even: cos) or 2 (n odd: sin/x).
+fn nested_series(x2: f64, mut n: f64) -> f64 {
     let mut sum = 0.0;
-    let mut n = 17.0;
     while n > 1.0 {
         sum = 1.0 - x2 / (n * (n - 1.0)) * sum;
         n -= 2.0;
     }
-    x * sum
+    sum
 }
 
 /// A generated world: loops and the requests routed to them (newest first).
