@@ -84,16 +84,12 @@ pub fn App() -> impl IntoView {
     // The main area appears with its first rows, not before them: a skeleton painted first
     // costs a whole style and layout pass on the way to the rows (on a cold start, with V8
     // still compiling, the rows came 20–100 ms later in paired runs), and its empty table
-    // jumps when they arrive. The header shows at once. An answer slower than REVEAL_AFTER gets the
-    // skeleton and its loading state after all.
-    let revealed = RwSignal::new(false);
+    // jumps when they arrive. The header shows at once. An answer slower than REVEAL_AFTER
+    // gets the skeleton and its loading state after all.
+    let waited = RwSignal::new(false);
+    set_timeout(move || waited.set(true), REVEAL_AFTER);
     let first_page_settled = dash.first_page_settled;
-    Effect::new(move |_| {
-        if first_page_settled.get() {
-            revealed.set(true);
-        }
-    });
-    set_timeout(move || revealed.set(true), REVEAL_AFTER);
+    let revealed = move || first_page_settled.get() || waited.get();
 
     view! {
         <header class="topbar">
@@ -105,7 +101,7 @@ pub fn App() -> impl IntoView {
             <PreferenceToggles/>
         </header>
         <Shortcuts/>
-        <main class="layout" style:display=move || if revealed.get() { "" } else { "none" }>
+        <main class="layout" style:display=move || if revealed() { "" } else { "none" }>
             <SettingsPanel/>
             <StatusCards/>
             <FilterBar/>

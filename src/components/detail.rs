@@ -31,7 +31,8 @@ use crate::state::{Dashboard, Loops, Names};
 use crate::url::HistoryMode;
 
 /// The URL parameter that names the open request.
-const PARAM: &str = "request";
+/// The address-bar parameter naming the open request.
+pub const PARAM: &str = "request";
 /// Element ids the panel moves focus to.
 const TITLE_ID: &str = "detail-title";
 const CANCEL_ID: &str = "detail-cancel";

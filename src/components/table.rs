@@ -15,6 +15,7 @@ use hitl_core::{HitlRequest, Status};
 use leptos::prelude::*;
 
 use crate::components::clock::Clock;
+use crate::components::detail;
 use crate::components::preferences::TimeDisplay;
 use crate::state::Names;
 use crate::url::{HistoryMode, UrlState};
@@ -269,7 +270,7 @@ fn Row(
         let url = use_context::<UrlState>();
         move || {
             if let Some(url) = url {
-                url.set_param("request", Some(&id), HistoryMode::Push);
+                url.set_param(detail::PARAM, Some(&id), HistoryMode::Push);
             }
         }
     };

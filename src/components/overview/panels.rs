@@ -19,6 +19,7 @@ use web_sys::Element;
 
 use super::{calls_text, fetch_pages};
 use crate::components::clock::Clock;
+use crate::components::detail;
 use crate::components::dom::{self, el, el_text, fill};
 use crate::state::Dashboard;
 use crate::url::{HistoryMode, UrlState};
@@ -133,7 +134,7 @@ pub fn panels(dash: Dashboard) -> impl IntoView {
             .and_then(|t| t.dyn_into::<Element>().ok())
             .and_then(|t| t.closest("button[data-request]").ok().flatten());
         if let Some(id) = link.and_then(|b| b.get_attribute("data-request")) {
-            url.set_param("request", Some(&id), HistoryMode::Push);
+            url.set_param(detail::PARAM, Some(&id), HistoryMode::Push);
         }
     };
 
