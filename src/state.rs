@@ -37,7 +37,7 @@ impl QuotaStore {
     pub fn for_key(key: &str) -> Self {
         let entry = format!("hitl.quota.{}", key_fingerprint(key));
         let quota = storage_get(&entry)
-            .and_then(|s| serde_json::from_str(&s).ok())
+            .and_then(|s| hitl_core::json::parse(&s).ok())
             .and_then(|v| Quota::from_json(v).ok())
             .unwrap_or_default();
         QuotaStore {

@@ -48,7 +48,7 @@ pub fn decode_cancel(
         Err(ApiError::Decode { .. }) if (200..300).contains(&status) => None,
         Err(e) => return Err(e),
     };
-    let msg = match serde_json::from_str(body) {
+    let msg = match crate::json::parse(body) {
         Ok(Value::Object(mut m)) => m.remove("msg").map(lenient::string).unwrap_or_default(),
         _ => String::new(),
     };

@@ -206,7 +206,7 @@ impl<W: Write> CsvWriter<W> {
         out.write_char(',')?;
         // The number column is left unguarded: a negative number is data, not a formula.
         if let Some(t) = r.response_time_seconds.filter(|t| t.is_finite()) {
-            write!(out, "{t}")?;
+            out.write_str(&crate::format::decimal(t))?;
         }
         out.write_char(',')?;
         if let Some(t) = r.created_at {

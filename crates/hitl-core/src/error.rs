@@ -173,8 +173,7 @@ impl ApiError {
                 scrub(msg);
                 let text = data.to_string();
                 if text.contains(secret) {
-                    *data =
-                        serde_json::from_str(&text.replace(secret, "•••")).unwrap_or(Value::Null);
+                    *data = crate::json::parse(&text.replace(secret, "•••")).unwrap_or(Value::Null);
                 }
             }
             ApiError::QuotaExceeded { msg, .. } => scrub(msg),
@@ -266,9 +265,9 @@ pub fn decode_response<T: FromJson>(
 
 /// A body's envelope: `error` (a boolean when present), `msg` (any value, read as text) and
 /// `data` (`None` when absent or null). `Err` says why the body is not one: "Not JSON (…)" with
-/// serde_json's complaint, or "Not an API envelope (…)".
+/// the JSON reader's complaint (`json::JsonError`: what and where), or "Not an API envelope (…)".
 fn parse_envelope(body: &str) -> Result<(bool, String, Option<Value>), String> {
-    let mut m: Map<String, Value> = match serde_json::from_str(body) {
+    let mut m: Map<String, Value> = match crate::json::parse(body) {
         Ok(Value::Object(m)) => m,
         Ok(other) => {
             let kind = lenient::kind(&other);

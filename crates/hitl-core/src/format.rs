@@ -157,3 +157,45 @@ pub fn json_number(n: &Number) -> String {
         None => text,
     }
 }
+
+/// A finite `x` as Rust's `{}` prints it — the shortest digits that read back as `x`, in plain
+/// decimal notation (`3`, `0.25`, `-0`, `1e21` as `1` and 21 zeros) — but through zmij, the
+/// shortest-digits printer serde_json already links, and not core's float `Display`, which
+/// would add some 9 KB to the wasm for the CSV's one number column. The one difference: when
+/// two shortest candidates are exactly as near `x`, the two printers may pick different ones
+/// (both read back as `x`; e.g. 231464110659834.125 prints as …834.12 here, …834.13 there).
+pub fn decimal(x: f64) -> String {
+    let mut buffer = zmij::Buffer::new();
+    let printed = buffer.format_finite(x);
+    let (sign, printed) = match printed.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", printed),
+    };
+    let (mantissa, exp) = match printed.split_once(['e', 'E']) {
+        Some((m, e)) => (m, e.parse::<i64>().unwrap_or(0)),
+        None => (printed, 0),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    // The significant digits, and how many of them come before the decimal point.
+    let all = format!("{int}{frac}");
+    let lead = all.len() - all.trim_start_matches('0').len();
+    let digits = all.trim_matches('0');
+    let point = int.len() as i64 + exp - lead as i64;
+    let mut out = String::from(sign);
+    if digits.is_empty() {
+        out.push('0');
+    } else if point <= 0 {
+        out.push_str("0.");
+        out.extend(std::iter::repeat_n('0', point.unsigned_abs() as usize));
+        out.push_str(digits);
+    } else if point as usize >= digits.len() {
+        out.push_str(digits);
+        out.extend(std::iter::repeat_n('0', point as usize - digits.len()));
+    } else {
+        let (a, b) = digits.split_at(point as usize);
+        out.push_str(a);
+        out.push('.');
+        out.push_str(b);
+    }
+    out
+}

@@ -8,6 +8,7 @@
 //! - [`demo`]: deterministic generated data.
 //! - [`response`]: `response_data` read by `response_type`.
 //! - [`format`]: durations, relative times, numbers.
+//! - [`json`]: a small JSON reader into `serde_json::Value` (lighter than serde's in wasm).
 //! - [`markdown`]: a tiny, safe Markdown subset for untrusted request text, to an AST.
 //! - [`stats`]: the seed's analytics and what they miss, plus chart geometry.
 //! - [`overview`]: status-card call plan, the dashboard panels as queries, grouped bars.
@@ -26,6 +27,7 @@ pub mod demo;
 pub mod error;
 pub mod export;
 pub mod format;
+pub mod json;
 pub mod key;
 mod lenient;
 pub mod loader;

@@ -11,6 +11,20 @@ use crate::model::{Priority, Status};
 pub const DEFAULT_LIMIT: u32 = 50;
 /// The largest page the API serves.
 pub const MAX_LIMIT: u32 = 100;
+/// The page sizes the filter bar offers.
+pub const PAGE_SIZES: [u32; 4] = [10, 20, 50, 100];
+
+/// The page sizes to offer when the view's `limit` is `current`: [`PAGE_SIZES`], and `current`
+/// in its place among them when a URL asked for another valid size (`?limit=25`), so that the
+/// choice shows what the table does instead of a blank select.
+pub fn page_sizes(current: u32) -> Vec<u32> {
+    let mut sizes = PAGE_SIZES.to_vec();
+    if (1..=MAX_LIMIT).contains(&current) && !sizes.contains(&current) {
+        let at = sizes.partition_point(|&n| n < current);
+        sizes.insert(at, current);
+    }
+    sizes
+}
 
 /// A server-side sort order (`sort`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]

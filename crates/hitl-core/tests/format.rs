@@ -191,3 +191,74 @@ fn large_integer_answers_are_shown_exactly() {
         assert_eq!(value.kind(), "number");
     }
 }
+
+#[test]
+fn decimal_prints_what_display_prints() {
+    for x in [
+        0.0,
+        -0.0,
+        1.0,
+        3.0,
+        -3.0,
+        0.5,
+        12.25,
+        0.1,
+        1e-7,
+        1.5e-300,
+        5e-324,
+        1e15,
+        1e16,
+        1e21,
+        1.7976931348623157e308,
+        123456789.125,
+        86400.0,
+        0.000_001_5,
+    ] {
+        assert_eq!(decimal(x), format!("{x}"), "{x:e}");
+    }
+    // A tie: 231464110659834.125 is exactly halfway; both neighbours read back as it.
+    let tie = f64::from_bits(4_821_754_853_200_174_916);
+    assert_eq!(tie, 231_464_110_659_834.125);
+    assert_eq!(decimal(tie), "231464110659834.12");
+    assert_eq!(format!("{tie}"), "231464110659834.13");
+}
+
+/// The same number, written the same way: plain decimal notation, and the shortest digits that
+/// read back as `x`. Where two candidates of that length are equally near `x` (a tie: the exact
+/// binary value lies halfway between them), zmij and core may pick different neighbours, so
+/// only the last digit may differ.
+fn same_as_display(x: f64) -> Result<(), proptest::prelude::TestCaseError> {
+    let (ours, core) = (decimal(x), format!("{x}"));
+    proptest::prop_assert_eq!(
+        ours.parse::<f64>().unwrap().to_bits(),
+        x.to_bits(),
+        "{} reads back",
+        ours
+    );
+    proptest::prop_assert_eq!(ours.len(), core.len(), "{} vs {}", ours, core);
+    proptest::prop_assert_eq!(&ours[..ours.len() - 1], &core[..core.len() - 1]);
+    Ok(())
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20_000))]
+
+    #[test]
+    fn decimal_matches_display_for_any_finite_float(bits in proptest::prelude::any::<u64>()) {
+        let x = f64::from_bits(bits);
+        if x.is_finite() {
+            same_as_display(x)?;
+        }
+    }
+
+    #[test]
+    fn decimal_matches_display_for_response_times(t in 0.0f64..1e7) {
+        same_as_display(t)?;
+    }
+
+    #[test]
+    fn decimal_matches_display_for_short_decimals(hundredths in 0u64..100_000_000) {
+        let t = hundredths as f64 / 100.0;
+        proptest::prop_assert_eq!(decimal(t), format!("{t}"));
+    }
+}

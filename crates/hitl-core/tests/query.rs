@@ -215,3 +215,15 @@ fn created_before_accepts_iso_8601_and_writes_rfc_3339_back() {
         );
     }
 }
+
+#[test]
+fn page_sizes_offer_the_view_s_own_size_in_order() {
+    use hitl_core::query::{page_sizes, PAGE_SIZES};
+    assert_eq!(page_sizes(50), PAGE_SIZES.to_vec());
+    assert_eq!(page_sizes(25), vec![10, 20, 25, 50, 100]);
+    assert_eq!(page_sizes(1), vec![1, 10, 20, 50, 100]);
+    assert_eq!(page_sizes(99), vec![10, 20, 50, 99, 100]);
+    // Not a size the API serves: not offered (the URL's value is refused before any call).
+    assert_eq!(page_sizes(0), PAGE_SIZES.to_vec());
+    assert_eq!(page_sizes(101), PAGE_SIZES.to_vec());
+}
