@@ -42,6 +42,19 @@ test.describe('filters and URL state', () => {
     await expect(page.getByLabel('Loop ID')).toHaveValue(loopId);
   });
 
+  test('a page size from the URL outside the usual choices is shown and kept', async ({ dashboard, page }) => {
+    await dashboard.open('?limit=25');
+    await expect(dashboard.rows).toHaveCount(25);
+    const size = dashboard.select('Page size');
+    await expect(size).toHaveValue('25');
+    await expect(size.locator('option')).toHaveText(['10', '20', '25', '50', '100']);
+    // Choosing a usual size leaves the unusual one out again.
+    await size.selectOption('10');
+    await expect(page).toHaveURL(/\?limit=10$/);
+    await expect(dashboard.rows).toHaveCount(10);
+    await expect(size.locator('option')).toHaveText(['10', '20', '50', '100']);
+  });
+
   test('values the API would reject are explained and not sent', async ({ dashboard, mock }) => {
     await dashboard.open('?limit=500');
     await dashboard.connect();

@@ -3,15 +3,15 @@
 
 use std::time::Duration;
 
-use hitl_core::query::RequestQuery;
+use hitl_core::query::{page_sizes, RequestQuery};
 use hitl_core::{Priority, Sort, Status};
+use leptos::html;
 use leptos::prelude::*;
 
+use crate::components::dom;
 use crate::state::Loops;
 use crate::url::{HistoryMode, UrlState};
 
-/// Page sizes offered (the API allows 1–100; 50 is its default).
-pub const PAGE_SIZES: [u32; 4] = [10, 20, 50, 100];
 const LOOP_DEBOUNCE: Duration = Duration::from_millis(400);
 
 /// The filter bar.
@@ -61,23 +61,64 @@ pub fn FilterBar() -> impl IntoView {
         pending.set_value(handle.ok());
     };
 
+    // The selects' options, built with the plain DOM builder (one non-generic function, far
+    // less wasm than a reactive `view!` list per select). Page size offers the view's own size
+    // too when a URL asked for another one (`?limit=25`).
+    let status = NodeRef::<html::Select>::new();
+    let priority = NodeRef::<html::Select>::new();
+    let sort = NodeRef::<html::Select>::new();
+    let size = NodeRef::<html::Select>::new();
+    let all = || ("".to_owned(), "All".to_owned());
+    let pair = |value: &str, label: &str| (value.to_owned(), label.to_owned());
+    choices(
+        status,
+        Box::new(move || {
+            let chosen = current.with(|q| q.status.as_ref().map(|s| s.as_str().to_owned()));
+            let items = std::iter::once(all())
+                .chain(Status::ALL.iter().map(|s| pair(s.as_str(), s.label())));
+            (items.collect(), chosen.unwrap_or_default())
+        }),
+    );
+    choices(
+        priority,
+        Box::new(move || {
+            let chosen = current.with(|q| q.priority.as_ref().map(|p| p.as_str().to_owned()));
+            let items = std::iter::once(all())
+                .chain(Priority::ALL.iter().map(|p| pair(p.as_str(), p.label())));
+            (items.collect(), chosen.unwrap_or_default())
+        }),
+    );
+    choices(
+        sort,
+        Box::new(move || {
+            let items = Sort::ALL
+                .iter()
+                .map(|s| pair(s.as_str(), s.label()))
+                .collect();
+            (items, current.with(|q| q.sort.as_str().to_owned()))
+        }),
+    );
+    choices(
+        size,
+        Box::new(move || {
+            let limit = current.with(|q| q.limit);
+            let items = page_sizes(limit)
+                .into_iter()
+                .map(|n| (n.to_string(), n.to_string()))
+                .collect();
+            (items, limit.to_string())
+        }),
+    );
+
     view! {
         <section class="filters" aria-label="Filters">
             <div class="field">
                 <label for="f-status">"Status"</label>
-                <select id="f-status" on:change=on_status
-                    prop:value=move || current.with(|q| q.status.as_ref().map(|s| s.as_str().to_owned()).unwrap_or_default())>
-                    <option value="">"All"</option>
-                    {options(Status::ALL.iter().map(|s| (s.as_str(), s.label())), move || current.with(|q| q.status.as_ref().map(|s| s.as_str().to_owned()).unwrap_or_default()))}
-                </select>
+                <select id="f-status" on:change=on_status node_ref=status></select>
             </div>
             <div class="field">
                 <label for="f-priority">"Priority"</label>
-                <select id="f-priority" on:change=on_priority
-                    prop:value=move || current.with(|q| q.priority.as_ref().map(|p| p.as_str().to_owned()).unwrap_or_default())>
-                    <option value="">"All"</option>
-                    {options(Priority::ALL.iter().map(|p| (p.as_str(), p.label())), move || current.with(|q| q.priority.as_ref().map(|p| p.as_str().to_owned()).unwrap_or_default()))}
-                </select>
+                <select id="f-priority" on:change=on_priority node_ref=priority></select>
             </div>
             <div class="field">
                 <label for="f-loop">"Loop ID"</label>
@@ -91,17 +132,11 @@ pub fn FilterBar() -> impl IntoView {
             </div>
             <div class="field">
                 <label for="f-sort">"Sort"</label>
-                <select id="f-sort" on:change=on_sort
-                    prop:value=move || current.with(|q| q.sort.as_str())>
-                    {options(Sort::ALL.iter().map(|s| (s.as_str(), s.label())), move || current.with(|q| q.sort.as_str().to_owned()))}
-                </select>
+                <select id="f-sort" on:change=on_sort node_ref=sort></select>
             </div>
             <div class="field">
                 <label for="f-limit">"Page size"</label>
-                <select id="f-limit" on:change=on_limit
-                    prop:value=move || current.with(|q| q.limit.to_string())>
-                    {options(PAGE_SIZES.iter().map(|n| (n.to_string(), n.to_string())), move || current.with(|q| q.limit.to_string()))}
-                </select>
+                <select id="f-limit" on:change=on_limit node_ref=size></select>
             </div>
             <datalist id="loop-options">
                 {move || loops.options().into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
@@ -110,21 +145,23 @@ pub fn FilterBar() -> impl IntoView {
     }
 }
 
-/// `<option>`s whose `selected` follows `selected()`: robust however the select is rendered.
-fn options<V, L>(
-    items: impl Iterator<Item = (V, L)>,
-    selected: impl Fn() -> String + Copy + Send + Sync + 'static,
-) -> impl IntoView
-where
-    V: Into<String>,
-    L: Into<String>,
-{
-    items
-        .map(|(value, label)| {
-            let value: String = value.into();
-            let label: String = label.into();
-            let v = value.clone();
-            view! { <option value=value prop:selected=move || selected() == v>{label}</option> }
-        })
-        .collect_view()
+/// The options and the chosen value of one select: `(value, label)` pairs and a value.
+type Choices = Box<dyn Fn() -> (Vec<(String, String)>, String)>;
+
+/// Keeps the `<option>`s of the select behind `target` equal to what `choices()` lists (rebuilt
+/// only when the list changes, so an open or focused select is not disturbed by its own
+/// change) and its value equal to the chosen one, whenever the signals `choices` reads change.
+fn choices(target: NodeRef<html::Select>, choices: Choices) {
+    Effect::new(move |built: Option<Option<Vec<(String, String)>>>| {
+        let select = target.get()?;
+        let (items, chosen) = choices();
+        if built.flatten().as_ref() != Some(&items) {
+            select.set_text_content(None);
+            for (value, label) in &items {
+                dom::el_text(&select, "option", &[("value", value)], label);
+            }
+        }
+        select.set_value(&chosen);
+        Some(items)
+    });
 }
