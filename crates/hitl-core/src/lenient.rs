@@ -130,7 +130,7 @@ pub fn parse_time(s: &str) -> Option<DateTime<Utc>> {
 pub fn opt_f64(v: Value) -> Option<f64> {
     match v {
         Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().parse::<f64>().ok(),
+        Value::String(s) => crate::json::parse_f64(s.trim()),
         _ => None,
     }
     .filter(|v| v.is_finite())

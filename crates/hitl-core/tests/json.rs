@@ -217,3 +217,75 @@ fn errors_say_what_and_where_like_serde_json() {
             .to_string()
     );
 }
+
+/// How many representable doubles lie between `a` and `b` (same sign).
+fn ulps(a: f64, b: f64) -> u64 {
+    (a.to_bits() as i64 - b.to_bits() as i64).unsigned_abs()
+}
+
+#[test]
+fn parse_f64_reads_decimal_text_and_nothing_else() {
+    use hitl_core::json::parse_f64;
+    for (text, x) in [
+        ("0", 0.0),
+        ("-0", -0.0),
+        ("+1", 1.0),
+        ("12.5", 12.5),
+        (".5", 0.5),
+        ("1.", 1.0),
+        ("0.1", 0.1),
+        ("3600", 3600.0),
+        ("1e3", 1000.0),
+        ("2.5E-3", 0.0025),
+        ("9007199254740993", 9007199254740992.0),
+        ("1e400", f64::INFINITY),
+        ("-1e400", f64::NEG_INFINITY),
+        ("1e-400", 0.0),
+        (&format!("0.{}1e500", "0".repeat(498)), 10.0),
+        ("1e99999999999999999999999", f64::INFINITY),
+    ] {
+        let got = parse_f64(text).unwrap();
+        assert_eq!(got.to_bits(), x.to_bits(), "{text}: {got}");
+    }
+    for bad in [
+        "", "-", "+", ".", "e5", "1e", "1e+", "1.2.3", "inf", "NaN", "0x10", "1 ", " 1", "1e5x",
+    ] {
+        assert_eq!(parse_f64(bad), None, "{bad:?}");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(20_000))]
+
+    /// Text with up to 15 significant digits and a small exponent — every value an API sends
+    /// for a time or a share — reads exactly as core's correctly rounded reader reads it.
+    #[test]
+    fn parse_f64_is_exact_for_everyday_numbers(
+        digits in 0u64..1_000_000_000_000_000,
+        point in 0usize..16,
+        exp in prop::option::of(-7i32..8),
+    ) {
+        let s = digits.to_string();
+        let point = point.min(s.len());
+        let mut text = format!("{}.{}", &s[..s.len() - point], &s[s.len() - point..]);
+        if let Some(e) = exp {
+            text.push_str(&format!("e{e}"));
+        }
+        let ours = hitl_core::json::parse_f64(&text).unwrap();
+        let core: f64 = text.parse().unwrap();
+        prop_assert_eq!(ours.to_bits(), core.to_bits(), "{}", text);
+    }
+
+    /// Any double, written in its shortest form (17 digits, any exponent), reads back within a
+    /// few units in the last place.
+    #[test]
+    fn parse_f64_is_close_for_any_double(bits in any::<u64>()) {
+        let x = f64::from_bits(bits);
+        if x.is_finite() {
+            for text in [format!("{x}"), format!("{x:e}")] {
+                let ours = hitl_core::json::parse_f64(&text).unwrap();
+                prop_assert!(ulps(ours, x) <= 2 || (x.abs() < 1e-300 && (ours - x).abs() < 1e-320), "{}: {} ({} ulps)", text, ours, ulps(ours, x));
+            }
+        }
+    }
+}
