@@ -419,3 +419,42 @@ proptest! {
         prop_assert_eq!(ours, std_sorted);
     }
 }
+
+#[test]
+fn fold_case_is_to_lowercase_for_latin_greek_and_cyrillic() {
+    use hitl_core::sorting::fold_case;
+    let exact = |u: u32| {
+        matches!(u, 0..=0x17F | 0x386..=0x3AB | 0x400..=0x52F | 0x1A0 | 0x1AF | 0x1CD..=0x1DC)
+            || (matches!(u, 0x1DE..=0x1EF | 0x1F8..=0x21F | 0x222..=0x233 | 0x246..=0x24F)
+                && u % 2 == 0)
+    };
+    for u in 0..=0x52F {
+        let Some(c) = char::from_u32(u) else { continue };
+        let mut lower = c.to_lowercase();
+        let expected = match (lower.next(), lower.next()) {
+            (Some(l), None) => l,
+            // Lowercases to two characters (U+0130 İ): left as it is.
+            _ => c,
+        };
+        if exact(u) {
+            assert_eq!(fold_case(c), expected, "U+{u:04X} {c}");
+        } else {
+            // Elsewhere: never a wrong letter, at most one left as it is.
+            assert!(
+                fold_case(c) == expected || fold_case(c) == c,
+                "U+{u:04X} {c}"
+            );
+        }
+    }
+    // Beyond those scripts, characters are left as they are.
+    for c in ['Ա', 'Ⅻ', 'Ａ', '中', '😀', 'ß', 'ẞ'] {
+        assert_eq!(fold_case(c), c);
+    }
+    assert_eq!(
+        "ÉCOLE Ștefan ΣΟΦΊΑ МОСКВА Ǎ"
+            .chars()
+            .map(fold_case)
+            .collect::<String>(),
+        "école ștefan σοφία москва ǎ"
+    );
+}
