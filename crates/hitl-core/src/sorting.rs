@@ -238,7 +238,8 @@ fn response_key(r: &HitlRequest) -> Option<ResponseKey> {
 /// tuples in the sort measured some 80 times slower than integers on 10,000 rows.
 fn undocumented<'a>(values: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
     let mut names: Vec<&str> = values.filter(|v| !v.is_empty()).collect();
-    names.sort_unstable();
+    // Through the one compiled sort (see `sort_stable`), not a sort of its own for `&str`.
+    sort_stable(&mut names, &|a, b| a.cmp(b));
     names.dedup();
     names
 }
