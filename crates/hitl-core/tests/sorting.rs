@@ -426,7 +426,7 @@ fn fold_case_is_to_lowercase_for_latin_greek_and_cyrillic() {
     let exact = |u: u32| {
         matches!(u, 0..=0x17F | 0x386..=0x3AB | 0x400..=0x52F | 0x1A0 | 0x1AF | 0x1CD..=0x1DC)
             || (matches!(u, 0x1DE..=0x1EF | 0x1F8..=0x21F | 0x222..=0x233 | 0x246..=0x24F)
-                && u % 2 == 0)
+                && u.is_multiple_of(2))
     };
     for u in 0..=0x52F {
         let Some(c) = char::from_u32(u) else { continue };
