@@ -55,12 +55,12 @@ impl QuotaStore {
     }
 
     /// One call, sent at `sent_at`, with what its answer said about the quota: the rate-limit
-    /// headers when the browser could read them, and `Some(reset_at)` for a 429.
+    /// headers when the browser could read them, and for a 429 `Some((reset_at, usage_limit))`.
     pub fn record(
         &self,
         sent_at: i64,
         headers: Option<RateLimitHeaders>,
-        exhausted: Option<Option<i64>>,
+        exhausted: Option<(Option<i64>, Option<u64>)>,
         now: i64,
     ) {
         self.update(|q| {
@@ -68,8 +68,8 @@ impl QuotaStore {
             if let Some(h) = headers {
                 q.record_headers(h, now);
             }
-            if let Some(reset_at) = exhausted {
-                q.record_exhausted(reset_at, now);
+            if let Some((reset_at, usage_limit)) = exhausted {
+                q.record_exhausted(reset_at, usage_limit, now);
             }
         });
     }

@@ -41,6 +41,25 @@ test.describe('quota', () => {
   });
 });
 
+test('without exposed rate-limit headers, a 429 teaches the key\'s own limit', async ({ dashboard, page }) => {
+  // Cross-origin and no Access-Control-Expose-Headers: the browser hides X-RateLimit-*, so the
+  // dashboard counts its own calls out of the documented 100 until a 429 states the real limit.
+  const api = await MockApi.start(['--expose-rate-headers', 'off', '--quota', '3', '--quota-window-secs', '120'], { serveDist: false });
+  try {
+    await dashboard.open();
+    await dashboard.connect(KEY, api.url);
+    await expect(dashboard.rows).toHaveCount(50);
+    // The first load's fourth call (a status card) is refused: from then on the meter and the
+    // banner count out of 3.
+    await expect(page.locator('.quota')).toContainText('0 / 3 calls left');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await expect(dashboard.banner).toContainText('3 of 3 calls used this hour, 0 remaining');
+    await expect(page.locator('body')).not.toContainText('of 100 calls');
+  } finally {
+    await api.stop();
+  }
+});
+
 test.describe('quota reset', () => {
   // 5 calls per 6-second window: the first load spends 4, a change of filters the fifth and
   // is refused the rest, and after the reset what was refused fits in the next window.

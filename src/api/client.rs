@@ -286,8 +286,13 @@ async fn send(inner: &Inner, builder: RequestBuilder, decode: Decode) -> Answer 
         .redact(&inner.key)
     })?;
     let decoded = decode(status, &body, rate.map(|r| r.reset_at));
-    if let Err(ApiError::QuotaExceeded { reset_at, .. }) = &decoded {
-        record.exhausted = Some(*reset_at);
+    if let Err(ApiError::QuotaExceeded {
+        reset_at,
+        usage_limit,
+        ..
+    }) = &decoded
+    {
+        record.exhausted = Some((*reset_at, *usage_limit));
     }
     decoded.map_err(|e| e.redact(&inner.key))
 }
@@ -300,8 +305,8 @@ struct CallRecord {
     quota: QuotaStore,
     sent_at: i64,
     headers: Option<RateLimitHeaders>,
-    /// `Some(reset_at)` when the answer was a 429.
-    exhausted: Option<Option<i64>>,
+    /// `Some((reset_at, usage_limit))` when the answer was a 429.
+    exhausted: Option<(Option<i64>, Option<u64>)>,
 }
 
 impl CallRecord {

@@ -71,6 +71,9 @@ pub struct Quota {
     pub headers: Option<RateLimitHeaders>,
     /// Set by a 429: nothing is sent before this instant (unix seconds).
     pub paused_until: Option<i64>,
+    /// The key's hourly limit as a 429's body stated it (`usage_limit`): what the local count
+    /// is out of when the headers are not exposed (else the documented 100).
+    pub limit: Option<u64>,
 }
 
 /// A whole number of `field`, or why not (this record is our own: no leniency needed).
@@ -117,10 +120,16 @@ impl FromJson for Quota {
             None | Some(Value::Null) => None,
             v => Some(int("paused_until", v)?),
         };
+        // Absent in records written before it was kept.
+        let limit = m
+            .remove("limit")
+            .and_then(|v| v.as_u64())
+            .filter(|&l| l > 0);
         Ok(Quota {
             calls,
             headers,
             paused_until,
+            limit,
         })
     }
 }
@@ -151,9 +160,13 @@ impl Quota {
         self.prune(now);
     }
 
-    /// Records a 429. `reset_at` is the header's value when the browser could read it.
-    pub fn record_exhausted(&mut self, reset_at: Option<i64>, now: i64) {
+    /// Records a 429. `reset_at` is the header's value when the browser could read it;
+    /// `usage_limit` the body's, when it gave one.
+    pub fn record_exhausted(&mut self, reset_at: Option<i64>, usage_limit: Option<u64>, now: i64) {
         self.prune(now);
+        if let Some(limit) = usage_limit.filter(|&l| l > 0) {
+            self.limit = Some(limit);
+        }
         let inferred = self
             .calls
             .first()
@@ -191,12 +204,13 @@ impl Quota {
             },
             None => {
                 let used = q.calls.len() as u64;
+                let limit = q.limit.unwrap_or(DEFAULT_LIMIT);
                 QuotaView {
-                    limit: DEFAULT_LIMIT,
+                    limit,
                     remaining: if paused.is_some() {
                         0
                     } else {
-                        DEFAULT_LIMIT.saturating_sub(used)
+                        limit.saturating_sub(used)
                     },
                     reset_at: paused.or_else(|| q.calls.first().map(|t| t + WINDOW_SECS)),
                     source: QuotaSource::LocalCount,

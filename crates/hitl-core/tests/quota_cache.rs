@@ -61,7 +61,7 @@ fn headers_with_nothing_remaining_pause_until_reset() {
 #[test]
 fn a_429_pauses_until_the_best_known_reset() {
     let mut q = Quota::default();
-    q.record_exhausted(Some(900), 100);
+    q.record_exhausted(Some(900), None, 100);
     assert_eq!(q.paused(100), Some(900));
     let v = q.view(100);
     assert!(v.paused);
@@ -72,14 +72,40 @@ fn a_429_pauses_until_the_best_known_reset() {
     let mut q = Quota::default();
     q.record_call(50);
     q.record_call(60);
-    q.record_exhausted(None, 100);
+    q.record_exhausted(None, None, 100);
     assert_eq!(q.paused(100), Some(50 + WINDOW_SECS));
 
     // Nothing known: a bounded wait, never forever.
     let mut q = Quota::default();
-    q.record_exhausted(None, 100);
+    q.record_exhausted(None, None, 100);
     let until = q.paused(100).unwrap();
     assert!(until > 100 && until <= 100 + 600);
+}
+
+#[test]
+fn without_headers_a_429_s_stated_limit_replaces_the_documented_one() {
+    // A key limited to 5 calls an hour, its headers not exposed to the browser.
+    let mut q = Quota::default();
+    for t in [10, 20, 30] {
+        q.record_call(t);
+    }
+    assert_eq!(
+        (q.view(40).limit, q.view(40).remaining),
+        (100, 97),
+        "before: the documented 100"
+    );
+    q.record_call(40);
+    q.record_exhausted(None, Some(5), 40);
+    let v = q.view(41);
+    assert_eq!((v.limit, v.remaining, v.paused), (5, 0, true));
+    // After the reset the count is out of 5, not 100.
+    let later = 10 + WINDOW_SECS + 100;
+    q.record_call(later);
+    let v = q.view(later);
+    assert_eq!((v.limit, v.remaining, v.paused), (5, 4, false));
+    // A body without a figure (or 0) keeps what was learned.
+    q.record_exhausted(None, Some(0), later);
+    assert_eq!(q.view(later).limit, 5);
 }
 
 #[test]
@@ -137,6 +163,7 @@ fn the_stored_quota_record_reads_back_as_written_and_a_damaged_one_is_refused() 
             reset_at: 1_700_003_600,
         }),
         paused_until: Some(1_700_000_100),
+        limit: Some(5),
     };
     let stored = serde_json::to_string(&quota).unwrap();
     assert_eq!(serde_json::from_str::<Quota>(&stored).unwrap(), quota);
