@@ -31,7 +31,10 @@ test("a wrong key shows the API's 401 message in the banner", async ({ dashboard
   await dashboard.connect('not-the-key');
   await expect(dashboard.banner).toContainText('Invalid or missing API key');
   await expect(dashboard.banner).toContainText('HTTP 401');
-  await expect(dashboard.banner).toContainText('Check the API key');
+  await expect(dashboard.banner).toContainText('Check the API key under Connection');
+  // The status cards' calls were refused too: they say so, and stop showing "…".
+  await expect(page.locator('.card-error')).toContainText('Totals unavailable');
+  await expect(page.locator('.card-count')).toHaveText(['—', '—', '—', '—']);
   await expect(page.locator('body')).not.toContainText('not-the-key');
 });
 

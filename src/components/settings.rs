@@ -52,7 +52,8 @@ pub fn SettingsPanel() -> impl IntoView {
         if conn.is_demo() {
             "Showing demo data generated in your browser: no key needed, no API calls.".to_owned()
         } else {
-            format!("Connected to {}.", conn.base_url.get())
+            // Not "connected": the key is only judged by the API's first answer (see the banner).
+            format!("Live: calls go to {}.", conn.base_url.get())
         }
     };
 

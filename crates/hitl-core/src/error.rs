@@ -100,13 +100,13 @@ impl ApiError {
     pub fn advice(&self) -> &'static str {
         match self {
             ApiError::Api { status: 401, .. } => {
-                "Check the API key in Settings: it is missing, mistyped or revoked."
+                "Check the API key under Connection: it is missing, mistyped or revoked."
             }
             ApiError::Api { status: 403, .. } => {
                 "This key is not allowed to read these requests. Use a key of the account that created them."
             }
             ApiError::Api { status: 404, .. } => {
-                "Check the API base URL in Settings; the request may also have been deleted."
+                "Check the API base URL under Connection; the request may also have been deleted."
             }
             ApiError::Api { status: 400, .. } | ApiError::Invalid(_) => {
                 "Change the filters or the page settings to allowed values."

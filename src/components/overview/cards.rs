@@ -141,7 +141,8 @@ pub fn StatusCards() -> impl IntoView {
                 <span class="card-count">
                     {move || match total() {
                         Some(c) => thousands(c.total),
-                        None if filters.with(Option::is_none) => "—".to_owned(),
+                        // Nothing to wait for: an invalid view, or the totals' calls failed.
+                        None if filters.with(Option::is_none) || error().is_some() => "—".to_owned(),
                         None => "…".to_owned(),
                     }}
                 </span>
