@@ -136,6 +136,18 @@ test('responsive: at phone width the table scrolls inside its box and the page d
   expect(await wrap.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
 });
 
+test('a very long loop id in the URL wraps instead of widening the page', async ({ dashboard, page }) => {
+  const long = 'loop-' + 'x'.repeat(500);
+  for (const width of [390, 1366]) {
+    await page.setViewportSize({ width, height: 800 });
+    await dashboard.open(`?loop_id=${long}`);
+    await expect(page.locator('.cards-head')).toContainText(long);
+    await expect(page.locator('.overview-head')).toBeVisible();
+    const pageOverflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(pageOverflow, `at ${width} px`).toBeLessThanOrEqual(1);
+  }
+});
+
 async function seriousViolations(page: import('@playwright/test').Page) {
   const results = await new AxeBuilder({ page }).analyze();
   return results.violations

@@ -85,7 +85,7 @@ impl ApiError {
                 ..
             } => usage_text(*usage_count, *usage_limit, Some(0)).map(|u| {
                 format!(
-                    "{u}. Calls are paused until the quota resets, so none is wasted on a refusal"
+                    "{u}. Calls are paused until the quota resets, so none is wasted on a refusal."
                 )
             }),
             ApiError::Network { detail } | ApiError::Decode { detail, .. } => {
