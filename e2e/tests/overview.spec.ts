@@ -309,6 +309,21 @@ test('with every request loaded the panels are answered from it, at no cost', as
   expect(await mock.calls()).toBe(0);
 });
 
+test.describe('switching from demo to a slow live API', () => {
+  test.use({ mockFlags: ['--latency-ms', '1500', '--records', '77'] });
+
+  test("the demo's totals are not shown as the live API's while its own load", async ({ dashboard, mock, page }) => {
+    const { requests } = await mock.dataset();
+    await dashboard.open();
+    // The demo's totals first (a few hundred requests, none of them the mock's 77).
+    await expect(card(page, 'completed').locator('.card-count')).toHaveText(/^\d[\d,]*$/);
+    await dashboard.connect();
+    // Until the live answers arrive the cards wait: never the demo's figures under "Live API".
+    for (const s of STATUSES) await expect(card(page, s).locator('.card-count')).toHaveText('…');
+    await expectCards(page, requests);
+  });
+});
+
 test.describe('analyze all matching', () => {
   test.use({ mockFlags: ['--records', '1234'] });
 

@@ -19,8 +19,10 @@ use std::sync::Arc;
 
 use hitl_core::format::thousands;
 use hitl_core::{ApiError, RequestPage, RequestQuery};
+use leptos::prelude::Get;
 
 use crate::api::Source;
+use crate::state::Dashboard;
 
 /// "1 call" / "3 calls".
 fn calls_text(n: u64) -> String {
@@ -31,18 +33,30 @@ fn calls_text(n: u64) -> String {
     }
 }
 
-/// When the answer arrived (ms since epoch), and the pages with the queries that asked for
-/// them; `None` when nothing was asked.
-type Fetched = Option<(f64, Result<Vec<(RequestQuery, Arc<RequestPage>)>, ApiError>)>;
+/// When the answer arrived (ms since epoch), the source generation it came from, and the pages
+/// with the queries that asked for them; `None` when nothing was asked.
+type Fetched = Option<(
+    f64,
+    u64,
+    Result<Vec<(RequestQuery, Arc<RequestPage>)>, ApiError>,
+)>;
+
+/// The answer, if it came from the current source (tracked). A resource keeps its last value
+/// while the next one loads: right after Connect that is the demo's (or the previous key's),
+/// which must not be shown as the live API's.
+fn current(dash: Dashboard, f: &Option<Fetched>) -> Fetched {
+    let generation = dash.conn.generation.get();
+    f.clone().flatten().filter(|(_, g, _)| *g == generation)
+}
 
 /// Lists every query concurrently. `Source::list` answers from its one-minute cache and shares
 /// identical calls in flight, so a query the table is already loading costs nothing more.
 /// (One future type for both overview resources keeps the wasm smaller.)
-async fn fetch_pages(source: Source, queries: Vec<RequestQuery>) -> Fetched {
+async fn fetch_pages(source: Source, generation: u64, queries: Vec<RequestQuery>) -> Fetched {
     if queries.is_empty() {
         return None;
     }
     let pages = futures::future::try_join_all(queries.iter().map(|q| source.list(q, false))).await;
     let pages = pages.map(|pages| queries.into_iter().zip(pages).collect());
-    Some((crate::browser::now_ms(), pages))
+    Some((crate::browser::now_ms(), generation, pages))
 }

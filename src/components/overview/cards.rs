@@ -7,7 +7,7 @@ use hitl_core::{ApiError, RequestQuery, Status};
 use leptos::prelude::*;
 
 use super::panels::panels;
-use super::{calls_text, fetch_pages};
+use super::{calls_text, current, fetch_pages};
 use crate::state::Dashboard;
 use crate::url::{HistoryMode, UrlState};
 
@@ -25,6 +25,7 @@ pub fn StatusCards() -> impl IntoView {
         // 50 ms on a first visit). They wait for the first page to settle; later views do not.
         let table_first = dash.first_page_settled.get();
         let source = dash.conn.source.get();
+        let generation = dash.conn.generation.get_untracked();
         let filters = filters.get().filter(|_| table_first);
         dash.refresh.track();
         retry.track();
@@ -52,18 +53,18 @@ pub fn StatusCards() -> impl IntoView {
             .collect(),
             _ => Vec::new(),
         };
-        fetch_pages(source, queries)
+        fetch_pages(source, generation, queries)
     });
     // Totals refused for the quota come back by themselves when it resets (cached ones are free).
     dash.retry_after_pause(retry, move || {
-        fetched.with(|f| matches!(f, Some(Some((_, Err(e)))) if e.is_quota()))
+        fetched.with(|f| matches!(f, Some(Some((_, _, Err(e)))) if e.is_quota()))
     });
     // The cards, or why they are missing (`None` while loading). Requests the user changed
     // after the totals were counted (a cancel) are moved between cards here, not re-fetched.
     let cards = Memo::new(move |_| {
         fetched.with(|f| {
             // `counted_at`: changes made after it are applied over these totals.
-            let (counted_at, answer) = f.clone().flatten()?;
+            let (counted_at, _, answer) = current(dash, f)?;
             Some(answer.map(|pages| {
                 let view = &pages[0].0;
                 let plan = card_plan(view.status.as_ref());

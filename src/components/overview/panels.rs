@@ -17,7 +17,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 
-use super::{calls_text, fetch_pages};
+use super::{calls_text, current, fetch_pages};
 use crate::components::clock::Clock;
 use crate::components::detail;
 use crate::components::dom::{self, el, el_text, fill};
@@ -40,6 +40,7 @@ pub fn panels(dash: Dashboard) -> impl IntoView {
     let fetched = LocalResource::new(move || {
         let wanted = open.get() && !covered.get();
         let source = dash.conn.source.get();
+        let generation = dash.conn.generation.get_untracked();
         let loop_id = scope.with(|s| s.loop_id.clone());
         dash.refresh.track();
         retry.track();
@@ -49,10 +50,10 @@ pub fn panels(dash: Dashboard) -> impl IntoView {
         } else {
             Vec::new()
         };
-        fetch_pages(source, queries)
+        fetch_pages(source, generation, queries)
     });
     dash.retry_after_pause(retry, move || {
-        fetched.with(|f| matches!(f, Some(Some((_, Err(e)))) if e.is_quota()))
+        fetched.with(|f| matches!(f, Some(Some((_, _, Err(e)))) if e.is_quota()))
     });
     let cost = move || match dash.conn.source.with(|s| s.cost(3)) {
         0 => "0 calls (demo data)".to_owned(),
@@ -67,7 +68,7 @@ pub fn panels(dash: Dashboard) -> impl IntoView {
             return Some(Ok(Lists::from_rows(&rows, loop_id.as_deref())));
         }
         fetched.with(|f| {
-            f.clone().flatten().map(|(_, answer)| {
+            current(dash, f).map(|(_, _, answer)| {
                 answer.map(|pages| {
                     // Shown with this session's changes: a request cancelled here leaves
                     // "Urgent pending" at once, without another call.
