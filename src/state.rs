@@ -417,6 +417,18 @@ impl Dashboard {
         Arc::new(rows.unwrap_or_default())
     }
 
+    /// How many requests match `q`'s filters, from the shown page when it answers them; not
+    /// from a "Load older" page, whose total counts only the requests older than its cursor.
+    /// Tracked.
+    pub fn matching_total(&self, q: &RequestQuery) -> Option<u64> {
+        self.shown.with(|s| {
+            s.as_ref()
+                .filter(|l| l.query.created_before.is_none())
+                .filter(|l| l.query.filters_only() == q.filters_only())
+                .map(|l| l.page.total)
+        })
+    }
+
     /// The current load's error, if the last answer was one.
     pub fn error(&self) -> Option<ApiError> {
         match self.page.get() {

@@ -324,6 +324,22 @@ test.describe('switching from demo to a slow live API', () => {
   });
 });
 
+test.describe('analyze all matching, cancelled at once', () => {
+  test.use({ mockFlags: ['--latency-ms', '600', '--records', '900'] });
+
+  test('says 0 of the matching total, and offers no partial export of nothing', async ({ dashboard, page }) => {
+    await dashboard.open();
+    await dashboard.connect();
+    await expect(dashboard.rows).toHaveCount(50);
+    await page.getByRole('button', { name: 'Analyze all matching' }).click();
+    await page.locator('.overview').getByRole('button', { name: 'Cancel' }).click();
+    await expect(page.locator('.overview')).toContainText('Cancelled; what arrived is kept.');
+    await expect(page.locator('.progress-text')).toHaveText('0 of 900');
+    await expect(page.locator('.export-partial')).toHaveCount(0);
+    await expect(page.getByRole('button', { name: 'Export CSV' })).toBeEnabled();
+  });
+});
+
 test.describe('analyze all matching', () => {
   test.use({ mockFlags: ['--records', '1234'] });
 

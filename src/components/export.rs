@@ -69,16 +69,12 @@ pub fn ExportBar() -> impl IntoView {
     let all = dash.all;
     let bom = RwSignal::new(false);
     let saved = RwSignal::new(None::<String>);
-    // The current view's query and its matching total (from the shown page when it is current;
-    // not from a "Load older" page, whose total counts only the requests older than its cursor).
+    // True once this bar has started a load (see `stopped`).
+    let exported = RwSignal::new(false);
+    // The current view's query and its matching total.
     let view = move || {
         let q = dash.query.get().ok()?;
-        let total = dash.shown.with(|s| {
-            s.as_ref()
-                .filter(|l| l.query.created_before.is_none())
-                .filter(|l| l.query.filters_only() == q.filters_only())
-                .map(|l| l.page.total)
-        });
+        let total = dash.matching_total(&q);
         Some((q, total))
     };
     // The calls an export costs now; `None` when that is not known (no total for the view).
@@ -105,6 +101,7 @@ pub fn ExportBar() -> impl IntoView {
     };
     let export = move |format: ExportFormat| {
         let Some((q, total)) = view() else { return };
+        exported.set(true);
         let source = dash.conn.source.get_untracked();
         saved.set(None);
         if let Some(total) = total {
@@ -167,9 +164,11 @@ pub fn ExportBar() -> impl IntoView {
     let progress = move || all.progress.get();
     let belongs = move || view().is_some_and(|(q, _)| all.belongs_to(&q));
     // Stopped, or changed while loading: not the whole set.
+    // The loader is shared with "Analyze all matching": a load it stopped is offered here only
+    // when something arrived (there is a partial file to save), or when an export started it.
     let stopped = move || {
         let phase = all.phase.get();
-        (phase.resumable() && belongs()).then_some(phase)
+        (phase.resumable() && belongs() && (progress().0 > 0 || exported.get())).then_some(phase)
     };
 
     view! {

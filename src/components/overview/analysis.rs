@@ -284,6 +284,10 @@ fn analyze_all(
     let started = RwSignal::new(None::<RequestQuery>);
     let start = move |_| {
         if let Ok(q) = dash.query.get_untracked() {
+            // Progress says "0 of 900" at once, and so does a load cancelled before a page.
+            if let Some(total) = untrack(|| dash.matching_total(&q)) {
+                all.expect_total(&q, total);
+            }
             all.start(dash.conn.source.get_untracked(), &q);
             started.set(Some(set_key(&q)));
         }
