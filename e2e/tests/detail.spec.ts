@@ -205,9 +205,21 @@ test('a request that does not exist says so inside the panel', async ({ dashboar
   const status = panel(page).getByRole('status').filter({ hasText: 'Request not found' });
   await expect(status).toBeVisible();
   await expect(status).toContainText('HTTP 404');
+  // Said once: the headline, what failed, the API's detail, the advice; no line repeated.
+  const lines = await status.locator('p').allTextContents();
+  expect(new Set(lines).size).toBe(lines.length);
+  expect(lines.filter((l) => l.includes('Request not found'))).toHaveLength(1);
   await expect(page.getByRole('alert')).toHaveCount(0);
   // 4xx is never retried.
   expect(await callsFor(mock, 'ffffffffffffffffffffffff')).toBe(1);
+});
+
+test('on demo data an unknown id says the demo has no such request', async ({ dashboard, mock, page }) => {
+  await dashboard.open('?request=doesnotexist');
+  const status = panel(page).getByRole('status').filter({ hasText: 'Request not found' });
+  await expect(status).toContainText('The demo data has no request with this id.');
+  await expect(status).not.toContainText('API base URL');
+  expect(await mock.calls()).toBe(0);
 });
 
 test('on demo data the panel works without any call', async ({ dashboard, mock, page }) => {

@@ -266,6 +266,15 @@ pub fn DetailPanel() -> impl IntoView {
             Some(r) => content(body, r, fetched, &names, offset),
             // Nothing to show yet but what the call says.
             None => match fetched {
+                Some(Err(e)) if e.status() == Some(404) && conn.is_demo() => Notice(
+                    "detail-error",
+                    "Request not found".to_owned(),
+                    vec![
+                        "The demo data has no request with this id.".to_owned(),
+                        "Its requests are the ones in the table; connect a key to open your own."
+                            .to_owned(),
+                    ],
+                ),
                 Some(Err(e)) => Notice::error("Could not load the request", &e),
                 _ => Notice::loading("Loading request…"),
             }
@@ -335,9 +344,11 @@ impl Notice {
         } else {
             format!("{}{status}", e.title())
         };
+        // The API's own title only when the headline does not already say it.
+        let api_title = Some(e.title()).filter(|t| !title.starts_with(t.as_str()));
         let lines = [
             Some(what.to_owned()),
-            Some(e.title()),
+            api_title,
             e.detail(),
             Some(e.advice().to_owned()),
         ]
