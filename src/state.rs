@@ -197,8 +197,9 @@ pub struct Dashboard {
     /// Bumped by auto-refresh: reloads the current page only, past the cache.
     reload: RwSignal<u64>,
     reload_fresh: StoredValue<bool>,
-    /// The current page, keyed on (source, query, refresh). A newer key drops (and aborts) the
-    /// older fetch, so an old answer can never overwrite a newer view.
+    /// The current page, keyed on (source, query, refresh). A newer key does not cancel the
+    /// older fetch: the resource awaits it, then runs again (see `rerun` in [`Dashboard::new`]);
+    /// `shown` keeps an answer of an older source off the screen.
     pub page: LocalResource<Result<Loaded, ApiError>>,
     /// The last page that loaded, kept on screen when a later load fails.
     pub shown: Memo<Option<Loaded>>,
@@ -238,6 +239,8 @@ impl Dashboard {
         let refresh = RwSignal::new(0u64);
         let reload = RwSignal::new(0u64);
         let reload_fresh = StoredValue::new(false);
+        // Bumped by the page's own future when the source changed while it was in flight.
+        let rerun = RwSignal::new(0u64);
         // Flips back to false when a quota pause ends: the view then reloads by itself.
         let paused = Memo::new(move |_| {
             conn.quota
@@ -259,6 +262,7 @@ impl Dashboard {
             // Refresh clears the answer cache before bumping this, so tracking it is enough.
             refresh.track();
             reload.track();
+            rerun.track();
             let fresh = reload_fresh.get_value();
             reload_fresh.set_value(false);
             let _ = paused.get(); // `get`, not `track`: a memo must be computed to subscribe to its own sources
@@ -268,6 +272,16 @@ impl Dashboard {
                     Err(e) => Err(ApiError::Invalid(e)),
                 };
                 head_start.set_value(None);
+                // The source changed while this was in flight (Connect pressed twice, Connect →
+                // Demo data → Connect). The resource awaits this future before it looks at that
+                // change, and meanwhile any reader of `page` checking its sources
+                // (`AsyncDerived::update_if_necessary`) can clear the change's dirty mark: the
+                // resource then keeps this answer, which `shown` hides for its old generation, so
+                // the table stays empty. Marked again here, in the poll that ends this future,
+                // the change is still pending when the resource's loop looks: it asks again.
+                if conn.generation.get_untracked() != generation {
+                    rerun.update(|n| *n += 1);
+                }
                 if !first_page_settled.get_untracked() {
                     settle.set(true);
                 }

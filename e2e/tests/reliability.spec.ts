@@ -150,3 +150,48 @@ test.describe('hostile text', () => {
     expect(await page.evaluate(() => (window as any).__xss)).toBeUndefined();
   });
 });
+
+test.describe('a second Connect while the first page is in flight', () => {
+  test.use({ mockFlags: ['--latency-ms', '1000'] });
+
+  for (const via of ['Connect', 'Demo data, then Connect']) {
+    test(`rows load (${via})`, async ({ dashboard, page }) => {
+      await dashboard.open('?limit=10');
+      await dashboard.connect();
+      // The first page's call is in flight (1 s) while the source changes again.
+      if (via !== 'Connect') await page.getByRole('button', { name: 'Demo data' }).click();
+      await dashboard.connect();
+      await expect(dashboard.range).toHaveText('1–10 of 240');
+      await expect(dashboard.rows).toHaveCount(10);
+      await expect(page.getByText('No requests match')).toHaveCount(0);
+    });
+  }
+});
+
+test.describe('a failed page load', () => {
+  test.use({ mockFlags: ['--fail-every', '2', '--fail-kind', 'malformed'] });
+
+  test('Next again retries it; the pager matches the rows shown', async ({ dashboard, mock, page }) => {
+    const { requests } = await mock.dataset();
+    await dashboard.open('?limit=20');
+    await dashboard.connect();
+    await dashboard.expectRowIds(requests.slice(0, 20).map((r) => r.id));
+    const next = page.getByRole('button', { name: 'Next' });
+    // Every second call fails: find a Next whose answer is malformed.
+    for (let i = 0; i < 4 && !(await dashboard.banner.count()); i++) {
+      await next.click();
+      await expect(page.locator('section.results')).toHaveAttribute('aria-busy', 'false');
+      await page.waitForTimeout(300);
+    }
+    await expect(dashboard.banner).toContainText('Not JSON');
+    const asked = Number(new URL(page.url()).searchParams.get('offset'));
+    const shownOffset = asked - 20;
+    await expect(dashboard.range).toHaveText(`${shownOffset + 1}–${shownOffset + 20} of 240`);
+    const before = await mock.calls();
+    await next.click(); // the failed page again: one call
+    await expect.poll(() => mock.calls()).toBe(before + 1);
+    await dashboard.expectRowIds(requests.slice(asked, asked + 20).map((r) => r.id));
+    await expect(dashboard.range).toHaveText(`${asked + 1}–${asked + 20} of 240`);
+    await expect(dashboard.banner).toHaveCount(0);
+  });
+});

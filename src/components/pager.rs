@@ -5,7 +5,7 @@ use hitl_core::format::thousands;
 use hitl_core::{RequestQuery, Sort};
 use leptos::prelude::*;
 
-use crate::state::Loaded;
+use crate::state::{Dashboard, Loaded};
 use crate::url::{HistoryMode, UrlState};
 
 /// "51–100 of 237" for a page at `offset` holding `count` of `total`.
@@ -25,7 +25,20 @@ pub fn range_text(offset: u64, count: u64, total: u64) -> String {
 #[component]
 pub fn Pager(#[prop(into)] loaded: Signal<Option<Loaded>>) -> impl IntoView {
     let url = expect_context::<UrlState>();
-    let go = move |q: RequestQuery| url.set_query(&q, HistoryMode::Push);
+    let dash = expect_context::<Dashboard>();
+    // Moves count from the page on screen. When the load of the page asked for failed, the URL
+    // is already one move ahead of it, so writing that URL again would change nothing and send
+    // nothing: the same move again asks again instead (Next after a failed Next retries it).
+    let go = move |q: RequestQuery| {
+        let asked = dash
+            .query
+            .with_untracked(|cur| cur.as_ref().ok() == Some(&q));
+        if !asked {
+            url.set_query(&q, HistoryMode::Push);
+        } else if dash.page.with_untracked(|p| matches!(p, Some(Err(_)))) {
+            dash.reload();
+        }
+    };
     let info = move || {
         loaded.with(|l| {
             l.as_ref().map(|l| {
