@@ -60,7 +60,7 @@ pub fn App() -> impl IntoView {
         |a, b| !matches!((a, b), (Some(a), Some(b)) if Arc::ptr_eq(a, b)),
     );
     let error = Signal::derive(move || dash.error());
-    let loading = move || dash.page.with(Option::is_none);
+    let loading = move || dash.loading();
     let stale = move || {
         // Rows on screen that are not the answer to the current view (a failed or pending load).
         let current = dash.query.get().ok();

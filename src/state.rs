@@ -471,9 +471,19 @@ impl Dashboard {
         self.reload.update(|n| *n += 1);
     }
 
-    /// True while the current page is loading (tracked).
+    /// True while the current view's answer is not in (tracked): before the first answer, and
+    /// while another view or source loads — the resource keeps its last value meanwhile, and
+    /// after a Connect that value belongs to the previous source. (A Refresh of the same view
+    /// keeps its rows on screen and is not "loading" here.)
     pub fn loading(&self) -> bool {
-        self.page.with(Option::is_none)
+        let generation = self.conn.generation.get();
+        self.page.with(|p| match p {
+            None => true,
+            Some(Ok(l)) => {
+                l.generation != generation || self.query.with(|q| q.as_ref() != Ok(&l.query))
+            }
+            Some(Err(_)) => false,
+        })
     }
 
     /// Re-fetches the current view, bypassing cached answers.

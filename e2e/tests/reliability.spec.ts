@@ -161,6 +161,9 @@ test.describe('a second Connect while the first page is in flight', () => {
       // The first page's call is in flight (1 s) while the source changes again.
       if (via !== 'Connect') await page.getByRole('button', { name: 'Demo data' }).click();
       await dashboard.connect();
+      // While the live page loads: busy, and no claim that nothing matches.
+      await expect(page.locator('section.results')).toHaveAttribute('aria-busy', 'true');
+      await expect(page.getByText('No requests match')).toHaveCount(0);
       await expect(dashboard.range).toHaveText('1–10 of 240');
       await expect(dashboard.rows).toHaveCount(10);
       await expect(page.getByText('No requests match')).toHaveCount(0);
