@@ -49,9 +49,10 @@ pub fn App() -> impl IntoView {
             .with(|q| q.as_ref().is_ok_and(|q| all.belongs_to(q)))
             && all.rows.with(|r| !r.is_empty())
     };
+    let showing_all = move || show_all.get() && all_available();
     let rows = Memo::new_with_compare(
         move |_| {
-            if show_all.get() && all_available() {
+            if showing_all() {
                 all.rows.with(|r| dash.with_updates_arc(r))
             } else {
                 dash.page_rows()
@@ -108,7 +109,13 @@ pub fn App() -> impl IntoView {
             <ErrorBanner error=error/>
             <section class="results" aria-label="Requests" aria-busy=move || loading().to_string()>
                 <div class="results-bar">
-                    <Pager loaded=dash.shown/>
+                    // With every loaded row shown, page moves would not change the table.
+                    <div class="pager-slot" hidden=showing_all>
+                        <Pager loaded=dash.shown/>
+                    </div>
+                    <span class="pager-all" hidden=move || !showing_all()>
+                        {move || format!("All {} loaded rows", thousands(all.rows.with(|r| r.len() as u64)))}
+                    </span>
                     <span class="updated" data-stale=move || stale().to_string()>
                         {updated}
                         {move || stale().then_some(" · not current")}

@@ -193,6 +193,22 @@ test('the Loop and Reviewer columns sort by the names they show', async ({ dashb
   }
 });
 
+test('with every loaded row shown, the pager steps aside', async ({ dashboard, page }) => {
+  await dashboard.open();
+  await expect(dashboard.rows).toHaveCount(50);
+  await page.getByRole('button', { name: 'Analyze all matching' }).click();
+  const showAll = page.getByLabel('Show all 240 loaded rows');
+  await showAll.check();
+  await expect(dashboard.rows).toHaveCount(240);
+  await expect(page.getByRole('button', { name: 'Next' })).toBeHidden();
+  await expect(page.locator('.pager-all')).toHaveText('All 240 loaded rows');
+  await showAll.uncheck();
+  await expect(dashboard.rows).toHaveCount(50);
+  await expect(page.getByRole('button', { name: 'Next' })).toBeVisible();
+  await expect(dashboard.range).toHaveText('1–50 of 240');
+  await expect(page.locator('.pager-all')).toBeHidden();
+});
+
 test.describe('a windowed table', () => {
   // 10,000 rows (the benchmark's set, where a missed re-sort showed): windowed once "Show all"
   // is ticked (above 1,000).
