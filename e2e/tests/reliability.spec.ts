@@ -60,6 +60,26 @@ test('without exposed rate-limit headers, a 429 teaches the key\'s own limit', a
   }
 });
 
+test.describe('the last call of the quota', () => {
+  test.use({ mockFlags: ['--quota', '5', '--quota-window-secs', '120'] });
+
+  test('a Refresh that needs 4 calls with 1 left sends 1 and wastes none on refusals', async ({ dashboard, mock, page }) => {
+    await dashboard.open();
+    await dashboard.connect();
+    for (const count of await page.locator('.card-count').all()) await expect(count).toHaveText(/^\d[\d,]*$/);
+    await expect(page.locator('.quota')).toContainText('1 / 5 calls left');
+    await mock.resetStats();
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    // The page goes; the three totals wait for the reset as a pause would have them wait.
+    await expect(page.locator('.card-error')).toContainText('Totals unavailable');
+    await expect(dashboard.rows).toHaveCount(50);
+    await page.waitForTimeout(500);
+    const log = (await mock.stats()).log;
+    expect(log).toHaveLength(1);
+    expect(log.filter((c) => c.status === 429)).toEqual([]);
+  });
+});
+
 test.describe('quota reset', () => {
   // 5 calls per 6-second window: the first load spends 4, a change of filters the fifth and
   // is refused the rest, and after the reset what was refused fits in the next window.

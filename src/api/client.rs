@@ -17,7 +17,7 @@ use hitl_core::cache::TtlCache;
 use hitl_core::cancel::{decode_cancel, Cancelled};
 use hitl_core::error::decode_response;
 use hitl_core::query::decode_pairs;
-use hitl_core::quota::RateLimitHeaders;
+use hitl_core::quota::{QuotaSource, RateLimitHeaders};
 use hitl_core::{
     ApiError, FromJson, LoopList, RequestDetail, RequestEnvelopeData, RequestPage, RequestQuery,
 };
@@ -61,6 +61,24 @@ struct Inner {
     /// before that is stale and is not cached, and later calls do not join it.
     epoch: Cell<u64>,
     in_flight: RefCell<HashMap<String, WeakShared<LocalBoxFuture<'static, Answer>>>>,
+    /// Calls sent and not yet answered: they use up what the last headers said was left.
+    sending: Cell<u64>,
+}
+
+/// Counts one call in [`Inner::sending`] while it is on its way.
+struct Sending<'a>(&'a Cell<u64>);
+
+impl<'a> Sending<'a> {
+    fn new(count: &'a Cell<u64>) -> Self {
+        count.set(count.get() + 1);
+        Sending(count)
+    }
+}
+
+impl Drop for Sending<'_> {
+    fn drop(&mut self) {
+        self.0.set(self.0.get().saturating_sub(1));
+    }
 }
 
 /// Aborts the browser's fetch when the future that owns it is dropped (superseded view).
@@ -85,6 +103,7 @@ impl ApiClient {
                 cache: RefCell::new(TtlCache::default()),
                 epoch: Cell::new(0),
                 in_flight: RefCell::new(HashMap::new()),
+                sending: Cell::new(0),
             }),
         }
     }
@@ -237,14 +256,19 @@ fn get_request(url: &str) -> RequestBuilder {
 
 /// Sends one call: the quota gate, the bearer header, abort-on-drop, counting, decoding.
 async fn send(inner: &Inner, builder: RequestBuilder, decode: Decode) -> Answer {
-    if let Some(reset_at) = inner.quota.paused(now_secs()) {
-        let usage = inner.quota.view_untracked(now_secs());
+    let usage = inner.quota.view_untracked(now_secs());
+    // Paused, or — by the server's own headers — every call left is already on its way: with
+    // 1 call left, a Refresh's 4 calls send 1 and hold 3 as a pause would (they are asked again
+    // after the reset), instead of spending 3 refusals.
+    let held = usage.source == QuotaSource::Headers && usage.remaining <= inner.sending.get();
+    if usage.paused || held {
         return Err(ApiError::QuotaPaused {
-            reset_at: Some(reset_at),
+            reset_at: inner.quota.paused(now_secs()).or(usage.reset_at),
             usage_count: Some(usage.limit.saturating_sub(usage.remaining)),
             usage_limit: Some(usage.limit),
         });
     }
+    let _sending = Sending::new(&inner.sending);
     let controller = web_sys::AbortController::new().ok();
     let signal = controller.as_ref().map(|c| c.signal());
     let _abort = AbortOnDrop(controller);
