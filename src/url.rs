@@ -42,7 +42,11 @@ impl UrlState {
 
     /// The list query the URL describes, or the API's reason to refuse it.
     pub fn request_query(&self) -> Result<RequestQuery, QueryError> {
-        self.search.with(|s| RequestQuery::from_query_string(s))
+        // Every invalid parameter at once, so that one look at the banner fixes the URL.
+        self.search.with(|s| {
+            let (q, errors) = RequestQuery::from_query_string_lenient(s);
+            QueryError::all(errors).map_or(Ok(q), Err)
+        })
     }
 
     /// The usable part of the URL's list query (invalid parameters dropped).

@@ -62,6 +62,12 @@ test.describe('filters and URL state', () => {
     await expect(dashboard.banner).toContainText('limit must be between 1 and 100');
     await dashboard.open('?status=bogus');
     await expect(dashboard.banner).toContainText('status must be one of: pending, completed, timeout, cancelled');
+    // Several at once: every one is stated, not only the first.
+    await dashboard.open('?status=bogus&limit=999&priority=HIGH');
+    await expect(dashboard.banner).toContainText('Invalid parameters');
+    await expect(dashboard.banner).toContainText('status must be one of');
+    await expect(dashboard.banner).toContainText('limit must be between 1 and 100');
+    await expect(dashboard.banner).toContainText('priority must be one of');
     expect((await mock.stats()).log.filter((c) => c.uri.includes('limit=500') || c.uri.includes('bogus'))).toEqual([]);
   });
 

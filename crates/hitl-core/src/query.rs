@@ -93,6 +93,28 @@ impl std::fmt::Display for QueryError {
 impl std::error::Error for QueryError {}
 
 impl QueryError {
+    /// One error that states every problem of a view, for a person reading a URL: the first
+    /// problem's `msg` (or "Invalid parameters" when they differ) and each `data` once, joined
+    /// by "; ". `None` when there is none. (The API itself answers the first one only.)
+    pub fn all(errors: Vec<QueryError>) -> Option<QueryError> {
+        let first = errors.first()?;
+        let msg = if errors.iter().all(|e| e.msg == first.msg) {
+            first.msg
+        } else {
+            "Invalid parameters"
+        };
+        let mut data: Vec<&str> = Vec::new();
+        for e in &errors {
+            if !data.contains(&e.data.as_str()) {
+                data.push(&e.data);
+            }
+        }
+        Some(QueryError {
+            msg,
+            data: data.join("; "),
+        })
+    }
+
     fn status() -> Self {
         QueryError {
             msg: "Invalid status filter value",

@@ -227,3 +227,28 @@ fn page_sizes_offer_the_view_s_own_size_in_order() {
     assert_eq!(page_sizes(0), PAGE_SIZES.to_vec());
     assert_eq!(page_sizes(101), PAGE_SIZES.to_vec());
 }
+
+#[test]
+fn all_problems_of_a_view_are_stated_at_once() {
+    use hitl_core::QueryError;
+    let (_, errors) = RequestQuery::from_query_string_lenient(
+        "?status=bogus&limit=999&offset=-3&priority=HIGH&sort=x&status=nope",
+    );
+    let e = QueryError::all(errors).unwrap();
+    assert_eq!(e.msg, "Invalid parameters");
+    assert_eq!(
+        e.data,
+        "status must be one of: pending, completed, timeout, cancelled; limit must be between 1 \
+         and 100; offset must be 0 or more; priority must be one of: low, medium, high, critical; \
+         sort must be one of: created_at_desc, created_at_asc, priority_desc, status_asc"
+    );
+    // One kind of problem keeps the API's own title.
+    let (_, errors) = RequestQuery::from_query_string_lenient("limit=0&offset=x");
+    let e = QueryError::all(errors).unwrap();
+    assert_eq!(e.msg, "Invalid pagination parameters");
+    assert_eq!(
+        e.data,
+        "limit must be between 1 and 100; offset must be 0 or more"
+    );
+    assert_eq!(QueryError::all(Vec::new()), None);
+}
