@@ -70,6 +70,18 @@ pub fn App() -> impl IntoView {
             .unwrap_or(false)
             || error.with(Option::is_some)
     };
+    // An empty page says why: nothing matches, or (a link's offset) it lies past the last page.
+    let empty_text = move || {
+        let total = dash.shown.with(|s| s.as_ref().map_or(0, |l| l.page.total));
+        if total > 0 {
+            format!(
+                "This page is past the last one: these filters match {} requests. Use First or Previous.",
+                thousands(total)
+            )
+        } else {
+            "No requests match these filters. Try Status: All or clear the Loop ID.".to_owned()
+        }
+    };
     // Refresh drops cached answers: never do that while nothing can be fetched again.
     let quota_paused = move || dash.paused.get();
     let updated = move || {
@@ -139,7 +151,7 @@ pub fn App() -> impl IntoView {
                 <ExportBar/>
                 <RequestsTable rows=rows names=loops.names fresh=dash.fresh loading=Signal::derive(loading)/>
                 <Show when=move || !loading() && rows.with(|r| r.is_empty()) && error.with(Option::is_none)>
-                    <p class="empty">"No requests match these filters. Try Status: All or clear the Loop ID."</p>
+                    <p class="empty">{empty_text}</p>
                 </Show>
             </section>
             <Overview/>

@@ -199,6 +199,17 @@ test('the Loop and Reviewer columns sort by the names they show', async ({ dashb
   }
 });
 
+test('a link past the last page says so, not that nothing matches', async ({ dashboard, page }) => {
+  await dashboard.open('?offset=1000');
+  const empty = page.locator('.results .empty');
+  await expect(empty).toHaveText(
+    'This page is past the last one: these filters match 240 requests. Use First or Previous.',
+  );
+  await page.getByRole('button', { name: 'First' }).click();
+  await expect(dashboard.rows).toHaveCount(50);
+  await expect(empty).toHaveCount(0);
+});
+
 test('with every loaded row shown, the pager steps aside', async ({ dashboard, page }) => {
   await dashboard.open();
   await expect(dashboard.rows).toHaveCount(50);
