@@ -256,17 +256,23 @@ fn get_request(url: &str) -> RequestBuilder {
 
 /// Sends one call: the quota gate, the bearer header, abort-on-drop, counting, decoding.
 async fn send(inner: &Inner, builder: RequestBuilder, decode: Decode) -> Answer {
-    let usage = inner.quota.view_untracked(now_secs());
-    // Paused, or — by the server's own headers — every call left is already on its way: with
-    // 1 call left, a Refresh's 4 calls send 1 and hold 3 as a pause would (they are asked again
-    // after the reset), instead of spending 3 refusals.
-    let held = usage.source == QuotaSource::Headers && usage.remaining <= inner.sending.get();
-    if usage.paused || held {
-        return Err(ApiError::QuotaPaused {
-            reset_at: inner.quota.paused(now_secs()).or(usage.reset_at),
-            usage_count: Some(usage.limit.saturating_sub(usage.remaining)),
-            usage_limit: Some(usage.limit),
-        });
+    // When the server's own headers say every call left is already on its way, this one waits
+    // for their answers, which tell what is left then: with 1 call left, a Refresh's 4 calls
+    // send 1, and the other 3 find the quota spent (paused: asked again after the reset)
+    // instead of each spending a refusal.
+    loop {
+        let usage = inner.quota.view_untracked(now_secs());
+        if usage.paused {
+            return Err(ApiError::QuotaPaused {
+                reset_at: inner.quota.paused(now_secs()),
+                usage_count: Some(usage.limit.saturating_sub(usage.remaining)),
+                usage_limit: Some(usage.limit),
+            });
+        }
+        if usage.source != QuotaSource::Headers || usage.remaining > inner.sending.get() {
+            break;
+        }
+        gloo_timers::future::TimeoutFuture::new(50).await;
     }
     let _sending = Sending::new(&inner.sending);
     let controller = web_sys::AbortController::new().ok();
