@@ -40,6 +40,7 @@ impl std::error::Error for JsonError {}
 /// The value `text` holds, which must be one JSON value with only whitespace around it.
 pub fn parse(text: &str) -> Result<Value, JsonError> {
     let mut r = Reader {
+        text,
         src: text.as_bytes(),
         pos: 0,
         depth: 0,
@@ -174,6 +175,7 @@ pub fn parse_f64(text: &str) -> Option<f64> {
 }
 
 struct Reader<'a> {
+    text: &'a str,
     src: &'a [u8],
     pos: usize,
     depth: usize,
@@ -329,22 +331,29 @@ impl Reader<'_> {
         let mut out = String::new();
         loop {
             // The run of plain characters up to the next quote, backslash or control character.
+            // It starts and ends at ASCII bytes (or the end), so slicing the text there is on
+            // character boundaries: no UTF-8 check needed.
             let start = self.pos;
-            while let Some(b) = self.peek() {
-                if b == b'"' || b == b'\\' || b < 0x20 {
-                    break;
-                }
-                self.pos += 1;
-            }
-            // The input is a &str and the run ends at an ASCII byte: a whole UTF-8 slice.
-            out.push_str(std::str::from_utf8(&self.src[start..self.pos]).unwrap_or_default());
+            let rest = &self.src[start..];
+            let run = rest
+                .iter()
+                .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+                .unwrap_or(rest.len());
+            self.pos += run;
+            let plain = &self.text[start..self.pos];
             match self.peek() {
                 None => return Err(self.error("EOF while parsing a string")),
                 Some(b'"') => {
                     self.pos += 1;
+                    // Most strings have no escape: one allocation of the right size.
+                    if out.is_empty() {
+                        return Ok(plain.to_owned());
+                    }
+                    out.push_str(plain);
                     return Ok(out);
                 }
                 Some(b'\\') => {
+                    out.push_str(plain);
                     self.pos += 1;
                     self.escape(&mut out)?;
                 }
