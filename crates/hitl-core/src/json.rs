@@ -274,16 +274,31 @@ impl Reader<'_> {
                 return Err(self.error("trailing comma"));
             }
             items.push(self.value()?);
-            self.skip_ws();
-            match self.peek() {
-                Some(b',') => self.pos += 1,
-                Some(b']') => {
-                    self.pos += 1;
-                    return Ok(Value::Array(items));
-                }
-                None => return Err(self.error("EOF while parsing a list")),
-                _ => return Err(self.next_error("expected `,` or `]`")),
+            if self.closes(b']', "EOF while parsing a list", "expected `,` or `]`")? {
+                return Ok(Value::Array(items));
             }
+        }
+    }
+
+    /// After an item: `true` at the closing bracket, `false` after a comma (both consumed).
+    fn closes(
+        &mut self,
+        close: u8,
+        eof: &'static str,
+        other: &'static str,
+    ) -> Result<bool, JsonError> {
+        self.skip_ws();
+        match self.peek() {
+            Some(b',') => {
+                self.pos += 1;
+                Ok(false)
+            }
+            Some(b) if b == close => {
+                self.pos += 1;
+                Ok(true)
+            }
+            None => Err(self.error(eof)),
+            _ => Err(self.next_error(other)),
         }
     }
 
@@ -313,15 +328,8 @@ impl Reader<'_> {
             self.expect(b':', "expected `:`")?;
             let v = self.value()?;
             map.insert(key, v);
-            self.skip_ws();
-            match self.peek() {
-                Some(b',') => self.pos += 1,
-                Some(b'}') => {
-                    self.pos += 1;
-                    return Ok(Value::Object(map));
-                }
-                None => return Err(self.error("EOF while parsing an object")),
-                _ => return Err(self.next_error("expected `,` or `}`")),
+            if self.closes(b'}', "EOF while parsing an object", "expected `,` or `}`")? {
+                return Ok(Value::Object(map));
             }
         }
     }
