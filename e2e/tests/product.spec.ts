@@ -136,6 +136,20 @@ test('responsive: at phone width the table scrolls inside its box and the page d
   expect(await wrap.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
 });
 
+test('at laptop widths (1280 and 1366 px) all ten columns fit without a sideways scroll', async ({ dashboard, page }) => {
+  for (const width of [1280, 1366]) {
+    await page.setViewportSize({ width, height: 768 });
+    await dashboard.open();
+    await expect(dashboard.rows).toHaveCount(50);
+    const wrap = page.locator('.results .table-wrap');
+    const overflow = await wrap.evaluate((el) => el.scrollWidth - el.clientWidth);
+    expect(overflow, `sideways scroll at ${width} px`).toBeLessThanOrEqual(0);
+    // Every column header is in view, the last one included.
+    const last = await page.locator('table.requests thead th').last().evaluate((th) => th.getBoundingClientRect().right);
+    expect(last, `last column's right edge at ${width} px`).toBeLessThanOrEqual(width);
+  }
+});
+
 test('a very long loop id in the URL wraps instead of widening the page', async ({ dashboard, page }) => {
   const long = 'loop-' + 'x'.repeat(500);
   for (const width of [390, 1366]) {
