@@ -489,8 +489,13 @@ impl Dashboard {
     /// Re-fetches the current view, bypassing cached answers.
     pub fn refresh(&self) {
         self.conn.source.with_untracked(Source::clear_cache);
-        self.forget_session_data();
+        // The bump before anything else changes: a resource that tracks `refresh` (the open
+        // detail) must look at its sources before any of its readers does. A reader woken by
+        // the changes below would find the resource marked changed, clear that mark while
+        // checking its own sources, and the resource would then keep its old answer
+        // (reactive_graph's `AsyncDerived::update_if_necessary`; woken tasks run in order).
         self.refresh.update(|n| *n += 1);
+        self.forget_session_data();
     }
 
     /// Now, in unix seconds (for countdowns).

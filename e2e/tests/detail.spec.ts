@@ -311,3 +311,30 @@ test.describe('a cancel answered without a body', () => {
     expect(after.map((c) => `${c.method} ${c.uri} ${c.status}`)).toEqual([`DELETE /v1/api/requests/${id} 204`]);
   });
 });
+
+test('Refresh with a detail open reloads it too: a request cancelled elsewhere shows as Cancelled', async ({ dashboard, mock, page }) => {
+  const { requests } = await mock.dataset();
+  const pending = requests.slice(0, 50).find((r) => r.status === 'pending');
+  expect(pending, 'the first page has a pending request').toBeTruthy();
+  const id = pending.id;
+  await dashboard.open();
+  await dashboard.connect();
+  await expect(dashboard.rows).toHaveCount(50);
+  await row(page, id).locator('.c-created').click();
+  await expect(panel(page).locator('table.detail-broadcast tbody tr')).not.toHaveCount(0);
+  await expect(panel(page).getByRole('button', { name: 'Cancel request' })).toBeVisible();
+  expect(await callsFor(mock, id)).toBe(1);
+
+  // Someone else cancels it.
+  const res = await fetch(`${mock.url}/v1/api/requests/${id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${KEY}` } });
+  expect(res.status).toBe(200);
+
+  // The panel covers the results bar's right end: Refresh by keyboard.
+  await page.getByRole('button', { name: 'Refresh', exact: true }).focus();
+  await page.keyboard.press('Enter');
+  await expect(row(page, id).locator('.c-status .badge')).toHaveText('Cancelled');
+  await expect(panel(page).locator('.badge[data-status]')).toHaveText('Cancelled');
+  await expect(panel(page).getByRole('button', { name: 'Cancel request' })).toHaveCount(0);
+  // The README's price: the page, the cards, and one more for the open detail.
+  await expect.poll(() => callsFor(mock, id)).toBe(2);
+});
