@@ -195,6 +195,19 @@ impl AllMatching {
         self.key.set(Some(key));
     }
 
+    /// Takes `page` (the first page of `query`'s view, holding every matching request, as
+    /// [`crate::state::Dashboard::complete_page`] finds it) as the whole set: exporting what is
+    /// already on screen costs no call. Left alone while a load runs or when the set is loaded.
+    pub fn adopt(&self, query: &RequestQuery, page: Arc<RequestPage>) {
+        let key = set_key(query);
+        if self.phase.get_untracked() == Phase::Running || self.is_complete_for_untracked(&key) {
+            return;
+        }
+        self.switch_to(key);
+        self.merge.update_value(|m| m.add(0, page));
+        self.finish(Ok(()));
+    }
+
     /// Starts loading (or resumes) every request matching `query`'s filters in the background.
     pub fn start(&self, source: Source, query: &RequestQuery) {
         let this = *self;

@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use hitl_core::key::key_problem;
+use hitl_core::loader::set_key;
 use hitl_core::quota::{key_fingerprint, Quota, QuotaView, RateLimitHeaders};
 use hitl_core::{
     ApiError, FromJson, HitlRequest, LoopList, QueryError, RequestPage, RequestQuery, Status,
@@ -440,6 +441,20 @@ impl Dashboard {
                 .filter(|l| l.query.created_before.is_none())
                 .filter(|l| l.query.filters_only() == q.filters_only())
                 .map(|l| l.page.total)
+        })
+    }
+
+    /// The page on screen when it holds every request matching `q`, in `q`'s order: the first
+    /// page (not a cursor page) of the same filters and sort, with as many rows as the total
+    /// (tracked).
+    pub fn complete_page(&self, q: &RequestQuery) -> Option<Arc<RequestPage>> {
+        let key = set_key(q);
+        self.shown.with(|s| {
+            s.as_ref()
+                .filter(|l| l.query.offset == 0 && l.query.created_before.is_none())
+                .filter(|l| l.page.requests.len() as u64 == l.page.total)
+                .filter(|l| set_key(&l.query) == key)
+                .map(|l| l.page.clone())
         })
     }
 

@@ -27,7 +27,9 @@ test.describe('export', () => {
   test('Export CSV downloads every matching request with the seed columns', async ({ dashboard, mock, page }) => {
     const { requests } = await mock.dataset();
     const pending = requests.filter((r) => r.status === 'pending');
-    await dashboard.open('?status=pending');
+    // Pages of 5, so the page on screen does not already hold them all (that export is free).
+    expect(pending.length).toBeGreaterThan(5);
+    await dashboard.open('?status=pending&limit=5');
     await dashboard.connect();
     await expect(dashboard.rows.first()).toBeVisible();
     const calls = Math.max(1, Math.ceil(pending.length / 100));
@@ -102,6 +104,29 @@ test.describe('export', () => {
     await expect(page.locator('.export-cost')).toContainText('Export costs one call per 100 matching requests');
     await page.getByRole('button', { name: 'Back to newest' }).click();
     await expect(page.locator('.export-cost')).toContainText('Export costs 4 calls');
+  });
+  test('a view whose page already holds every matching request exports it with no call', async ({ dashboard, mock, page }) => {
+    const { requests } = await mock.dataset();
+    const timeouts = requests.filter((r) => r.status === 'timeout');
+    expect(timeouts.length).toBeGreaterThan(0);
+    expect(timeouts.length).toBeLessThanOrEqual(50);
+    await dashboard.open('?status=timeout');
+    await dashboard.connect();
+    await expect(dashboard.rows).toHaveCount(timeouts.length);
+    await expect(page.locator('.export-cost')).toContainText('Export costs 0 calls');
+    await mock.resetStats();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export CSV' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^hitl-requests-\d{4}-\d{2}-\d{2}-status-timeout\.csv$/);
+    const rows = parseCsv(fs.readFileSync((await download.path())!, 'utf8'));
+    expect(rows.slice(1).map((r) => r[0]).sort()).toEqual(timeouts.map((r) => r.id).sort());
+    expect(await mock.calls()).toBe(0);
+    // The set is now loaded: at another page size, the same view still exports for free.
+    await page.getByLabel('Page size').selectOption('10');
+    await expect(dashboard.rows).toHaveCount(10);
+    await expect(page.locator('.export-cost')).toContainText('Export costs 0 calls');
   });
 });
 

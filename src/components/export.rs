@@ -80,6 +80,9 @@ pub fn ExportBar() -> impl IntoView {
     // The calls an export costs now; `None` when that is not known (no total for the view).
     let cost = move || {
         let (q, total) = view()?;
+        if dash.complete_page(&q).is_some() {
+            return Some(0);
+        }
         match total {
             Some(t) => Some(dash.conn.source.with(|s| s.cost(all.cost(&q, t)))),
             // `all.cost` says 0 for a loaded set; without a total only that is known.
@@ -104,7 +107,10 @@ pub fn ExportBar() -> impl IntoView {
         exported.set(true);
         let source = dash.conn.source.get_untracked();
         saved.set(None);
-        if let Some(total) = total {
+        // Every matching request is on screen: the export takes them from there.
+        if let Some(page) = dash.complete_page(&q) {
+            all.adopt(&q, page);
+        } else if let Some(total) = total {
             all.expect_total(&q, total);
         }
         let refetched_before = all.refetched.get_untracked();
