@@ -115,9 +115,13 @@ test.describe('preferences', () => {
     const times = page.getByRole('button', { name: /^Times:/ });
     await expect(times).toHaveText('Times: local (UTC+05:30)');
     await expect(times).toHaveAttribute('aria-pressed', 'false');
+    // The Overview's days follow the same choice.
+    const days = page.locator('.overview').getByText(/^Days in /);
+    await expect(days).toContainText('Days in UTC+05:30;');
     await times.click();
     await expect(times).toHaveText('Times: UTC');
     await expect(times).toHaveAttribute('aria-pressed', 'true');
+    await expect(days).toContainText('Days in UTC;');
     await page.reload();
     await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
     await expect(page.getByRole('button', { name: /^Times:/ })).toHaveText('Times: UTC');

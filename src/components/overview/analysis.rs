@@ -22,6 +22,7 @@ use super::charts::{bar_chart, num, row, stacked_bar, BarSpec, Part, Series};
 use crate::all_matching::{gap_text, refetched_text, Phase};
 use crate::browser::local_offset_minutes;
 use crate::components::dom::{el, el_text, fill};
+use crate::components::preferences::TimeDisplay;
 use crate::state::Dashboard;
 
 /// Which rows the statistics cover.
@@ -89,7 +90,9 @@ fn status_color(s: &Status) -> &'static str {
 pub fn Overview() -> impl IntoView {
     let dash = expect_context::<Dashboard>();
     let all = dash.all;
-    let offset = local_offset_minutes();
+    // Days are counted in the zone the Times toggle shows (local or UTC), like every time shown.
+    let time = use_context::<TimeDisplay>();
+    let offset = move || time.map_or_else(local_offset_minutes, |t| t.offset());
     // Paging and sorting do not change which requests match: the memo keeps them out.
     let filters = Memo::new(move |_| {
         dash.query
@@ -119,6 +122,7 @@ pub fn Overview() -> impl IntoView {
     });
     let analysis = Memo::new(move |_| {
         let f = filters.get()?;
+        let offset = offset();
         if covering.get() {
             return Some(all.rows.with(|rows| {
                 dash.updated.with(|m| {
