@@ -338,3 +338,57 @@ test('Refresh with a detail open reloads it too: a request cancelled elsewhere s
   // The README's price: the page, the cards, and one more for the open detail.
   await expect.poll(() => callsFor(mock, id)).toBe(2);
 });
+
+test('a cancel refused because the request is no longer pending says so, and Refresh shows its status', async ({ dashboard, mock, page }) => {
+  const { requests } = await mock.dataset();
+  const id = requests.slice(0, 50).find((r) => r.status === 'pending').id;
+  await dashboard.open();
+  await dashboard.connect();
+  await row(page, id).locator('.c-created').click();
+  await panel(page).getByRole('button', { name: 'Cancel request' }).click();
+  // Someone else cancels it first.
+  await fetch(`${mock.url}/v1/api/requests/${id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${KEY}` } });
+  await panel(page).getByRole('button', { name: 'Yes, cancel it' }).click();
+  const notice = panel(page).locator('.detail-error');
+  await expect(notice).toContainText('The request was not cancelled');
+  await expect(notice).toContainText('(HTTP 400)');
+  await expect(notice).toContainText('no longer pending');
+  await expect(notice).not.toContainText('filters');
+  await page.getByRole('button', { name: 'Refresh', exact: true }).focus();
+  await page.keyboard.press('Enter');
+  await expect(panel(page).locator('.badge[data-status]')).toHaveText('Cancelled');
+  await expect(panel(page).getByRole('button', { name: 'Cancel request' })).toHaveCount(0);
+});
+
+test.describe('a cancel whose answer is cut short', () => {
+  const EVERY = 40;
+  test.use({ mockFlags: ['--fail-every', String(EVERY), '--fail-kind', 'malformed'] });
+
+  test('is not reported as a plain success; Refresh shows what the API has', async ({ dashboard, mock, page }) => {
+    const { requests } = await mock.dataset();
+    const id = requests.slice(0, 50).find((r) => r.status === 'pending').id;
+    await dashboard.open();
+    await dashboard.connect();
+    await row(page, id).locator('.c-created').click();
+    await expect(panel(page).locator('table.detail-broadcast tbody tr')).not.toHaveCount(0);
+    await panel(page).getByRole('button', { name: 'Cancel request' }).click();
+    // Calls of our own until the DELETE is the one the mock answers with a cut-off 200.
+    let { calls } = await mock.stats();
+    while ((calls + 1) % EVERY !== 0) {
+      await fetch(`${mock.url}/v1/api/requests?limit=1`, { headers: { Authorization: `Bearer ${KEY}` } });
+      calls = (await mock.stats()).calls;
+    }
+    await panel(page).getByRole('button', { name: 'Yes, cancel it' }).click();
+    const notice = panel(page).locator('.detail-done');
+    await expect(notice).toContainText("Cancel accepted, but the API's answer could not be read.");
+    await expect(notice).toContainText('Refresh shows its status');
+    await expect(notice).not.toContainText('Request cancelled.');
+    const { log } = await mock.stats();
+    expect(log.at(-1)).toMatchObject({ method: 'DELETE', uri: `/v1/api/requests/${id}`, status: 200 });
+    // This mock did not cancel it: Refresh shows the request as the API has it.
+    await page.getByRole('button', { name: 'Refresh', exact: true }).focus();
+    await page.keyboard.press('Enter');
+    await expect(panel(page).locator('.badge[data-status]')).toHaveText('Pending');
+    await expect(row(page, id).locator('.c-status .badge')).toHaveText('Pending');
+  });
+});

@@ -75,6 +75,7 @@ impl DemoSource {
         Ok(Cancelled {
             msg: String::new(),
             request: Some(request),
+            unreadable: false,
         })
     }
 }

@@ -42,8 +42,9 @@ const KEEP_ID: &str = "detail-keep";
 #[derive(Clone, Debug, PartialEq)]
 enum Cancel {
     InFlight,
-    /// `Ok` holds the server's message (empty when it sent none).
-    Done(Result<String, ApiError>),
+    /// `Ok` holds the server's message (empty when it sent none) and whether its answer could
+    /// not be read ([`hitl_core::cancel::Cancelled::unreadable`]).
+    Done(Result<(String, bool), ApiError>),
 }
 
 /// One row of the panel's definition list: label, CSS class of the value, text.
@@ -145,7 +146,7 @@ pub fn DetailPanel() -> impl IntoView {
                 confirming.set(None);
                 focus_later(TITLE_ID);
             }
-            let result = result.map(|done| done.msg);
+            let result = result.map(|done| (done.msg, done.unreadable));
             cancel_state.set(Some((id, Cancel::Done(result))));
         });
     };
@@ -212,7 +213,15 @@ pub fn DetailPanel() -> impl IntoView {
             }
         };
         let outcome = match state {
-            Some(Cancel::Done(Ok(msg))) => Some(Notice(
+            Some(Cancel::Done(Ok((_, true)))) => Some(Notice(
+                "detail-done",
+                "Cancel accepted, but the API's answer could not be read.".to_owned(),
+                vec![
+                    "It answered with success, so the request is shown as cancelled.".to_owned(),
+                    "Refresh shows its status as the API has it.".to_owned(),
+                ],
+            )),
+            Some(Cancel::Done(Ok((msg, false)))) => Some(Notice(
                 "detail-done",
                 "Request cancelled.".to_owned(),
                 // The server's own words, when it sent any.
@@ -221,7 +230,14 @@ pub fn DetailPanel() -> impl IntoView {
                     .into_iter()
                     .collect(),
             )),
-            Some(Cancel::Done(Err(e))) => Some(Notice::error("The request was not cancelled", &e)),
+            Some(Cancel::Done(Err(e))) => {
+                let what = if matches!(e, ApiError::Network { .. } | ApiError::Decode { .. }) {
+                    "The request may not have been cancelled"
+                } else {
+                    "The request was not cancelled"
+                };
+                Some(Notice::error(what, &e, e.cancel_advice()))
+            }
             _ => None,
         };
         Some(view! {
@@ -275,7 +291,7 @@ pub fn DetailPanel() -> impl IntoView {
                             .to_owned(),
                     ],
                 ),
-                Some(Err(e)) => Notice::error("Could not load the request", &e),
+                Some(Err(e)) => Notice::error("Could not load the request", &e, e.advice()),
                 _ => Notice::loading("Loading request…"),
             }
             .build(body),
@@ -334,7 +350,7 @@ impl Notice {
     }
 
     /// An [`ApiError`]: what failed, the API's title and detail, and what to do.
-    fn error(what: &str, e: &ApiError) -> Self {
+    fn error(what: &str, e: &ApiError, advice: &str) -> Self {
         let status = e
             .status()
             .map(|s| format!(" (HTTP {s})"))
@@ -350,7 +366,7 @@ impl Notice {
             Some(what.to_owned()),
             api_title,
             e.detail(),
-            Some(e.advice().to_owned()),
+            Some(advice.to_owned()),
         ]
         .into_iter()
         .flatten()
@@ -502,7 +518,9 @@ fn content(
     }
     match &fetched {
         None => Notice::loading("Loading details…").build(body),
-        Some(Err(e)) => Notice::error("Could not load the request's details", e).build(body),
+        Some(Err(e)) => {
+            Notice::error("Could not load the request's details", e, e.advice()).build(body)
+        }
         Some(Ok(_)) => {}
     }
     if let Some(d) = d {

@@ -19,6 +19,9 @@ pub struct Cancelled {
     pub msg: String,
     /// The request as the server returned it, when the body held one.
     pub request: Option<RequestDetail>,
+    /// The 2xx body was not JSON (cut short, or garbled on the way): the status says the cancel
+    /// was accepted, but nothing in the answer confirms it.
+    pub unreadable: bool,
 }
 
 /// `data.request`, when `data` is an object; a `request` that is not a request object fails.
@@ -48,11 +51,17 @@ pub fn decode_cancel(
         Err(ApiError::Decode { .. }) if (200..300).contains(&status) => None,
         Err(e) => return Err(e),
     };
-    let msg = match crate::json::parse(body) {
+    let parsed = crate::json::parse(body);
+    let unreadable = parsed.is_err() && !body.trim().is_empty();
+    let msg = match parsed {
         Ok(Value::Object(mut m)) => m.remove("msg").map(lenient::string).unwrap_or_default(),
         _ => String::new(),
     };
-    Ok(Cancelled { msg, request })
+    Ok(Cancelled {
+        msg,
+        request,
+        unreadable,
+    })
 }
 
 #[cfg(test)]
@@ -104,6 +113,27 @@ mod tests {
                 assert!(c.request.is_some(), "{body:?}");
             }
         }
+    }
+
+    #[test]
+    fn a_body_that_is_not_json_is_marked_unreadable() {
+        let cut = r#"{"error":false,"msg":"Request cancelled successfully","data":{"requ"#;
+        for (status, body, unreadable) in [
+            (200, cut, true),
+            (202, "cancelled", true),
+            (204, "", false),
+            (200, "  \n", false),
+            (200, r#"{"error":false,"msg":"ok","data":null}"#, false),
+            (200, r#"{"id":"a1","status":"cancelled"}"#, false),
+        ] {
+            let c = decode_cancel(status, body, None).unwrap();
+            assert_eq!(c.unreadable, unreadable, "{status} {body:?}");
+            assert!(c.request.is_none());
+        }
+        // The documented answer confirms the cancel itself.
+        let body =
+            r#"{"error":false,"msg":"done","data":{"request":{"id":"a1","status":"cancelled"}}}"#;
+        assert!(!decode_cancel(200, body, None).unwrap().unreadable);
     }
 
     #[test]

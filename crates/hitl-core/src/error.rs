@@ -112,7 +112,7 @@ impl ApiError {
                 "Change the filters or the page settings to allowed values."
             }
             ApiError::Api { status, .. } if *status >= 500 => {
-                "The API had a problem. Data shown is the last that loaded; try Refresh in a minute."
+                "The API had a problem on its side; try Refresh in a minute."
             }
             ApiError::Api { .. } => "Try again; if it persists, check the API base URL.",
             ApiError::QuotaExceeded { .. } | ApiError::QuotaPaused { .. } => {
@@ -126,6 +126,26 @@ impl ApiError {
                 "The API base URL may point at something that is not the HITL.sh API, or a proxy rewrote the answer."
             }
             ApiError::Aborted => "",
+        }
+    }
+
+    /// What to do after a cancel (`DELETE`) failed with this error. A cancel is never retried
+    /// nor queued, so the generic advice ("calls resume by themselves") would promise too much;
+    /// a 400 there means the request is no longer pending, not that a filter is wrong.
+    pub fn cancel_advice(&self) -> &'static str {
+        match self {
+            ApiError::Api { status: 400, .. } => {
+                "It is probably no longer pending (answered, timed out or cancelled elsewhere). \
+                 Refresh shows its current status."
+            }
+            ApiError::QuotaExceeded { .. } | ApiError::QuotaPaused { .. } => {
+                "A cancel is never sent again by itself: press Cancel request once the quota resets."
+            }
+            ApiError::Network { .. } | ApiError::Decode { .. } => {
+                "The cancel may or may not have reached the API: Refresh shows the request's status \
+                 before you try again."
+            }
+            _ => self.advice(),
         }
     }
 
@@ -343,4 +363,36 @@ fn envelope_data(status: u16, body: &str, reset_at: Option<i64>) -> Result<Value
         status,
         detail: "The response has no \"data\".".to_owned(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_cancel_gets_advice_of_its_own() {
+        let refused = ApiError::Api {
+            status: 400,
+            msg: "Request cannot be cancelled".into(),
+            data: Value::Null,
+        };
+        assert!(refused.cancel_advice().contains("no longer pending"));
+        assert!(refused.advice().contains("filters"));
+        let quota = ApiError::QuotaExceeded {
+            msg: String::new(),
+            usage_count: None,
+            usage_limit: None,
+            remaining: None,
+            reset_at: None,
+        };
+        // Never "resume by themselves": a cancel is not retried.
+        assert!(!quota.cancel_advice().contains("by themselves"));
+        assert!(quota.cancel_advice().contains("once the quota resets"));
+        let server = ApiError::Api {
+            status: 500,
+            msg: String::new(),
+            data: Value::Null,
+        };
+        assert_eq!(server.cancel_advice(), server.advice());
+    }
 }
