@@ -96,8 +96,22 @@ test('keyboard: / focuses the filters, j/k move through rows, ? lists the shortc
   const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
   await expect(help).toBeVisible();
   await expect(help).toContainText('Next row');
+  // Focus moves into the help, and back to the row when it closes.
+  await expect(help.getByRole('button', { name: 'Close' })).toBeFocused();
   await page.keyboard.press('Escape');
   await expect(help).toHaveCount(0);
+  await expect(dashboard.rows.nth(1)).toBeFocused();
+
+  // Esc in the Loop ID box is the box's, even with a request's detail open.
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('dialog')).toBeVisible();
+  const loop = page.getByLabel('Loop ID');
+  await loop.fill('abc');
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog')).toBeVisible();
+  await loop.blur();
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog')).toHaveCount(0);
 });
 
 test.describe('preferences', () => {
@@ -140,8 +154,8 @@ test('responsive: at phone width the table scrolls inside its box and the page d
   expect(await wrap.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
 });
 
-test('at laptop widths (1280 and 1366 px) all ten columns fit without a sideways scroll', async ({ dashboard, page }) => {
-  for (const width of [1280, 1366]) {
+test('from laptop widths up (1280, 1366, 1920 px) all ten columns fit without a sideways scroll', async ({ dashboard, page }) => {
+  for (const width of [1280, 1366, 1920]) {
     await page.setViewportSize({ width, height: 768 });
     await dashboard.open();
     await expect(dashboard.rows).toHaveCount(50);

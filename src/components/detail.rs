@@ -27,6 +27,7 @@ use web_sys::Element;
 use crate::browser::{document, local_offset_minutes, now_ms};
 use crate::components::dom::{self, el, el_text, fill};
 use crate::components::preferences::TimeDisplay;
+use crate::components::shortcuts::in_field;
 use crate::state::{Dashboard, Loops, Names};
 use crate::url::HistoryMode;
 
@@ -162,7 +163,8 @@ pub fn DetailPanel() -> impl IntoView {
     // Esc steps back: out of the confirmation first, then out of the panel.
     let esc = window_event_listener(leptos::ev::keydown, move |ev| {
         let open = open_id.get_untracked();
-        if ev.key() != "Escape" || ev.default_prevented() || open.is_none() {
+        // Esc in a form field is the field's (the Loop ID box clears itself).
+        if ev.key() != "Escape" || ev.default_prevented() || open.is_none() || in_field(&ev) {
             return;
         }
         if confirming.get_untracked() == open {
@@ -315,7 +317,7 @@ pub fn DetailPanel() -> impl IntoView {
 }
 
 /// Focuses the element with `id` once the current render has reached the page.
-fn focus_later(id: &'static str) {
+pub(crate) fn focus_later(id: &'static str) {
     request_animation_frame(move || focus_element(|d| d.get_element_by_id(id)));
 }
 

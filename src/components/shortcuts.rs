@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::browser::document;
+use crate::components::detail::focus_later;
 
 /// (keys, what they do), as listed in the help.
 pub const SHORTCUTS: [(&str, &str); 6] = [
@@ -17,7 +18,7 @@ pub const SHORTCUTS: [(&str, &str); 6] = [
     ("?", "Show or hide these shortcuts"),
 ];
 
-fn in_field(ev: &web_sys::KeyboardEvent) -> bool {
+pub(crate) fn in_field(ev: &web_sys::KeyboardEvent) -> bool {
     ev.target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
         .is_some_and(|el| {
@@ -64,10 +65,28 @@ fn focus_filters() {
     }
 }
 
+/// The help's Close button, focused when the help opens.
+const CLOSE_ID: &str = "shortcuts-close";
+
 /// Installs the shortcuts and renders the `?` help.
 #[component]
 pub fn Shortcuts() -> impl IntoView {
     let help = RwSignal::new(false);
+    // Where focus was when the help opened: it goes back there when the help closes.
+    let before = StoredValue::new_local(None::<web_sys::HtmlElement>);
+    let show = move |open: bool| {
+        if open {
+            before.set_value(
+                document()
+                    .and_then(|d| d.active_element())
+                    .and_then(|e| e.dyn_into().ok()),
+            );
+            focus_later(CLOSE_ID);
+        } else if let Some(el) = before.try_update_value(Option::take).flatten() {
+            let _ = el.focus();
+        }
+        help.set(open);
+    };
     let handle = window_event_listener(leptos::ev::keydown, move |ev| {
         if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
             return;
@@ -76,7 +95,7 @@ pub fn Shortcuts() -> impl IntoView {
         if key == "Escape" && help.get_untracked() {
             // Handled: the detail panel's own Esc skips events already handled.
             ev.prevent_default();
-            help.set(false);
+            show(false);
             return;
         }
         if in_field(&ev) {
@@ -89,7 +108,7 @@ pub fn Shortcuts() -> impl IntoView {
             }
             "j" => move_row(1),
             "k" => move_row(-1),
-            "?" => help.update(|h| *h = !*h),
+            "?" => show(!help.get_untracked()),
             _ => {}
         }
     });
@@ -101,7 +120,7 @@ pub fn Shortcuts() -> impl IntoView {
                 <dl>
                     {SHORTCUTS.iter().map(|(k, what)| view! { <dt><kbd>{*k}</kbd></dt><dd>{*what}</dd> }).collect_view()}
                 </dl>
-                <button type="button" on:click=move |_| help.set(false)>"Close"</button>
+                <button type="button" id=CLOSE_ID on:click=move |_| show(false)>"Close"</button>
             </div>
         </Show>
     }
