@@ -34,7 +34,7 @@ pub fn QuotaMeter() -> impl IntoView {
             let source = match v.source {
                 QuotaSource::Headers => "from the API's rate-limit headers",
                 QuotaSource::LocalCount => {
-                    "counted by this browser (the API does not expose its headers)"
+                    "counted by this browser (no current rate-limit headers from the API)"
                 }
             };
             let reset = v.reset_at.map(|t| {

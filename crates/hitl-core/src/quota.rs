@@ -71,8 +71,8 @@ pub struct Quota {
     pub headers: Option<RateLimitHeaders>,
     /// Set by a 429: nothing is sent before this instant (unix seconds).
     pub paused_until: Option<i64>,
-    /// The key's hourly limit as a 429's body stated it (`usage_limit`): what the local count
-    /// is out of when the headers are not exposed (else the documented 100).
+    /// The key's hourly limit as a 429's body (`usage_limit`) or the last expired headers stated
+    /// it: what the local count is out of when no current headers say (else the documented 100).
     pub limit: Option<u64>,
 }
 
@@ -143,8 +143,12 @@ impl Quota {
         if self.paused_until.is_some_and(|t| t <= now) {
             self.paused_until = None;
         }
-        if self.headers.is_some_and(|h| h.reset_at <= now) {
+        // The server's window has reset: its limit still holds, and only the calls since the
+        // reset count against the new window (the local count takes over from here).
+        if let Some(h) = self.headers.filter(|h| h.reset_at <= now) {
             self.headers = None;
+            self.limit = Some(h.limit).filter(|&l| l > 0).or(self.limit);
+            self.calls.retain(|&t| t >= h.reset_at);
         }
     }
 

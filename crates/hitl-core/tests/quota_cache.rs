@@ -37,10 +37,38 @@ fn headers_win_over_the_local_count_until_they_expire() {
     assert_eq!(v.source, QuotaSource::Headers);
     assert_eq!(v.remaining, 37);
     assert_eq!(v.reset_at, Some(2_000));
-    // After the reset the headers are stale: back to the local log.
+    // After the reset the headers are stale: back to the local log, of the new window only
+    // (the call at 100 was in the window that reset).
     let v = q.view(2_001);
     assert_eq!(v.source, QuotaSource::LocalCount);
-    assert_eq!(v.remaining, 99);
+    assert_eq!(v.remaining, 100);
+}
+
+#[test]
+fn after_the_headers_reset_their_limit_stays_and_the_new_window_starts_empty() {
+    // A key limited to 6 calls, 4 of them spent; the window resets at 1_030.
+    let mut q = Quota::default();
+    for t in 1_000..1_004 {
+        q.record_call(t);
+    }
+    q.record_headers(
+        RateLimitHeaders {
+            limit: 6,
+            remaining: 2,
+            reset_at: 1_030,
+        },
+        1_004,
+    );
+    assert_eq!((q.view(1_010).limit, q.view(1_010).remaining), (6, 2));
+    // Past the reset: 6 of 6, not "96 of 100".
+    let v = q.view(1_032);
+    assert_eq!(v.source, QuotaSource::LocalCount);
+    assert_eq!((v.limit, v.remaining, v.paused), (6, 6, false));
+    // Calls from here count against the new window.
+    q.record_call(1_033);
+    let v = q.view(1_034);
+    assert_eq!((v.limit, v.remaining), (6, 5));
+    assert_eq!(v.reset_at, Some(1_033 + WINDOW_SECS));
 }
 
 #[test]
