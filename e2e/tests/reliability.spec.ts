@@ -60,6 +60,20 @@ test('without exposed rate-limit headers, a 429 teaches the key\'s own limit', a
   }
 });
 
+test.describe('a quota window that resets', () => {
+  test.use({ mockFlags: ['--quota', '6', '--quota-window-secs', '5'] });
+
+  test('after the reset the meter shows the stated limit, not the documented 100', async ({ dashboard, page }) => {
+    await dashboard.open();
+    await dashboard.connect();
+    for (const count of await page.locator('.card-count').all()) await expect(count).toHaveText(/^\d[\d,]*$/);
+    await expect(page.locator('.quota')).toContainText('2 / 6 calls left');
+    // The window (from the first call) resets within 5 s; the meter follows the clock.
+    await expect(page.locator('.quota')).toContainText('6 / 6 calls left (est.)', { timeout: 10_000 });
+    await expect(page.locator('.quota')).not.toContainText('/ 100');
+  });
+});
+
 test.describe('the last call of the quota', () => {
   test.use({ mockFlags: ['--quota', '5', '--quota-window-secs', '120'] });
 
