@@ -210,6 +210,11 @@ pub struct Dashboard {
     /// True once the first page has settled (loaded or failed), and from then on. Work that can
     /// wait for the first rows waits for it: see the status cards.
     pub first_page_settled: ReadSignal<bool>,
+    /// Whether a page of a source has answered, with that source's generation: `None` inside
+    /// once one has loaded, else the error of the latest load. The status cards wait for it and
+    /// take such an error as theirs instead of asking the same server (their first question is
+    /// the view's page itself).
+    pub first_answer: ReadSignal<Option<(u64, Option<ApiError>)>>,
     /// Every request matching the filters, when loaded (analytics, export).
     pub all: AllMatching,
     /// Rows changed by the user this session (e.g. cancelled), shown over cached answers so the
@@ -256,6 +261,8 @@ impl Dashboard {
             query.get_untracked().ok(),
         ));
         let (first_page_settled, settle) = signal(false);
+        let (first_answer, set_first_answer) = signal(None::<(u64, Option<ApiError>)>);
+        let loaded_generation = StoredValue::new(None::<u64>);
         let page = LocalResource::new(move || {
             let source = conn.source.get();
             let generation = conn.generation.get_untracked();
@@ -285,6 +292,16 @@ impl Dashboard {
                 }
                 if !first_page_settled.get_untracked() {
                     settle.set(true);
+                }
+                if loaded_generation.get_value() != Some(generation) {
+                    match &answer {
+                        Ok(_) => {
+                            loaded_generation.set_value(Some(generation));
+                            set_first_answer.set(Some((generation, None)));
+                        }
+                        Err(ApiError::Aborted) => {}
+                        Err(e) => set_first_answer.set(Some((generation, Some(e.clone())))),
+                    }
                 }
                 let (query, page) = answer?;
                 Ok(Loaded {
@@ -334,6 +351,7 @@ impl Dashboard {
             shown,
             fresh,
             first_page_settled,
+            first_answer,
             all,
             updated: RwSignal::new(HashMap::new()),
             paused,

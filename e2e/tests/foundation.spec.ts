@@ -26,15 +26,19 @@ test('connecting with the right key shows the first page of the API', async ({ d
   expect(stats.log.some((c) => c.uri === '/v1/api/requests' && c.status === 200)).toBe(true);
 });
 
-test("a wrong key shows the API's 401 message in the banner", async ({ dashboard, page }) => {
+test("a wrong key shows the API's 401 message in the banner", async ({ dashboard, mock, page }) => {
   await dashboard.open();
+  await mock.resetStats();
   await dashboard.connect('not-the-key');
   await expect(dashboard.banner).toContainText('Invalid or missing API key');
   await expect(dashboard.banner).toContainText('HTTP 401');
   await expect(dashboard.banner).toContainText('Check the API key under Connection');
-  // The status cards' calls were refused too: they say so, and stop showing "…".
+  // The status cards take the table's refusal as theirs, without asking: they say so, and
+  // stop showing "…". One call in all.
   await expect(page.locator('.card-error')).toContainText('Totals unavailable');
   await expect(page.locator('.card-count')).toHaveText(['—', '—', '—', '—']);
+  await page.waitForTimeout(300);
+  expect(await mock.calls()).toBe(1);
   await expect(page.locator('body')).not.toContainText('not-the-key');
 });
 

@@ -205,6 +205,40 @@ test.describe('a second Connect while the first page is in flight', () => {
   }
 });
 
+test.describe('a first page that fails', () => {
+  const EVERY = 7;
+  test.use({ mockFlags: ['--fail-every', String(EVERY), '--fail-kind', 'malformed'] });
+
+  test('costs its one call: the status cards take its error instead of asking; Refresh loads both', async ({ dashboard, mock, page }) => {
+    await dashboard.open();
+    // Calls of our own until the dashboard's first call is the one the mock answers malformed.
+    let { calls } = await mock.stats();
+    while ((calls + 1) % EVERY !== 0) {
+      await fetch(`${mock.url}/v1/api/requests?limit=1`, { headers: { Authorization: `Bearer ${KEY}` } });
+      calls = (await mock.stats()).calls;
+    }
+    await mock.resetStats();
+    await dashboard.connect();
+    await expect(dashboard.banner).toContainText('Not JSON');
+    await expect(page.locator('.card-error')).toContainText('Totals unavailable');
+    await expect(page.locator('.card-count')).toHaveText(['—', '—', '—', '—']);
+    await page.waitForTimeout(500);
+    expect((await mock.stats()).log.map((c) => `${c.method} ${c.uri}`)).toEqual(['GET /v1/api/requests']);
+
+    await page.getByRole('button', { name: 'Refresh', exact: true }).click();
+    await expect(dashboard.rows).toHaveCount(50);
+    for (const count of await page.locator('.card-count').all()) await expect(count).toHaveText(/^\d[\d,]*$/);
+    await expect(dashboard.banner).toHaveCount(0);
+    const log = (await mock.stats()).log.map((c) => c.uri);
+    expect(log.slice(1).sort()).toEqual([
+      '/v1/api/requests',
+      '/v1/api/requests?status=completed&limit=1',
+      '/v1/api/requests?status=pending&limit=1',
+      '/v1/api/requests?status=timeout&limit=1',
+    ]);
+  });
+});
+
 test.describe('a failed page load', () => {
   test.use({ mockFlags: ['--fail-every', '2', '--fail-kind', 'malformed'] });
 

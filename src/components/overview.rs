@@ -51,8 +51,18 @@ fn current(dash: Dashboard, f: &Option<Fetched>) -> Fetched {
 
 /// Lists every query concurrently. `Source::list` answers from its one-minute cache and shares
 /// identical calls in flight, so a query the table is already loading costs nothing more.
-/// (One future type for both overview resources keeps the wasm smaller.)
-async fn fetch_pages(source: Source, generation: u64, queries: Vec<RequestQuery>) -> Fetched {
+/// `refused`: an error that stands for the answer without asking (the table's, see
+/// [`Dashboard::no_rows_error`]). (One future type for both overview resources keeps the wasm
+/// smaller.)
+async fn fetch_pages(
+    source: Source,
+    generation: u64,
+    queries: Vec<RequestQuery>,
+    refused: Option<ApiError>,
+) -> Fetched {
+    if let Some(e) = refused {
+        return Some((crate::browser::now_ms(), generation, Err(e)));
+    }
     if queries.is_empty() {
         return None;
     }

@@ -20,12 +20,16 @@ pub fn StatusCards() -> impl IntoView {
     let filters = Memo::new(move |_| dash.query.with(|q| q.as_ref().ok().map(card_filters)));
     let retry = RwSignal::new(0u32);
     let fetched = LocalResource::new(move || {
-        // The table first: on a cold start the cards' calls, their answers and their rendering
-        // would land in the middle of the first page's, and the rows would come later (about
-        // 50 ms on a first visit). They wait for the first page to settle; later views do not.
-        let table_first = dash.first_page_settled.get();
+        // The table first: the cards' calls, their answers and their rendering would land in
+        // the middle of the first page's, and the rows would come later (about 50 ms on a first
+        // visit). They wait for the source's first page to answer; later views do not. If that
+        // page failed, its error is the cards' answer too: asking the same server the same
+        // question (and three more) would only spend calls on it.
         let source = dash.conn.source.get();
         let generation = dash.conn.generation.get_untracked();
+        let answered = dash.first_answer.get().filter(|(g, _)| *g == generation);
+        let table_first = answered.is_some();
+        let refused = answered.and_then(|(_, e)| e);
         let filters = filters.get().filter(|_| table_first);
         dash.refresh.track();
         retry.track();
@@ -53,7 +57,7 @@ pub fn StatusCards() -> impl IntoView {
             .collect(),
             _ => Vec::new(),
         };
-        fetch_pages(source, generation, queries)
+        fetch_pages(source, generation, queries, refused)
     });
     // Totals refused for the quota come back by themselves when it resets (cached ones are free).
     dash.retry_after_pause(retry, move || {
