@@ -111,6 +111,12 @@ test.describe('paging', () => {
     await page.getByLabel('Page number').fill('2');
     await page.getByLabel('Page number').press('Enter');
     await expect(dashboard.range).toHaveText(`101–200 of ${total}`);
+    // A cleared box, left, shows the page it is on again (and costs nothing).
+    const before = await mock.calls();
+    await page.getByLabel('Page number').fill('');
+    await page.getByLabel('Page number').press('Tab');
+    await expect(page.getByLabel('Page number')).toHaveValue('2');
+    expect(await mock.calls()).toBe(before);
   });
 
   test('back and forward to visited views cost no calls', async ({ dashboard, mock, page }) => {

@@ -105,6 +105,10 @@ test('keyboard: / focuses the filters, j/k move through rows, ? lists the shortc
   // Esc in the Loop ID box is the box's, even with a request's detail open.
   await page.keyboard.press('Enter');
   await expect(page.getByRole('dialog')).toBeVisible();
+  // Enter on the row whose detail is open takes focus back into the panel.
+  await dashboard.rows.nth(1).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#detail-title')).toBeFocused();
   const loop = page.getByLabel('Loop ID');
   await loop.fill('abc');
   await page.keyboard.press('Escape');

@@ -35,7 +35,7 @@ use crate::url::HistoryMode;
 /// The address-bar parameter naming the open request.
 pub const PARAM: &str = "request";
 /// Element ids the panel moves focus to.
-const TITLE_ID: &str = "detail-title";
+pub(crate) const TITLE_ID: &str = "detail-title";
 const CANCEL_ID: &str = "detail-cancel";
 const KEEP_ID: &str = "detail-keep";
 

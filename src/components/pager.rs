@@ -119,10 +119,16 @@ pub fn Pager(#[prop(into)] loaded: Signal<Option<Loaded>>) -> impl IntoView {
     let can_go_older =
         move || info().is_some_and(|(_, _, _, has_more, ..)| has_more) && last_created().is_some();
     let jump = move |ev: leptos::ev::Event| {
-        let v = event_target_value(&ev);
-        if let (Some((q, _, _, _, limit, pages, _)), Ok(n)) = (info(), v.trim().parse::<u64>()) {
-            let n = n.clamp(1, pages);
-            go(q.with_offset((n - 1) * limit));
+        let input = event_target::<web_sys::HtmlInputElement>(&ev);
+        let Some((q, _, _, _, limit, pages, current)) = info() else {
+            return;
+        };
+        match input.value().trim().parse::<u64>() {
+            Ok(n) if n.clamp(1, pages) != current => {
+                go(q.with_offset((n.clamp(1, pages) - 1) * limit));
+            }
+            // Cleared, not a number, or this very page: the box shows the page again.
+            _ => input.set_value(&current.to_string()),
         }
     };
 

@@ -269,7 +269,11 @@ fn Row(
         let id = r.id.clone();
         let url = use_context::<UrlState>();
         move || {
-            if let Some(url) = url {
+            let Some(url) = url else { return };
+            // Already open: Enter takes focus back into the panel.
+            if untrack(|| url.param(detail::PARAM)).as_ref() == Some(&id) {
+                detail::focus_later(detail::TITLE_ID);
+            } else {
                 url.set_param(detail::PARAM, Some(&id), HistoryMode::Push);
             }
         }
