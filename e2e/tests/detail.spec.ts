@@ -55,6 +55,12 @@ test('a row opens the detail, deep-linked; reload restores it; re-opening makes 
   await expect(panel(page).locator('table.detail-broadcast tbody tr')).not.toHaveCount(0);
   expect(await callsFor(mock, id)).toBe(1);
 
+  // The header stays in reach while the panel is open (it opens below it).
+  await page.getByRole('button', { name: /^Times:/ }).click();
+  await expect(page.getByRole('button', { name: /^Times:/ })).toHaveText('Times: UTC');
+  await expect(panel(page)).toBeVisible();
+  await page.locator('#detail-title').focus();
+
   // Esc closes.
   await page.keyboard.press('Escape');
   await expect(panel(page)).toHaveCount(0);
