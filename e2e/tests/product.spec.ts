@@ -118,6 +118,27 @@ test('keyboard: / focuses the filters, j/k move through rows, ? lists the shortc
   await expect(page.getByRole('dialog')).toHaveCount(0);
 });
 
+test('keyboard: the table is one tab stop; the arrow keys move between rows', async ({ dashboard, page }) => {
+  await dashboard.open();
+  await expect(dashboard.rows).toHaveCount(50);
+  await expect(page.locator('table.requests tbody tr[tabindex="0"]')).toHaveCount(1);
+  await expect(dashboard.rows.first()).toHaveAttribute('tabindex', '0');
+  // From the last column header, Tab enters the table at its top row.
+  await page.locator('table.requests thead th').last().locator('button').focus();
+  await page.keyboard.press('Tab');
+  await expect(dashboard.rows.first()).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowUp');
+  await expect(dashboard.rows.nth(1)).toBeFocused();
+  // One Tab leaves the table; Shift+Tab comes back to the row focused last.
+  await page.keyboard.press('Tab');
+  expect(await page.evaluate(() => !!document.activeElement?.closest('table.requests tbody'))).toBe(false);
+  await page.keyboard.press('Shift+Tab');
+  await expect(dashboard.rows.nth(1)).toBeFocused();
+  await expect(page.locator('table.requests tbody tr[tabindex="0"]')).toHaveCount(1);
+});
+
 test.describe('preferences', () => {
   // A zone with no daylight saving time, so the label is the same on any date.
   test.use({ timezoneId: 'Asia/Kolkata' });

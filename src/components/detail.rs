@@ -338,7 +338,11 @@ fn focus_row(id: &str) {
         .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
     {
         let selector = format!("table.requests tr[data-id=\"{id}\"]");
-        focus_element(|d| d.query_selector(&selector).ok().flatten());
+        focus_element(|d| {
+            let row = d.query_selector(&selector).ok().flatten()?;
+            crate::components::table::take_tab_stop(&row);
+            Some(row)
+        });
     }
 }
 

@@ -27,6 +27,13 @@ pub(crate) fn in_field(ev: &web_sys::KeyboardEvent) -> bool {
         })
 }
 
+/// True when the event comes from a table row (which has focus).
+fn on_row(ev: &web_sys::KeyboardEvent) -> bool {
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| el.tag_name() == "TR" && el.has_attribute("data-id"))
+}
+
 /// Moves focus `step` rows from the focused one (or to the first row).
 fn move_row(step: i32) {
     let Some(doc) = document() else { return };
@@ -51,6 +58,7 @@ fn move_row(step: i32) {
         .item(next as u32)
         .and_then(|r| r.dyn_into::<web_sys::HtmlElement>().ok())
     {
+        crate::components::table::take_tab_stop(&row);
         let _ = row.focus();
         row.scroll_into_view_with_bool(false);
     }
@@ -108,6 +116,11 @@ pub fn Shortcuts() -> impl IntoView {
             }
             "j" => move_row(1),
             "k" => move_row(-1),
+            // On a row, the arrows move between rows instead of scrolling the page.
+            "ArrowDown" | "ArrowUp" if on_row(&ev) => {
+                ev.prevent_default();
+                move_row(if key == "ArrowDown" { 1 } else { -1 });
+            }
             "?" => show(!help.get_untracked()),
             _ => {}
         }

@@ -107,6 +107,11 @@ pub fn RequestsTable(
         })
     });
     let visible = move || slice.with(|s| s.visible.clone());
+    // After each render of the body, one row is the table's tab stop.
+    Effect::new(move || {
+        slice.track();
+        request_animation_frame(ensure_tab_stop);
+    });
     let spacer = move |top: bool| {
         let rows_hidden = slice.with(|s| if top { s.hidden_above } else { s.hidden_below });
         (rows_hidden > 0).then(|| {
@@ -280,12 +285,18 @@ fn Row(
     };
     let open_on_enter = open.clone();
     view! {
-        <tr data-id=r.id.clone() data-status=r.status.as_str().to_owned() tabindex="0"
+        <tr data-id=r.id.clone() data-status=r.status.as_str().to_owned() tabindex="-1"
             class:fresh={
                 let id = r.id.clone();
                 move || fresh.with(|f| f.contains(&id))
             }
-            on:click=move |_| open()
+            on:click=move |ev| {
+                use wasm_bindgen::JsCast;
+                if let Some(row) = ev.current_target().and_then(|t| t.dyn_into().ok()) {
+                    take_tab_stop(&row);
+                }
+                open()
+            }
             on:keydown=move |ev| {
                 if ev.key() == "Enter" && ev.target() == ev.current_target() {
                     open_on_enter();
@@ -331,5 +342,47 @@ fn Row(
             </td>
             <td class="c-timeout" title=timeout_title>{timeout_text}</td>
         </tr>
+    }
+}
+
+/// The rows are one tab stop (WAI-ARIA's roving tabindex): Tab enters the table at the row
+/// focused last (at first the top one) and the next Tab leaves it; `j`/`k` and the arrow keys
+/// move between rows. Called on the row that takes focus.
+pub(crate) fn take_tab_stop(row: &web_sys::Element) {
+    use wasm_bindgen::JsCast;
+    if let Some(stops) = row
+        .parent_element()
+        .and_then(|body| body.query_selector_all("tr[tabindex='0']").ok())
+    {
+        for i in 0..stops.length() {
+            if let Some(el) = stops
+                .item(i)
+                .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+            {
+                let _ = el.set_attribute("tabindex", "-1");
+            }
+        }
+    }
+    let _ = row.set_attribute("tabindex", "0");
+}
+
+/// Makes the top row the tab stop when no row on screen is (first render, a new page).
+fn ensure_tab_stop() {
+    let Some(doc) = crate::browser::document() else {
+        return;
+    };
+    let has_stop = doc
+        .query_selector("table.requests tbody tr[data-id][tabindex='0']")
+        .ok()
+        .flatten()
+        .is_some();
+    if !has_stop {
+        if let Some(first) = doc
+            .query_selector("table.requests tbody tr[data-id]")
+            .ok()
+            .flatten()
+        {
+            let _ = first.set_attribute("tabindex", "0");
+        }
     }
 }
