@@ -35,9 +35,13 @@ impl Server {
             .strip_prefix("mock-api listening on ")
             .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
             .to_owned();
+        // A new connection per call: a pooled keep-alive connection the server has just closed
+        // fails the next call with "Peer disconnected" (browsers retry such a call; ureq does
+        // not), which made a test fail now and then on a loaded machine.
         let agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_global(Some(Duration::from_secs(20)))
+            .max_idle_connections(0)
             .build()
             .into();
         Server { child, base, agent }
