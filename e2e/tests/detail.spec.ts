@@ -2,6 +2,7 @@
 // Cancel with confirmation, and untrusted text rendered inertly.
 import { test, expect, KEY, Page } from '../support/fixtures';
 import { MockApi } from '../support/mock';
+import type { Dashboard } from '../support/dashboard';
 import AxeBuilder from '@axe-core/playwright';
 
 /** The single-request answer, as the API gives it (one extra call in the mock's log). */
@@ -25,6 +26,18 @@ function row(page: Page, id: string) {
 
 function panel(page: Page) {
   return page.getByRole('dialog');
+}
+
+/** Connects, waits for the first page and opens its first pending request; returns its id. */
+async function openFirstPending(dashboard: Dashboard, mock: MockApi, page: Page): Promise<string> {
+  const { requests } = await mock.dataset();
+  const pending = requests.slice(0, 50).find((r) => r.status === 'pending');
+  expect(pending, 'the first page has a pending request').toBeTruthy();
+  await dashboard.open();
+  await dashboard.connect();
+  await expect(dashboard.rows).toHaveCount(50);
+  await row(page, pending.id).locator('.c-created').click();
+  return pending.id;
 }
 
 test('a row opens the detail, deep-linked; reload restores it; re-opening makes no second call', async ({ dashboard, mock, page }) => {
@@ -119,14 +132,7 @@ test.describe('failed notifications', () => {
 });
 
 test('cancelling a pending request after confirming turns its row Cancelled', async ({ dashboard, mock, page }) => {
-  const { requests } = await mock.dataset();
-  const pending = requests.slice(0, 50).find((r) => r.status === 'pending');
-  expect(pending, 'the first page has a pending request').toBeTruthy();
-  const id = pending.id;
-  await dashboard.open();
-  await dashboard.connect();
-  await expect(dashboard.rows).toHaveCount(50);
-  await row(page, id).locator('.c-created').click();
+  const id = await openFirstPending(dashboard, mock, page);
 
   const cancel = panel(page).getByRole('button', { name: 'Cancel request' });
   await expect(cancel).toHaveAttribute('title', /1 API call/);
@@ -319,14 +325,7 @@ test.describe('a cancel answered without a body', () => {
 });
 
 test('Refresh with a detail open reloads it too: a request cancelled elsewhere shows as Cancelled', async ({ dashboard, mock, page }) => {
-  const { requests } = await mock.dataset();
-  const pending = requests.slice(0, 50).find((r) => r.status === 'pending');
-  expect(pending, 'the first page has a pending request').toBeTruthy();
-  const id = pending.id;
-  await dashboard.open();
-  await dashboard.connect();
-  await expect(dashboard.rows).toHaveCount(50);
-  await row(page, id).locator('.c-created').click();
+  const id = await openFirstPending(dashboard, mock, page);
   await expect(panel(page).locator('table.detail-broadcast tbody tr')).not.toHaveCount(0);
   await expect(panel(page).getByRole('button', { name: 'Cancel request' })).toBeVisible();
   expect(await callsFor(mock, id)).toBe(1);
@@ -346,11 +345,7 @@ test('Refresh with a detail open reloads it too: a request cancelled elsewhere s
 });
 
 test('a cancel refused because the request is no longer pending says so, and Refresh shows its status', async ({ dashboard, mock, page }) => {
-  const { requests } = await mock.dataset();
-  const id = requests.slice(0, 50).find((r) => r.status === 'pending').id;
-  await dashboard.open();
-  await dashboard.connect();
-  await row(page, id).locator('.c-created').click();
+  const id = await openFirstPending(dashboard, mock, page);
   await panel(page).getByRole('button', { name: 'Cancel request' }).click();
   // Someone else cancels it first.
   await fetch(`${mock.url}/v1/api/requests/${id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${KEY}` } });
@@ -371,11 +366,7 @@ test.describe('a cancel whose answer is cut short', () => {
   test.use({ mockFlags: ['--fail-every', String(EVERY), '--fail-kind', 'malformed'] });
 
   test('is not reported as a plain success; Refresh shows what the API has', async ({ dashboard, mock, page }) => {
-    const { requests } = await mock.dataset();
-    const id = requests.slice(0, 50).find((r) => r.status === 'pending').id;
-    await dashboard.open();
-    await dashboard.connect();
-    await row(page, id).locator('.c-created').click();
+    const id = await openFirstPending(dashboard, mock, page);
     await expect(panel(page).locator('table.detail-broadcast tbody tr')).not.toHaveCount(0);
     await panel(page).getByRole('button', { name: 'Cancel request' }).click();
     // Calls of our own until the DELETE is the one the mock answers with a cut-off 200.
