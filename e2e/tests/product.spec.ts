@@ -96,6 +96,7 @@ test('keyboard: / focuses the filters, j/k move through rows, ? lists the shortc
   const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
   await expect(help).toBeVisible();
   await expect(help).toContainText('Next row');
+  await expect(help.locator('dt').nth(1)).toHaveText('j or ↓');
   // Focus moves into the help, and back to the row when it closes.
   await expect(help.getByRole('button', { name: 'Close' })).toBeFocused();
   await page.keyboard.press('Escape');

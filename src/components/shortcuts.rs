@@ -11,8 +11,8 @@ use crate::components::detail::focus_later;
 /// (keys, what they do), as listed in the help.
 pub const SHORTCUTS: [(&str, &str); 6] = [
     ("/", "Focus the filters"),
-    ("j", "Next row"),
-    ("k", "Previous row"),
+    ("j or ↓", "Next row"),
+    ("k or ↑", "Previous row"),
     ("Enter", "Open the selected row"),
     ("Esc", "Close the request detail or this help"),
     ("?", "Show or hide these shortcuts"),
