@@ -262,7 +262,6 @@ impl Dashboard {
         ));
         let (first_page_settled, settle) = signal(false);
         let (first_answer, set_first_answer) = signal(None::<(u64, Option<ApiError>)>);
-        let loaded_generation = StoredValue::new(None::<u64>);
         let page = LocalResource::new(move || {
             let source = conn.source.get();
             let generation = conn.generation.get_untracked();
@@ -293,12 +292,12 @@ impl Dashboard {
                 if !first_page_settled.get_untracked() {
                     settle.set(true);
                 }
-                if loaded_generation.get_value() != Some(generation) {
+                // Until a page of this source has loaded; then it stays as it is.
+                let loaded = first_answer
+                    .with_untracked(|a| matches!(a, Some((g, None)) if *g == generation));
+                if !loaded {
                     match &answer {
-                        Ok(_) => {
-                            loaded_generation.set_value(Some(generation));
-                            set_first_answer.set(Some((generation, None)));
-                        }
+                        Ok(_) => set_first_answer.set(Some((generation, None))),
                         Err(ApiError::Aborted) => {}
                         Err(e) => set_first_answer.set(Some((generation, Some(e.clone())))),
                     }

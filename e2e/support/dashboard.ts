@@ -40,6 +40,11 @@ export class Dashboard {
     return this.rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-id') ?? ''));
   }
 
+  /** Waits until every status card shows a number (the totals are in). */
+  async expectTotals() {
+    for (const count of await this.page.locator('.card-count').all()) await expect(count).toHaveText(/^\d[\d,]*$/);
+  }
+
   /** Waits until the table shows exactly `ids` in order. */
   async expectRowIds(ids: string[]) {
     await expect.poll(() => this.rowIds()).toEqual(ids);

@@ -41,6 +41,17 @@ export class MockApi {
     return (await this.stats()).calls;
   }
 
+  /** Sends authenticated calls of its own until the next /v1 call is one that `--fail-every
+   *  every` fails. It counts by `calls`, which matches the mock's fault counter only while the
+   *  stats have not been reset: call it before any `resetStats`. */
+  async makeNextCallFail(every: number): Promise<void> {
+    let { calls } = await this.stats();
+    while ((calls + 1) % every !== 0) {
+      await fetch(`${this.url}/v1/api/requests?limit=1`, { headers: { Authorization: `Bearer ${KEY}` } });
+      calls = (await this.stats()).calls;
+    }
+  }
+
   async resetStats(): Promise<void> {
     await fetch(`${this.url}/__mock/reset-stats`, { method: 'POST' });
   }

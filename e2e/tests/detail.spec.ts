@@ -370,11 +370,7 @@ test.describe('a cancel whose answer is cut short', () => {
     await expect(panel(page).locator('table.detail-broadcast tbody tr')).not.toHaveCount(0);
     await panel(page).getByRole('button', { name: 'Cancel request' }).click();
     // Calls of our own until the DELETE is the one the mock answers with a cut-off 200.
-    let { calls } = await mock.stats();
-    while ((calls + 1) % EVERY !== 0) {
-      await fetch(`${mock.url}/v1/api/requests?limit=1`, { headers: { Authorization: `Bearer ${KEY}` } });
-      calls = (await mock.stats()).calls;
-    }
+    await mock.makeNextCallFail(EVERY);
     await panel(page).getByRole('button', { name: 'Yes, cancel it' }).click();
     const notice = panel(page).locator('.detail-done');
     await expect(notice).toContainText("Cancel accepted, but the API's answer could not be read.");

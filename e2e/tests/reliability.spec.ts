@@ -66,7 +66,7 @@ test.describe('a quota window that resets', () => {
   test('after the reset the meter shows the stated limit, not the documented 100', async ({ dashboard, page }) => {
     await dashboard.open();
     await dashboard.connect();
-    for (const count of await page.locator('.card-count').all()) await expect(count).toHaveText(/^\d[\d,]*$/);
+    await dashboard.expectTotals();
     await expect(page.locator('.quota')).toContainText('2 / 6 calls left');
     // The window (from the first call) resets within 5 s; the meter follows the clock.
     await expect(page.locator('.quota')).toContainText('6 / 6 calls left (est.)', { timeout: 10_000 });
@@ -80,7 +80,7 @@ test.describe('the last call of the quota', () => {
   test('a Refresh that needs 4 calls with 1 left sends 1 and wastes none on refusals', async ({ dashboard, mock, page }) => {
     await dashboard.open();
     await dashboard.connect();
-    for (const count of await page.locator('.card-count').all()) await expect(count).toHaveText(/^\d[\d,]*$/);
+    await dashboard.expectTotals();
     await expect(page.locator('.quota')).toContainText('1 / 5 calls left');
     await mock.resetStats();
     await page.getByRole('button', { name: 'Refresh' }).click();
@@ -102,7 +102,7 @@ test.describe('quota reset', () => {
   test('totals and a detail refused for the quota load by themselves after the reset', async ({ dashboard, mock, page }) => {
     await dashboard.open();
     await dashboard.connect();
-    for (const count of await page.locator('.card-count').all()) await expect(count).toHaveText(/^\d[\d,]*$/);
+    await dashboard.expectTotals();
     // New card totals (3 calls) and a new page (1): one of the four fits in the quota.
     await dashboard.select('Priority').selectOption('high');
     await expect(dashboard.banner.or(page.locator('.card-error'))).toContainText(/request limit/);
@@ -117,7 +117,7 @@ test.describe('quota reset', () => {
     // After the reset: the totals and the detail arrive without a click, spending only the
     // calls that were refused (at most 3 totals or page, and the detail).
     await expect(page.locator('.card-error')).toHaveCount(0, { timeout: 15_000 });
-    for (const count of await page.locator('.card-count').all()) await expect(count).toHaveText(/^\d[\d,]*$/);
+    await dashboard.expectTotals();
     await expect(dialog.locator('.detail-error')).toHaveCount(0);
     await expect(dialog.getByText('Platform', { exact: true })).toBeVisible();
     await expect(dashboard.banner).toHaveCount(0);
@@ -212,11 +212,7 @@ test.describe('a first page that fails', () => {
   test('costs its one call: the status cards take its error instead of asking; Refresh loads both', async ({ dashboard, mock, page }) => {
     await dashboard.open();
     // Calls of our own until the dashboard's first call is the one the mock answers malformed.
-    let { calls } = await mock.stats();
-    while ((calls + 1) % EVERY !== 0) {
-      await fetch(`${mock.url}/v1/api/requests?limit=1`, { headers: { Authorization: `Bearer ${KEY}` } });
-      calls = (await mock.stats()).calls;
-    }
+    await mock.makeNextCallFail(EVERY);
     await mock.resetStats();
     await dashboard.connect();
     await expect(dashboard.banner).toContainText('Not JSON');
@@ -227,7 +223,7 @@ test.describe('a first page that fails', () => {
 
     await page.getByRole('button', { name: 'Refresh', exact: true }).click();
     await expect(dashboard.rows).toHaveCount(50);
-    for (const count of await page.locator('.card-count').all()) await expect(count).toHaveText(/^\d[\d,]*$/);
+    await dashboard.expectTotals();
     await expect(dashboard.banner).toHaveCount(0);
     const log = (await mock.stats()).log.map((c) => c.uri);
     expect(log.slice(1).sort()).toEqual([

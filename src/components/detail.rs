@@ -233,12 +233,8 @@ pub fn DetailPanel() -> impl IntoView {
                     .collect(),
             )),
             Some(Cancel::Done(Err(e))) => {
-                let what = if matches!(e, ApiError::Network { .. } | ApiError::Decode { .. }) {
-                    "The request may not have been cancelled"
-                } else {
-                    "The request was not cancelled"
-                };
-                Some(Notice::error(what, &e, e.cancel_advice()))
+                let (what, advice) = e.cancel_failure();
+                Some(Notice::error(what, &e, advice))
             }
             _ => None,
         };

@@ -52,7 +52,7 @@ fn current(dash: Dashboard, f: &Option<Fetched>) -> Fetched {
 /// Lists every query concurrently. `Source::list` answers from its one-minute cache and shares
 /// identical calls in flight, so a query the table is already loading costs nothing more.
 /// `refused`: an error that stands for the answer without asking (the table's, see
-/// [`Dashboard::no_rows_error`]). (One future type for both overview resources keeps the wasm
+/// [`Dashboard::first_answer`]). (One future type for both overview resources keeps the wasm
 /// smaller.)
 async fn fetch_pages(
     source: Source,

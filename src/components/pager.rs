@@ -123,10 +123,13 @@ pub fn Pager(#[prop(into)] loaded: Signal<Option<Loaded>>) -> impl IntoView {
         let Some((q, _, _, _, limit, pages, current)) = info() else {
             return;
         };
-        match input.value().trim().parse::<u64>() {
-            Ok(n) if n.clamp(1, pages) != current => {
-                go(q.with_offset((n.clamp(1, pages) - 1) * limit));
-            }
+        match input
+            .value()
+            .trim()
+            .parse::<u64>()
+            .map(|n| n.clamp(1, pages))
+        {
+            Ok(n) if n != current => go(q.with_offset((n - 1) * limit)),
             // Cleared, not a number, or this very page: the box shows the page again.
             _ => input.set_value(&current.to_string()),
         }

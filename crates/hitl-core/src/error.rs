@@ -129,23 +129,29 @@ impl ApiError {
         }
     }
 
-    /// What to do after a cancel (`DELETE`) failed with this error. A cancel is never retried
-    /// nor queued, so the generic advice ("calls resume by themselves") would promise too much;
-    /// a 400 there means the request is no longer pending, not that a filter is wrong.
-    pub fn cancel_advice(&self) -> &'static str {
+    /// The headline and the advice for a cancel (`DELETE`) that failed with this error. A
+    /// cancel is never retried nor queued, so the generic advice ("calls resume by themselves")
+    /// would promise too much; a 400 there means the request is no longer pending, not that a
+    /// filter is wrong; and after a network failure or an unreadable answer nobody knows whether
+    /// the cancel arrived.
+    pub fn cancel_failure(&self) -> (&'static str, &'static str) {
+        const NOT: &str = "The request was not cancelled";
         match self {
-            ApiError::Api { status: 400, .. } => {
+            ApiError::Api { status: 400, .. } => (
+                NOT,
                 "It is probably no longer pending (answered, timed out or cancelled elsewhere). \
-                 Refresh shows its current status."
-            }
-            ApiError::QuotaExceeded { .. } | ApiError::QuotaPaused { .. } => {
-                "A cancel is never sent again by itself: press Cancel request once the quota resets."
-            }
-            ApiError::Network { .. } | ApiError::Decode { .. } => {
+                 Refresh shows its current status.",
+            ),
+            ApiError::QuotaExceeded { .. } | ApiError::QuotaPaused { .. } => (
+                NOT,
+                "A cancel is never sent again by itself: press Cancel request once the quota resets.",
+            ),
+            ApiError::Network { .. } | ApiError::Decode { .. } => (
+                "The request may not have been cancelled",
                 "The cancel may or may not have reached the API: Refresh shows the request's status \
-                 before you try again."
-            }
-            _ => self.advice(),
+                 before you try again.",
+            ),
+            _ => (NOT, self.advice()),
         }
     }
 
@@ -376,7 +382,7 @@ mod tests {
             msg: "Request cannot be cancelled".into(),
             data: Value::Null,
         };
-        assert!(refused.cancel_advice().contains("no longer pending"));
+        assert!(refused.cancel_failure().1.contains("no longer pending"));
         assert!(refused.advice().contains("filters"));
         let quota = ApiError::QuotaExceeded {
             msg: String::new(),
@@ -386,13 +392,23 @@ mod tests {
             reset_at: None,
         };
         // Never "resume by themselves": a cancel is not retried.
-        assert!(!quota.cancel_advice().contains("by themselves"));
-        assert!(quota.cancel_advice().contains("once the quota resets"));
+        assert!(!quota.cancel_failure().1.contains("by themselves"));
+        assert!(quota.cancel_failure().1.contains("once the quota resets"));
         let server = ApiError::Api {
             status: 500,
             msg: String::new(),
             data: Value::Null,
         };
-        assert_eq!(server.cancel_advice(), server.advice());
+        assert_eq!(
+            server.cancel_failure(),
+            ("The request was not cancelled", server.advice())
+        );
+        let lost = ApiError::Network {
+            detail: String::new(),
+        };
+        assert_eq!(
+            lost.cancel_failure().0,
+            "The request may not have been cancelled"
+        );
     }
 }
