@@ -192,6 +192,9 @@ test.describe('export cancel', () => {
     await dashboard.open();
     await dashboard.connect();
     await expect(dashboard.range).toHaveText('1–50 of 2,000');
+    // The status cards ask once the first page is in: their calls must be answered before the
+    // calls are counted below.
+    await dashboard.expectTotals();
     await page.getByRole('button', { name: 'Export CSV' }).click();
     await expect(page.locator('.export-progress progress')).toBeVisible();
     await page.locator('.export-progress').getByRole('button', { name: 'Cancel' }).click();
