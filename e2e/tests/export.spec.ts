@@ -141,6 +141,8 @@ test.describe('export concurrency', () => {
     await dashboard.connect();
     await expect(dashboard.rows.first()).toBeVisible();
     await expect(page.locator('.export-cost')).toContainText('Export costs 20 calls');
+    // The status cards' calls (sent once the first page is in) are answered before counting.
+    await dashboard.expectTotals();
     await mock.resetStats();
     const [download] = await Promise.all([
       page.waitForEvent('download'),
