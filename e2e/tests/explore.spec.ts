@@ -270,5 +270,53 @@ test.describe('a windowed table', () => {
       await expect(header).toHaveAttribute('aria-sort', aria);
       await expect.poll(top, { message: `${aria} after one click` }).toEqual(want);
     }
+
+    // Back to server order, then scrolled to the middle: only a window of rows is on the page,
+    // between two spacers that stand in for the rest, and it holds the rows at that position.
+    await created.getByRole('button').click();
+    await expect(created).toHaveAttribute('aria-sort', 'none');
+    const wrap = page.locator('.table-wrap.windowed');
+    await wrap.evaluate((el) => { el.scrollTop = 5000 * 36; });
+    await expect.poll(async () => (await dashboard.rowIds()).includes(requests[5005].id)).toBe(true);
+    const ids = (await dashboard.rowIds()).filter((id) => id !== '');
+    expect(ids.length).toBeLessThan(200);
+    const first = requests.findIndex((r) => r.id === ids[0]);
+    expect(ids).toEqual(requests.slice(first, first + ids.length).map((r) => r.id));
+    const spacers = page.locator('table.requests tbody tr.spacer');
+    await expect(spacers).toHaveCount(2);
+    const heights = await spacers.evaluateAll((rows) => rows.map((r) => r.getBoundingClientRect().height));
+    expect(heights[0]).toBe(first * 36);
+    expect(heights[1]).toBe((10000 - first - ids.length) * 36);
+    await wrap.evaluate((el) => { el.scrollTop = 0; });
+    await expect.poll(top).toEqual(requests.slice(0, 10).map((r) => r.id));
+    await expect(spacers).toHaveCount(1);
   });
+});
+
+test('a long request text expands in its cell without opening the detail, and folds again', async ({ dashboard, mock, page }) => {
+  const { requests } = await mock.dataset();
+  await dashboard.open();
+  await dashboard.connect();
+  await expect(dashboard.rows).toHaveCount(50);
+  const long = requests.slice(0, 50).find((r) => r.request_text.replace(/\s+/g, ' ').length > 90);
+  expect(long, 'a request on the first page with a text longer than its cell').toBeDefined();
+  const cell = page.locator(`table.requests tr[data-id="${long.id}"] .c-text`);
+  const oneLine = long.request_text.replace(/\s+/g, ' ');
+  await expect(cell.locator('.text')).toHaveText(/…$/);
+  expect(oneLine.startsWith((await cell.locator('.text').textContent())!.slice(0, -1).trimEnd())).toBe(true);
+  const expand = cell.getByRole('button', { name: 'Show full text' });
+  await expect(expand).toHaveAttribute('aria-expanded', 'false');
+  await expand.click();
+  const fold = cell.getByRole('button', { name: 'Show less' });
+  await expect(fold).toHaveAttribute('aria-expanded', 'true');
+  await expect(cell.locator('.text')).toHaveText(long.request_text);
+  await expect(cell).toHaveClass(/expanded/);
+  await expect(page).not.toHaveURL(/request=/);
+  await fold.click();
+  await expect(cell.getByRole('button', { name: 'Show full text' })).toBeVisible();
+  await expect(cell.locator('.text')).toHaveText(/…$/);
+  await expect(page).not.toHaveURL(/request=/);
+  // A click elsewhere in the row still opens its detail.
+  await cell.locator('.text').click();
+  await expect(page).toHaveURL(new RegExp(`request=${long.id}`));
 });

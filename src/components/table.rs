@@ -2,21 +2,34 @@
 //! rows client-side (asc → desc → server order) with `aria-sort`, and windowed rendering above
 //! [`WINDOW_THRESHOLD`] rows so tens of thousands of loaded rows stay smooth.
 //!
-//! Untrusted text (request_text, response_data) only ever becomes text nodes: Leptos escapes
-//! text children, and nothing here sets inner HTML.
+//! The header is a `view!`; the body's rows are built with the non-generic DOM builder
+//! ([`dom`]), kept by key between renders, and updated in place by two effects (the clock; the
+//! time zone, names and fresh set). Fifty rows as `view!` components were a tuple of ten cells
+//! with a dozen reactive closures each, compiled into build, rebuild and keyed-list code of
+//! their own; here a row is one function of plain DOM calls, and one listener on the body
+//! handles every row's clicks and keys (event delegation).
+//!
+//! Untrusted text (request_text, response_data) only ever becomes text nodes: nothing here
+//! sets inner HTML.
 
-use std::collections::HashSet;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
 
 use hitl_core::format::{format_duration, local_datetime, one_line, relative};
 use hitl_core::response::ResponseValue;
 use hitl_core::sorting::{aria_sort, sort_permutation, sort_permutation_named, Column, SortState};
 use hitl_core::{HitlRequest, Status};
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement};
 
 use crate::components::clock::Clock;
-use crate::components::detail;
 use crate::components::preferences::TimeDisplay;
+use crate::components::{detail, dom};
 use crate::state::Names;
 use crate::url::{HistoryMode, UrlState};
 
@@ -95,8 +108,7 @@ pub fn RequestsTable(
             let visible = rows.with(|rows| {
                 order[start..end]
                     .iter()
-                    .filter_map(|&i| rows.get(i as usize))
-                    .map(|r| (row_key(r), r.clone()))
+                    .filter_map(|&i| rows.get(i as usize).map(|r| (row_key(r), i)))
                     .collect::<Vec<_>>()
             });
             Slice {
@@ -106,22 +118,6 @@ pub fn RequestsTable(
             }
         })
     });
-    let visible = move || slice.with(|s| s.visible.clone());
-    // After each render of the body, one row is the table's tab stop.
-    Effect::new(move || {
-        slice.track();
-        request_animation_frame(ensure_tab_stop);
-    });
-    let spacer = move |top: bool| {
-        let rows_hidden = slice.with(|s| if top { s.hidden_above } else { s.hidden_below });
-        (rows_hidden > 0).then(|| {
-            view! {
-                <tr class="spacer" aria-hidden="true">
-                    <td colspan="10" style:height=format!("{}px", rows_hidden * ROW_PX as usize)></td>
-                </tr>
-            }
-        })
-    };
     let header = move |column: Column| {
         let click = move |_| sort.update(|s| *s = SortState::click(*s, column));
         view! {
@@ -139,6 +135,79 @@ pub fn RequestsTable(
             </th>
         }
     };
+    let body = NodeRef::<leptos::html::Tbody>::new();
+    let built: Rc<RefCell<Body>> = Rc::default();
+    // The body follows the slice (and the skeleton the loading state): rows already on the page
+    // are kept by key, the rest built; the values below are read untracked there and kept
+    // current by the two effects after it.
+    Effect::new({
+        let built = Rc::clone(&built);
+        move |_| {
+            let Some(tbody) = body.get() else { return };
+            let show_skeleton = loading.get() && rows.with(|r| r.is_empty());
+            let live = untrack(|| Live::read(clock.instant(), time));
+            let (names, fresh) = untrack(|| (names.get(), fresh.get()));
+            slice.with(|slice| {
+                rows.with(|rows| {
+                    built.borrow_mut().render(
+                        tbody.unchecked_ref(),
+                        slice,
+                        rows,
+                        show_skeleton,
+                        &live,
+                        &names,
+                        &fresh,
+                    )
+                })
+            });
+            ensure_tab_stop();
+        }
+    });
+    // Relative times and countdowns, every second.
+    Effect::new({
+        let built = Rc::clone(&built);
+        move |_| {
+            let now = clock.instant();
+            for row in &mut built.borrow_mut().rows {
+                row.tick(now);
+            }
+        }
+    });
+    // The time zone, the names and the fresh rows.
+    Effect::new(move |_| {
+        let live = Live::read(untrack(|| clock.instant()), time);
+        names.with(|names| {
+            fresh.with(|fresh| {
+                for row in &mut built.borrow_mut().rows {
+                    row.restyle(&live, names, fresh);
+                }
+            })
+        });
+    });
+    // One listener each for every row (event delegation): a click opens the row's detail (or
+    // expands its text), Enter on the focused row itself opens it.
+    let url = use_context::<UrlState>();
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        let Some(target) = event_element(&ev) else {
+            return;
+        };
+        if let Ok(Some(button)) = target.closest("button.expand") {
+            ev.stop_propagation();
+            toggle_text(&button);
+        } else if let Ok(Some(row)) = target.closest("tr[data-id]") {
+            take_tab_stop(&row);
+            open(url, &row);
+        }
+    };
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Enter" {
+            if let Some(row) =
+                event_element(&ev).filter(|t| t.matches("tr[data-id]").unwrap_or(false))
+            {
+                open(url, &row);
+            }
+        }
+    };
     view! {
         <div
             class="table-wrap"
@@ -154,41 +223,40 @@ pub fn RequestsTable(
                 <thead>
                     <tr>{Column::ALL.into_iter().map(header).collect_view()}</tr>
                 </thead>
-                <tbody>
-                    {move || spacer(true)}
-                    <For each=visible key=|(k, _)| k.clone() let:item>
-                        <Row request=item.1 clock=clock time=time names=names fresh=fresh/>
-                    </For>
-                    {move || spacer(false)}
-                    {move || (loading.get() && rows.with(|r| r.is_empty())).then(skeleton)}
-                </tbody>
+                <tbody node_ref=body on:click=on_click on:keydown=on_keydown></tbody>
             </table>
         </div>
     }
 }
 
-/// Placeholder rows while the first page loads, so the layout does not jump.
-fn skeleton() -> impl IntoView {
-    (0..8)
-        .map(|_| {
-            view! {
-                <tr class="skeleton" aria-hidden="true">
-                    {(0..10).map(|_| view! { <td><span></span></td> }).collect_view()}
-                </tr>
-            }
-        })
-        .collect_view()
+/// The current time and zone, for building rows.
+struct Live {
+    now: DateTime<Utc>,
+    offset: i32,
+    zone: String,
 }
 
-/// The rows to render and how many are windowed out above and below.
+impl Live {
+    /// `now` and the zone of `time` (tracked).
+    fn read(now: DateTime<Utc>, time: TimeDisplay) -> Self {
+        Live {
+            now,
+            offset: time.offset(),
+            zone: time.zone(),
+        }
+    }
+}
+
+/// The rows to render (keys and indices into the loaded rows) and how many are windowed out
+/// above and below.
 #[derive(Clone, Debug, PartialEq)]
 struct Slice {
     hidden_above: usize,
     hidden_below: usize,
-    visible: Vec<(String, HitlRequest)>,
+    visible: Vec<(String, u32)>,
 }
 
-/// A changed row (e.g. cancelled) gets a new key and is rendered again.
+/// A changed row (e.g. cancelled) gets a new key and is built again.
 fn row_key(r: &HitlRequest) -> String {
     format!(
         "{}:{}:{}",
@@ -200,148 +268,350 @@ fn row_key(r: &HitlRequest) -> String {
     )
 }
 
-#[component]
-fn Row(
-    request: HitlRequest,
-    clock: Clock,
-    time: TimeDisplay,
-    names: Signal<Arc<Names>>,
-    fresh: Signal<Arc<HashSet<String>>>,
-) -> impl IntoView {
-    let r = request;
-    let created = r.created_at;
-    let stamp = move |t: Option<chrono::DateTime<chrono::Utc>>| {
-        t.map(|t| format!("{} {}", local_datetime(t, time.offset()), time.zone()))
-            .unwrap_or_default()
-    };
-    let created_title = move || stamp(created);
-    let created_text = move || {
-        created
-            .map(|t| relative(t, clock.instant()))
-            .unwrap_or_else(|| "—".to_owned())
-    };
-    let response = ResponseValue::interpret(&r.response_type, r.response_data.as_ref());
-    let response_time = r
-        .response_time_seconds
-        .map(format_duration)
-        .unwrap_or_default();
-    let timeout_at = r.timeout_at;
-    let pending = r.status == Status::Pending;
-    let timeout_title = move || stamp(timeout_at);
-    let timeout_text = move || match (pending, timeout_at) {
-        (true, Some(t)) => {
-            let left = (t - clock.instant()).num_seconds();
-            if left > 0 {
+/// What the body holds: its rows in order, the spacers standing in for windowed-out rows, the
+/// skeleton shown while the first answer is awaited.
+#[derive(Default)]
+struct Body {
+    rows: Vec<BuiltRow>,
+    top: Option<Element>,
+    bottom: Option<Element>,
+    skeleton: Vec<Element>,
+}
+
+impl Body {
+    #[allow(clippy::too_many_arguments)]
+    fn render(
+        &mut self,
+        tbody: &Element,
+        slice: &Slice,
+        rows: &[HitlRequest],
+        show_skeleton: bool,
+        live: &Live,
+        names: &Names,
+        fresh: &HashSet<String>,
+    ) {
+        // Rows leaving the slice go; the others are kept, in the slice's order.
+        let mut kept: HashMap<String, BuiltRow> = self
+            .rows
+            .drain(..)
+            .map(|row| (row.key.clone(), row))
+            .collect();
+        let mut order = Vec::with_capacity(slice.visible.len());
+        for (key, index) in &slice.visible {
+            if let Some(row) = kept.remove(key) {
+                order.push(row);
+            } else if let Some(request) = rows.get(*index as usize) {
+                order.push(BuiltRow::build(request, key.clone(), live, names, fresh));
+            }
+        }
+        for gone in kept.into_values() {
+            gone.tr.remove();
+        }
+        if !show_skeleton {
+            for el in self.skeleton.drain(..) {
+                el.remove();
+            }
+        }
+        spacer(
+            tbody,
+            &mut self.top,
+            slice.hidden_above,
+            tbody.first_child(),
+        );
+        let mut cursor = match &self.top {
+            Some(top) => top.next_sibling(),
+            None => tbody.first_child(),
+        };
+        for row in &order {
+            let node: &web_sys::Node = &row.tr;
+            if cursor.as_ref() == Some(node) {
+                cursor = node.next_sibling();
+            } else {
+                let _ = tbody.insert_before(node, cursor.as_ref());
+            }
+        }
+        spacer(tbody, &mut self.bottom, slice.hidden_below, cursor);
+        if show_skeleton && self.skeleton.is_empty() {
+            self.skeleton = skeleton(tbody);
+        }
+        self.rows = order;
+    }
+}
+
+/// Keeps a spacer row of `hidden` rows' height before `before`, or none when `hidden` is 0.
+fn spacer(
+    tbody: &Element,
+    slot: &mut Option<Element>,
+    hidden: usize,
+    before: Option<web_sys::Node>,
+) {
+    if hidden == 0 {
+        if let Some(el) = slot.take() {
+            el.remove();
+        }
+        return;
+    }
+    let tr = slot.get_or_insert_with(|| {
+        let tr = document()
+            .create_element("tr")
+            .expect("a valid element name");
+        let _ = tr.set_attribute("class", "spacer");
+        let _ = tr.set_attribute("aria-hidden", "true");
+        dom::el(&tr, "td", &[("colspan", "10")]);
+        tr
+    });
+    let node: &web_sys::Node = tr;
+    if before.as_ref() != Some(node) {
+        let _ = tbody.insert_before(node, before.as_ref());
+    }
+    // Through the CSSOM: the Content-Security-Policy forbids style attributes.
+    if let Some(td) = tr
+        .first_element_child()
+        .and_then(|td| td.dyn_into::<HtmlElement>().ok())
+    {
+        let _ = td
+            .style()
+            .set_property("height", &format!("{}px", hidden * ROW_PX as usize));
+    }
+}
+
+/// Placeholder rows while the first page loads, so the layout does not jump.
+fn skeleton(tbody: &Element) -> Vec<Element> {
+    (0..8)
+        .map(|_| {
+            let tr = dom::el(
+                tbody,
+                "tr",
+                &[("class", "skeleton"), ("aria-hidden", "true")],
+            );
+            for _ in 0..10 {
+                dom::el(&dom::el(&tr, "td", &[]), "span", &[]);
+            }
+            tr
+        })
+        .collect()
+}
+
+/// One rendered row and the parts of it that follow the clock, the time zone, the names and
+/// the fresh set.
+struct BuiltRow {
+    key: String,
+    id: String,
+    tr: Element,
+    created: Option<DateTime<Utc>>,
+    created_el: Element,
+    created_text: String,
+    timeout_at: Option<DateTime<Utc>>,
+    pending: bool,
+    timeout_el: Element,
+    timeout_text: String,
+    reviewer: String,
+    reviewer_el: Element,
+    loop_id: String,
+    loop_el: Element,
+    fresh: bool,
+}
+
+impl BuiltRow {
+    /// Builds the row of `r` (not yet on the page). Untrusted text only becomes text nodes.
+    fn build(
+        r: &HitlRequest,
+        key: String,
+        live: &Live,
+        names: &Names,
+        fresh: &HashSet<String>,
+    ) -> Self {
+        let tr = document()
+            .create_element("tr")
+            .expect("a valid element name");
+        for (name, value) in [
+            ("data-id", r.id.as_str()),
+            ("data-status", r.status.as_str()),
+            ("tabindex", "-1"),
+        ] {
+            let _ = tr.set_attribute(name, value);
+        }
+        let created_td = dom::el(&tr, "td", &[("class", "c-created")]);
+        let datetime = r.created_at.map(|t| t.to_rfc3339()).unwrap_or_default();
+        let created_el = dom::el(&created_td, "time", &[("datetime", &datetime)]);
+        dom::status_badge(&dom::el(&tr, "td", &[("class", "c-status")]), &r.status);
+        dom::priority_badge(&dom::el(&tr, "td", &[("class", "c-priority")]), &r.priority);
+        dom::el_text(&tr, "td", &[("class", "c-type")], r.content_type.label());
+        let text_td = dom::el(
+            &tr,
+            "td",
+            &[("class", "c-text"), ("title", &r.request_text)],
+        );
+        let short = one_line(&r.request_text, TEXT_CHARS);
+        if short.chars().count() < r.request_text.chars().count() {
+            dom::el_text(
+                &text_td,
+                "button",
+                &[
+                    ("type", "button"),
+                    ("class", "expand"),
+                    ("aria-expanded", "false"),
+                    ("aria-label", "Show full text"),
+                ],
+                "▸",
+            );
+        }
+        dom::el_text(&text_td, "span", &[("class", "text")], &short);
+        let response = ResponseValue::interpret(&r.response_type, r.response_data.as_ref());
+        dom::el_text(
+            &tr,
+            "td",
+            &[("class", "c-response"), ("data-kind", response.kind())],
+            &response.display(),
+        );
+        let response_time = r
+            .response_time_seconds
+            .map(format_duration)
+            .unwrap_or_default();
+        dom::el_text(&tr, "td", &[("class", "c-rt")], &response_time);
+        let reviewer = r.response_by.clone().unwrap_or_default();
+        let reviewer_el = dom::el(&tr, "td", &[("class", "c-reviewer"), ("title", &reviewer)]);
+        let loop_el = dom::el(&tr, "td", &[("class", "c-loop"), ("title", &r.loop_id)]);
+        let timeout_el = dom::el(&tr, "td", &[("class", "c-timeout")]);
+        let mut row = BuiltRow {
+            key,
+            id: r.id.clone(),
+            tr,
+            created: r.created_at,
+            created_el,
+            created_text: String::new(),
+            timeout_at: r.timeout_at,
+            pending: r.status == Status::Pending,
+            timeout_el,
+            timeout_text: String::new(),
+            reviewer,
+            reviewer_el,
+            loop_id: r.loop_id.clone(),
+            loop_el,
+            fresh: false,
+        };
+        row.tick(live.now);
+        row.restyle(live, names, fresh);
+        row
+    }
+
+    /// The texts that follow the clock: the age and a pending request's time left.
+    fn tick(&mut self, now: DateTime<Utc>) {
+        let created = self
+            .created
+            .map(|t| relative(t, now))
+            .unwrap_or_else(|| "—".to_owned());
+        set_text(&self.created_el, &mut self.created_text, created);
+        if let (true, Some(t)) = (self.pending, self.timeout_at) {
+            let left = (t - now).num_seconds();
+            let text = if left > 0 {
                 format!("{} left", format_duration(left as f64))
             } else {
                 "due".to_owned()
-            }
+            };
+            set_text(&self.timeout_el, &mut self.timeout_text, text);
         }
-        (false, Some(t)) => local_datetime(t, time.offset()),
-        _ => "—".to_owned(),
-    };
-    let short = one_line(&r.request_text, TEXT_CHARS);
-    let long = short.chars().count() < r.request_text.chars().count();
-    let full = r.request_text.clone();
-    let expanded = RwSignal::new(false);
-    let text = {
-        let full = full.clone();
-        move || {
-            if expanded.get() {
-                full.clone()
+    }
+
+    /// What follows the time zone, the names and the fresh set.
+    fn restyle(&mut self, live: &Live, names: &Names, fresh: &HashSet<String>) {
+        let stamp = |t: Option<DateTime<Utc>>| {
+            t.map(|t| format!("{} {}", local_datetime(t, live.offset), live.zone))
+                .unwrap_or_default()
+        };
+        let _ = self.created_el.set_attribute("title", &stamp(self.created));
+        let _ = self
+            .timeout_el
+            .set_attribute("title", &stamp(self.timeout_at));
+        match (self.pending, self.timeout_at) {
+            (true, Some(_)) => {}
+            (false, Some(t)) => set_text(
+                &self.timeout_el,
+                &mut self.timeout_text,
+                local_datetime(t, live.offset),
+            ),
+            _ => set_text(&self.timeout_el, &mut self.timeout_text, "—".to_owned()),
+        }
+        let reviewer = names.users.get(&self.reviewer).unwrap_or(&self.reviewer);
+        if self.reviewer_el.text_content().as_deref() != Some(reviewer.as_str()) {
+            self.reviewer_el.set_text_content(Some(reviewer));
+        }
+        // A known loop shows its name, otherwise its id as code.
+        let (tag, shown) = match names.loops.get(&self.loop_id) {
+            Some(name) => ("SPAN", name),
+            None => ("CODE", &self.loop_id),
+        };
+        let current = self.loop_el.first_element_child();
+        if current.as_ref().map(|c| (c.tag_name(), c.text_content()))
+            != Some((tag.to_owned(), Some(shown.clone())))
+        {
+            self.loop_el.set_text_content(None);
+            dom::el_text(&self.loop_el, &tag.to_ascii_lowercase(), &[], shown);
+        }
+        let is_fresh = fresh.contains(&self.id);
+        if is_fresh != self.fresh {
+            self.fresh = is_fresh;
+            let _ = if is_fresh {
+                self.tr.set_attribute("class", "fresh")
             } else {
-                short.clone()
-            }
+                self.tr.remove_attribute("class")
+            };
         }
+    }
+}
+
+/// Sets `el`'s text to `text` unless it already shows it (`shown`: what it shows).
+fn set_text(el: &Element, shown: &mut String, text: String) {
+    if *shown != text {
+        el.set_text_content(Some(&text));
+        *shown = text;
+    }
+}
+
+/// The element an event happened on.
+fn event_element(ev: &web_sys::Event) -> Option<Element> {
+    ev.target().and_then(|t| t.dyn_into::<Element>().ok())
+}
+
+/// Opens the detail of `row`; when it is already open, takes focus back into the panel.
+fn open(url: Option<UrlState>, row: &Element) {
+    let (Some(url), Some(id)) = (url, row.get_attribute("data-id")) else {
+        return;
     };
-    let loop_id = r.loop_id.clone();
-    let loop_name = {
-        let id = loop_id.clone();
-        move || names.with(|n| n.loops.get(&id).cloned())
+    if untrack(|| url.param(detail::PARAM)).as_ref() == Some(&id) {
+        detail::focus_later(detail::TITLE_ID);
+    } else {
+        url.set_param(detail::PARAM, Some(&id), HistoryMode::Push);
+    }
+}
+
+/// The expand button of a long request text: shows the whole text (kept in the cell's title),
+/// or its first line again.
+fn toggle_text(button: &Element) {
+    let Some(td) = button.parent_element() else {
+        return;
     };
-    let loop_title = loop_id.clone();
-    let reviewer = r.response_by.clone().unwrap_or_default();
-    let reviewer_text = {
-        let id = reviewer.clone();
-        move || {
-            names
-                .with(|n| n.users.get(&id).cloned())
-                .unwrap_or_else(|| id.clone())
-        }
-    };
-    // Clicking a row, or Enter on the focused row itself, opens its detail panel.
-    let open = {
-        let id = r.id.clone();
-        let url = use_context::<UrlState>();
-        move || {
-            let Some(url) = url else { return };
-            // Already open: Enter takes focus back into the panel.
-            if untrack(|| url.param(detail::PARAM)).as_ref() == Some(&id) {
-                detail::focus_later(detail::TITLE_ID);
-            } else {
-                url.set_param(detail::PARAM, Some(&id), HistoryMode::Push);
-            }
-        }
-    };
-    let open_on_enter = open.clone();
-    view! {
-        <tr data-id=r.id.clone() data-status=r.status.as_str().to_owned() tabindex="-1"
-            class:fresh={
-                let id = r.id.clone();
-                move || fresh.with(|f| f.contains(&id))
-            }
-            on:click=move |ev| {
-                use wasm_bindgen::JsCast;
-                if let Some(row) = ev.current_target().and_then(|t| t.dyn_into().ok()) {
-                    take_tab_stop(&row);
-                }
-                open()
-            }
-            on:keydown=move |ev| {
-                if ev.key() == "Enter" && ev.target() == ev.current_target() {
-                    open_on_enter();
-                }
-            }>
-            <td class="c-created">
-                <time datetime=created.map(|t| t.to_rfc3339()).unwrap_or_default() title=created_title>
-                    {created_text}
-                </time>
-            </td>
-            <td class="c-status">
-                <span class="badge" data-status=r.status.as_str().to_owned()>{r.status.label().to_owned()}</span>
-            </td>
-            <td class="c-priority">
-                <span class="badge" data-priority=r.priority.as_str().to_owned()>{r.priority.label().to_owned()}</span>
-            </td>
-            <td class="c-type">{r.content_type.label().to_owned()}</td>
-            <td class="c-text" title=full class:expanded=move || expanded.get()>
-                {long.then(|| view! {
-                    <button
-                        type="button"
-                        class="expand"
-                        aria-expanded=move || expanded.get().to_string()
-                        aria-label=move || if expanded.get() { "Show less" } else { "Show full text" }
-                        on:click=move |ev| {
-                            ev.stop_propagation();
-                            expanded.update(|e| *e = !*e);
-                        }
-                    >
-                        {move || if expanded.get() { "▾" } else { "▸" }}
-                    </button>
-                })}
-                <span class="text">{text}</span>
-            </td>
-            <td class="c-response" data-kind=response.kind()>{response.display()}</td>
-            <td class="c-rt">{response_time}</td>
-            <td class="c-reviewer" title=reviewer>{reviewer_text}</td>
-            <td class="c-loop" title=loop_title>
-                {move || match loop_name() {
-                    Some(name) => view! { <span>{name}</span> }.into_any(),
-                    None => view! { <code>{loop_id.clone()}</code> }.into_any(),
-                }}
-            </td>
-            <td class="c-timeout" title=timeout_title>{timeout_text}</td>
-        </tr>
+    let expanded = td.class_name().contains("expanded");
+    let expand = !expanded;
+    let _ = td.set_attribute("class", if expand { "c-text expanded" } else { "c-text" });
+    let _ = button.set_attribute("aria-expanded", if expand { "true" } else { "false" });
+    let _ = button.set_attribute(
+        "aria-label",
+        if expand {
+            "Show less"
+        } else {
+            "Show full text"
+        },
+    );
+    button.set_text_content(Some(if expand { "▾" } else { "▸" }));
+    let full = td.get_attribute("title").unwrap_or_default();
+    if let Ok(Some(text)) = td.query_selector("span.text") {
+        let shown = if expand {
+            full
+        } else {
+            one_line(&full, TEXT_CHARS)
+        };
+        text.set_text_content(Some(&shown));
     }
 }
 

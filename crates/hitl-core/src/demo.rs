@@ -159,7 +159,9 @@ const LOOP_KINDS: [LoopKind; 5] = [
         texts: &[
             "Please review this user-generated content for community guidelines compliance.",
             "A post was flagged for **possible harassment**. Does it break the rules?",
-            "Comment reported by 3 users as spam. Review the text and links.",
+            // Longer than the table's one-line cell, on two lines: the cell's expand button.
+            "Comment reported by 3 users as spam. Review the text and links.\nComment: \"Great \
+             deals on watches, limited stock!!! Visit my profile for the link and DM me now.\"",
             "Profile bio contains a link shortener. Approve or reject the profile.",
         ],
     },
@@ -201,7 +203,8 @@ const LOOP_KINDS: [LoopKind; 5] = [
         texts: &[
             "Label claim #{n}: water damage, photos attached, policy active since 2021.",
             "Which labels apply to claim #{n}? Claimant changed address last week.",
-            "Triage claim #{n} (vehicle, two parties, police report pending).",
+            "Triage claim #{n} (vehicle, two parties, police report pending). The two \
+             statements differ on who had the right of way.",
         ],
     },
     LoopKind {
