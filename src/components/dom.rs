@@ -98,3 +98,74 @@ where
         }
     });
 }
+
+/// What [`bind`] keeps current on an element.
+#[derive(Clone, Copy)]
+pub enum Bound {
+    /// An attribute, removed while the value is `None` (for `disabled`, `hidden`: [`flag`]).
+    Attr(&'static str),
+    /// The text content (`None`: empty).
+    Text,
+    /// An input's `value` property (what it shows), not its attribute.
+    Value,
+}
+
+/// `Some("")` when `on`: the value of a boolean attribute for [`bind`].
+pub fn flag(on: bool) -> Option<String> {
+    on.then(String::new)
+}
+
+/// Keeps `what` of `el` equal to `value()`: set once the current render is done, and again
+/// whenever a signal `value` reads changes (only when the value changed). The fine-grained
+/// update of a `view!` attribute, but one compiled effect for every binding in the app.
+pub fn bind(el: &Element, what: Bound, value: impl Fn() -> Option<String> + 'static) {
+    // Boxed: one effect type for every caller.
+    let value: Box<dyn Fn() -> Option<String>> = Box::new(value);
+    let el = el.clone();
+    Effect::new(move |prev: Option<Option<String>>| {
+        let now = value();
+        if prev.as_ref() != Some(&now) {
+            match (what, &now) {
+                (Bound::Attr(name), Some(v)) => {
+                    let _ = el.set_attribute(name, v);
+                }
+                (Bound::Attr(name), None) => {
+                    let _ = el.remove_attribute(name);
+                }
+                (Bound::Text, v) => el.set_text_content(v.as_deref()),
+                (Bound::Value, v) => {
+                    if let Some(input) = el.dyn_ref::<web_sys::HtmlInputElement>() {
+                        input.set_value(v.as_deref().unwrap_or_default());
+                    }
+                }
+            }
+        }
+        now
+    });
+}
+
+/// Appends `<button type="button" data-action=action attrs…>label</button>`: a click on it
+/// reaches the delegated handler of an ancestor as `action` (see [`action`]).
+pub fn button(parent: &Element, action: &str, label: &str, attrs: &[(&str, &str)]) -> Element {
+    let b = el_text(
+        parent,
+        "button",
+        &[("type", "button"), ("data-action", action)],
+        label,
+    );
+    for (name, value) in attrs {
+        let _ = b.set_attribute(name, value);
+    }
+    b
+}
+
+/// The `data-action` of the enabled button an event happened in, if any: for one delegated
+/// click handler per DOM-built view instead of a listener per button.
+pub fn action(ev: &web_sys::Event) -> Option<String> {
+    let button = ev
+        .target()
+        .and_then(|t| t.dyn_into::<Element>().ok())?
+        .closest("button[data-action]")
+        .ok()??;
+    (!button.has_attribute("disabled")).then(|| button.get_attribute("data-action"))?
+}

@@ -144,20 +144,26 @@ pub fn RequestsTable(
         let built = Rc::clone(&built);
         move |_| {
             let Some(tbody) = body.get() else { return };
-            let show_skeleton = loading.get() && rows.with(|r| r.is_empty());
+            let loading = loading.get();
             let live = untrack(|| Live::read(clock.instant(), time));
             let (names, fresh) = untrack(|| (names.get(), fresh.get()));
+            // Only the slice is tracked, not `rows` too (a memo diamond, see ARCHITECTURE.md):
+            // the slice changes whenever the rows it shows do (their keys), and no rows means
+            // an empty slice.
             slice.with(|slice| {
-                rows.with(|rows| {
-                    built.borrow_mut().render(
-                        tbody.unchecked_ref(),
-                        slice,
-                        rows,
-                        show_skeleton,
-                        &live,
-                        &names,
-                        &fresh,
-                    )
+                let show_skeleton = loading && slice.visible.is_empty();
+                untrack(|| {
+                    rows.with(|rows| {
+                        built.borrow_mut().render(
+                            tbody.unchecked_ref(),
+                            slice,
+                            rows,
+                            show_skeleton,
+                            &live,
+                            &names,
+                            &fresh,
+                        )
+                    })
                 })
             });
             ensure_tab_stop();
