@@ -5,7 +5,6 @@ use hitl_core::format::thousands;
 use hitl_core::{RequestQuery, Sort};
 use leptos::prelude::*;
 
-use crate::components::dom::{self, bind, el, flag, Bound};
 use crate::state::{Dashboard, Loaded};
 use crate::url::{HistoryMode, UrlState};
 
@@ -68,6 +67,26 @@ pub fn Pager(#[prop(into)] loaded: Signal<Option<Loaded>>) -> impl IntoView {
     let at_start = move || info().is_none_or(|(q, ..)| q.offset == 0);
     let at_end = move || info().is_none_or(|(_, _, _, has_more, ..)| !has_more);
 
+    let first = move |_| {
+        if let Some((q, ..)) = info() {
+            go(q.with_offset(0));
+        }
+    };
+    let prev = move |_| {
+        if let Some((q, _, _, _, limit, ..)) = info() {
+            go(q.with_offset(q.offset.saturating_sub(limit)));
+        }
+    };
+    let next = move |_| {
+        if let Some((q, _, _, _, limit, ..)) = info() {
+            go(q.with_offset(q.offset + limit));
+        }
+    };
+    let last = move |_| {
+        if let Some((q, _, _, _, limit, pages, _)) = info() {
+            go(q.with_offset((pages - 1) * limit));
+        }
+    };
     // Cursor paging (the seed's `created_before`): walks back from the last row by creation
     // time, so requests arriving meanwhile cannot shift what the next page shows.
     let last_created = move || {
@@ -78,41 +97,27 @@ pub fn Pager(#[prop(into)] loaded: Signal<Option<Loaded>>) -> impl IntoView {
                 .and_then(|r| r.created_at)
         })
     };
+    let older = move |_| {
+        if let (Some((q, ..)), Some(cursor)) = (info(), last_created()) {
+            go(RequestQuery {
+                created_before: Some(cursor),
+                offset: 0,
+                ..q
+            });
+        }
+    };
+    let newest = move |_| {
+        if let Some((q, ..)) = info() {
+            go(RequestQuery {
+                created_before: None,
+                offset: 0,
+                ..q
+            });
+        }
+    };
     let in_cursor = move || info().is_some_and(|(q, ..)| q.created_before.is_some());
     let can_go_older =
         move || info().is_some_and(|(_, _, _, has_more, ..)| has_more) && last_created().is_some();
-    // One handler for every button (their `data-action`).
-    let click = move |ev: leptos::ev::MouseEvent| {
-        let (Some(action), Some((q, _, _, _, limit, pages, _))) = (dom::action(&ev), info()) else {
-            return;
-        };
-        let offset = match action.as_str() {
-            "first" => 0,
-            "prev" => q.offset.saturating_sub(limit),
-            "next" => q.offset + limit,
-            "last" => (pages - 1) * limit,
-            "older" => {
-                if let Some(cursor) = last_created() {
-                    go(RequestQuery {
-                        created_before: Some(cursor),
-                        offset: 0,
-                        ..q
-                    });
-                }
-                return;
-            }
-            "newest" => {
-                go(RequestQuery {
-                    created_before: None,
-                    offset: 0,
-                    ..q
-                });
-                return;
-            }
-            _ => return,
-        };
-        go(q.with_offset(offset));
-    };
     let jump = move |ev: leptos::ev::Event| {
         let input = event_target::<web_sys::HtmlInputElement>(&ev);
         let Some((q, _, _, _, limit, pages, current)) = info() else {
@@ -130,65 +135,26 @@ pub fn Pager(#[prop(into)] loaded: Signal<Option<Loaded>>) -> impl IntoView {
         }
     };
 
-    // Built with the DOM builder: a `view!` with a reactive attribute per button compiled
-    // into some 4 KB of wasm for this bar alone.
-    let nav = NodeRef::<leptos::html::Nav>::new();
-    dom::fill(nav, move |nav| {
-        let first = dom::button(nav, "first", "First", &[("aria-label", "First page")]);
-        let prev = dom::button(nav, "prev", "Previous", &[]);
-        let range = el(
-            nav,
-            "span",
-            &[("class", "pager-range"), ("aria-live", "polite")],
-        );
-        let next = dom::button(nav, "next", "Next", &[]);
-        let last = dom::button(nav, "last", "Last", &[("aria-label", "Last page")]);
-        let older = dom::button(
-            nav,
-            "older",
-            "Load older",
-            &[
-                ("class", "older"),
-                (
-                    "title",
-                    "Cursor paging: the next requests created before the last row shown",
-                ),
-            ],
-        );
-        let newest = dom::button(nav, "newest", "Back to newest", &[]);
-        let label = el(nav, "label", &[("class", "pager-jump")]);
-        dom::text(&label, "Page ");
-        let input = el(
-            &label,
-            "input",
-            &[
-                ("type", "number"),
-                ("min", "1"),
-                ("inputmode", "numeric"),
-                ("aria-label", "Page number"),
-            ],
-        );
-        let of = el(&label, "span", &[]);
-        let disabled = Bound::Attr("disabled");
-        for b in [first, prev] {
-            bind(&b, disabled, move || flag(at_start()));
-        }
-        for b in [next, last] {
-            bind(&b, disabled, move || flag(at_end()));
-        }
-        bind(&older, disabled, move || flag(!can_go_older()));
-        bind(&newest, Bound::Attr("hidden"), move || flag(!in_cursor()));
-        bind(&range, Bound::Text, move || Some(text()));
-        bind(&input, Bound::Value, move || {
-            info().map(|i| i.6.to_string())
-        });
-        bind(&of, Bound::Text, move || {
-            info().map(|i| format!(" of {}", thousands(i.5)))
-        });
-    });
-
     view! {
-        <nav class="pager" aria-label="Pages" node_ref=nav on:click=click on:change=jump></nav>
+        <nav class="pager" aria-label="Pages">
+            <button type="button" on:click=first disabled=at_start aria-label="First page">"First"</button>
+            <button type="button" on:click=prev disabled=at_start>"Previous"</button>
+            <span class="pager-range" aria-live="polite">{text}</span>
+            <button type="button" on:click=next disabled=at_end>"Next"</button>
+            <button type="button" on:click=last disabled=at_end aria-label="Last page">"Last"</button>
+            <button type="button" class="older" on:click=older disabled=move || !can_go_older()
+                title="Cursor paging: the next requests created before the last row shown">"Load older"</button>
+            <Show when=in_cursor>
+                <button type="button" on:click=newest>"Back to newest"</button>
+            </Show>
+            <label class="pager-jump">
+                "Page "
+                <input type="number" min="1" inputmode="numeric" aria-label="Page number"
+                    prop:value=move || info().map(|i| i.6.to_string()).unwrap_or_default()
+                    on:change=jump/>
+                {move || info().map(|i| format!(" of {}", thousands(i.5)))}
+            </label>
+        </nav>
         <p class="pager-help">
             "Previous/Next count rows from the newest; Load older continues from the last row's creation time, so new requests never shift what you see."
         </p>
