@@ -138,6 +138,19 @@ test('keyboard: the table is one tab stop; the arrow keys move between rows', as
   await page.keyboard.press('Shift+Tab');
   await expect(dashboard.rows.nth(1)).toBeFocused();
   await expect(page.locator('table.requests tbody tr[tabindex="0"]')).toHaveCount(1);
+  // A long text's expand button is no tab stop of its own (the Tab above left the table past
+  // them): → and ← on its row expand and fold the text.
+  const expands = page.locator('table.requests tbody button.expand');
+  expect(await expands.count()).toBeGreaterThan(0);
+  await expect(expands.and(page.locator(':not([tabindex="-1"])'))).toHaveCount(0);
+  const long = dashboard.rows.filter({ has: page.locator('button.expand') }).first();
+  await long.focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(long.locator('button.expand')).toHaveAttribute('aria-expanded', 'true');
+  await expect(long.locator('.c-text')).toHaveClass(/expanded/);
+  await page.keyboard.press('ArrowLeft');
+  await expect(long.locator('button.expand')).toHaveAttribute('aria-expanded', 'false');
+  await expect(long).toBeFocused();
 });
 
 test.describe('preferences', () => {

@@ -1,5 +1,5 @@
 //! Keyboard shortcuts: `/` focuses the filters, `j`/`k` move through the rows, `Enter` opens
-//! the focused row, `Esc` closes the detail panel, `?` lists them. Keys typed into a field are
+//! the focused row (→/← expand and fold its text: the table's own keys), `Esc` closes the detail panel, `?` lists them. Keys typed into a field are
 //! left alone.
 
 use leptos::prelude::*;
@@ -9,11 +9,12 @@ use crate::browser::document;
 use crate::components::detail::focus_later;
 
 /// (keys, what they do), as listed in the help.
-pub const SHORTCUTS: [(&str, &str); 6] = [
+pub const SHORTCUTS: [(&str, &str); 7] = [
     ("/", "Focus the filters"),
     ("j or ↓", "Next row"),
     ("k or ↑", "Previous row"),
     ("Enter", "Open the selected row"),
+    ("→ or ←", "Show the selected row's whole text, or one line"),
     ("Esc", "Close the request detail or this help"),
     ("?", "Show or hide these shortcuts"),
 ];

@@ -144,26 +144,20 @@ pub fn RequestsTable(
         let built = Rc::clone(&built);
         move |_| {
             let Some(tbody) = body.get() else { return };
-            let loading = loading.get();
+            let show_skeleton = loading.get() && rows.with(|r| r.is_empty());
             let live = untrack(|| Live::read(clock.instant(), time));
             let (names, fresh) = untrack(|| (names.get(), fresh.get()));
-            // Only the slice is tracked, not `rows` too (a memo diamond, see ARCHITECTURE.md):
-            // the slice changes whenever the rows it shows do (their keys), and no rows means
-            // an empty slice.
             slice.with(|slice| {
-                let show_skeleton = loading && slice.visible.is_empty();
-                untrack(|| {
-                    rows.with(|rows| {
-                        built.borrow_mut().render(
-                            tbody.unchecked_ref(),
-                            slice,
-                            rows,
-                            show_skeleton,
-                            &live,
-                            &names,
-                            &fresh,
-                        )
-                    })
+                rows.with(|rows| {
+                    built.borrow_mut().render(
+                        tbody.unchecked_ref(),
+                        slice,
+                        rows,
+                        show_skeleton,
+                        &live,
+                        &names,
+                        &fresh,
+                    )
                 })
             });
             ensure_tab_stop();
@@ -205,13 +199,24 @@ pub fn RequestsTable(
             open(url, &row);
         }
     };
+    // On a focused row: Enter opens it, → and ← expand and fold its text.
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
-        if ev.key() == "Enter" {
-            if let Some(row) =
-                event_element(&ev).filter(|t| t.matches("tr[data-id]").unwrap_or(false))
-            {
-                open(url, &row);
+        let Some(row) = event_element(&ev).filter(|t| t.matches("tr[data-id]").unwrap_or(false))
+        else {
+            return;
+        };
+        match ev.key().as_str() {
+            "Enter" => open(url, &row),
+            key @ ("ArrowRight" | "ArrowLeft") => {
+                if let Ok(Some(button)) = row.query_selector("button.expand") {
+                    let expanded = button.get_attribute("aria-expanded").as_deref() == Some("true");
+                    if expanded != (key == "ArrowRight") {
+                        ev.prevent_default();
+                        toggle_text(&button);
+                    }
+                }
             }
+            _ => {}
         }
     };
     view! {
@@ -458,6 +463,8 @@ impl BuiltRow {
                     ("class", "expand"),
                     ("aria-expanded", "false"),
                     ("aria-label", "Show full text"),
+                    // Not a tab stop of its own: the rows are one (→ and ← on the row).
+                    ("tabindex", "-1"),
                 ],
                 "▸",
             );
