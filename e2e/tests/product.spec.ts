@@ -181,6 +181,40 @@ test.describe('preferences', () => {
     await page.getByRole('button', { name: /^Times:/ }).click();
     await expect(page.getByRole('button', { name: /^Times:/ })).toHaveText('Times: local (UTC+05:30)');
   });
+
+  test('the table\'s times follow the Times toggle and the clock: cells, titles, ages, countdowns', async ({ dashboard, mock, page }) => {
+    const { requests } = await mock.dataset();
+    // The page's clock, so that time can be moved on (it runs on by itself meanwhile).
+    await page.clock.install();
+    await dashboard.open();
+    await dashboard.connect();
+    await expect(dashboard.rows).toHaveCount(50);
+    const shown = requests.slice(0, 50);
+    const done = shown.find((r) => r.status !== 'pending' && r.timeout_at && r.created_at);
+    const pending = shown.find((r) => r.status === 'pending' && Date.parse(r.timeout_at) > Date.now() + 3 * 3600_000);
+    expect(done && pending, 'a finished and a pending request with hours left on the first page').toBeTruthy();
+    const at = (iso: string, minutes: number) =>
+      new Date(Date.parse(iso) + minutes * 60_000).toISOString().slice(0, 16).replace('T', ' ');
+    const cell = (r: any, c: string) => page.locator(`table.requests tr[data-id="${r.id}"] ${c}`);
+    await expect(cell(done, '.c-timeout')).toHaveText(at(done.timeout_at, 330));
+    await expect(cell(done, '.c-timeout')).toHaveAttribute('title', `${at(done.timeout_at, 330)} UTC+05:30`);
+    await expect(cell(done, '.c-created time')).toHaveAttribute('title', `${at(done.created_at, 330)} UTC+05:30`);
+    await expect(cell(pending, '.c-timeout')).toHaveText(/ left$/);
+    await expect(cell(pending, '.c-timeout')).toHaveAttribute('title', `${at(pending.timeout_at, 330)} UTC+05:30`);
+    await page.getByRole('button', { name: /^Times:/ }).click();
+    await expect(cell(done, '.c-timeout')).toHaveText(at(done.timeout_at, 0));
+    await expect(cell(done, '.c-created time')).toHaveAttribute('title', `${at(done.created_at, 0)} UTC`);
+    await expect(cell(pending, '.c-timeout')).toHaveAttribute('title', `${at(pending.timeout_at, 0)} UTC`);
+    // Ages and countdowns follow the clock: three days on, both say so.
+    const age = await cell(pending, '.c-created time').textContent();
+    const left = await cell(pending, '.c-timeout').textContent();
+    await page.clock.fastForward(3 * 24 * 3600_000);
+    await expect(cell(pending, '.c-created time')).not.toHaveText(age!);
+    await expect(cell(pending, '.c-created time')).toHaveText(/^\d+ (h|d|mo) ago$/);
+    await expect(cell(pending, '.c-timeout')).not.toHaveText(left!);
+    await expect(cell(pending, '.c-timeout')).toHaveText(/ left$|^due$/);
+    await expect(cell(done, '.c-timeout')).toHaveText(at(done.timeout_at, 0));
+  });
 });
 
 test('responsive: at phone width the table scrolls inside its box and the page does not', async ({ dashboard, page }) => {
