@@ -1,6 +1,6 @@
-//! Keyboard shortcuts: `/` focuses the filters, `j`/`k` move through the rows, `Enter` opens
-//! the focused row (→/← expand and fold its text: the table's own keys), `Esc` closes the detail panel, `?` lists them. Keys typed into a field are
-//! left alone.
+//! Keyboard shortcuts: `/` focuses the filters, `j`/`k` move through the rows, `Esc` closes
+//! the detail panel, `?` lists them. Keys typed into a field are left alone. `Enter` (open) and
+//! `→`/`←` (expand and fold the text) on a focused row are the table's own keys, listed here.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -30,9 +30,7 @@ pub(crate) fn in_field(ev: &web_sys::KeyboardEvent) -> bool {
 
 /// True when the event comes from a table row (which has focus).
 fn on_row(ev: &web_sys::KeyboardEvent) -> bool {
-    ev.target()
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .is_some_and(|el| el.tag_name() == "TR" && el.has_attribute("data-id"))
+    crate::components::table::event_row(ev).is_some()
 }
 
 /// Moves focus `step` rows from the focused one (or to the first row).

@@ -78,17 +78,13 @@ pub fn RequestsTable(
     let scroll_top = RwSignal::new(0.0f64);
     let viewport = RwSignal::new(720.0f64);
     let on_scroll = move |ev: leptos::ev::Event| {
-        use wasm_bindgen::JsCast;
-        if let Some(el) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        {
+        if let Some(el) = event_element(&ev) {
             scroll_top.set(f64::from(el.scroll_top()));
             viewport.set(f64::from(el.client_height()).max(ROW_PX));
         }
     };
-    // What to render: the window of `order` (all of it below the threshold) with its rows, in
-    // one memo, the only thing the body and the spacers read. The body used to read `order`
+    // What to render: the window of `order` (all of it below the threshold) as row keys, in one
+    // memo, which decides what the body shows. The body used to read `order`
     // beside a window memo derived from `order` (a diamond: body → window → order, body →
     // order). reactive_graph 0.2 checks a render effect's sources with the effect itself as the
     // observer, so when the window memo recomputed `order` first and came out unchanged, the
@@ -145,8 +141,7 @@ pub fn RequestsTable(
         move |_| {
             let Some(tbody) = body.get() else { return };
             let show_skeleton = loading.get() && rows.with(|r| r.is_empty());
-            let live = untrack(|| Live::read(clock.instant(), time));
-            let (names, fresh) = untrack(|| (names.get(), fresh.get()));
+            let live = untrack(|| Live::read(clock.instant(), time, names, fresh));
             slice.with(|slice| {
                 rows.with(|rows| {
                     built.borrow_mut().render(
@@ -155,8 +150,6 @@ pub fn RequestsTable(
                         rows,
                         show_skeleton,
                         &live,
-                        &names,
-                        &fresh,
                     )
                 })
             });
@@ -175,14 +168,10 @@ pub fn RequestsTable(
     });
     // The time zone, the names and the fresh rows.
     Effect::new(move |_| {
-        let live = Live::read(untrack(|| clock.instant()), time);
-        names.with(|names| {
-            fresh.with(|fresh| {
-                for row in &mut built.borrow_mut().rows {
-                    row.restyle(&live, names, fresh);
-                }
-            })
-        });
+        let live = Live::read(untrack(|| clock.instant()), time, names, fresh);
+        for row in &mut built.borrow_mut().rows {
+            row.restyle(&live);
+        }
     });
     // One listener each for every row (event delegation): a click opens the row's detail (or
     // expands its text), Enter on the focused row itself opens it.
@@ -193,7 +182,7 @@ pub fn RequestsTable(
         };
         if let Ok(Some(button)) = target.closest("button.expand") {
             ev.stop_propagation();
-            toggle_text(&button);
+            toggle_text(&button, !expanded(&button));
         } else if let Ok(Some(row)) = target.closest("tr[data-id]") {
             take_tab_stop(&row);
             open(url, &row);
@@ -201,18 +190,17 @@ pub fn RequestsTable(
     };
     // On a focused row: Enter opens it, → and ← expand and fold its text.
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
-        let Some(row) = event_element(&ev).filter(|t| t.matches("tr[data-id]").unwrap_or(false))
-        else {
+        let Some(row) = event_row(&ev) else {
             return;
         };
         match ev.key().as_str() {
             "Enter" => open(url, &row),
             key @ ("ArrowRight" | "ArrowLeft") => {
                 if let Ok(Some(button)) = row.query_selector("button.expand") {
-                    let expanded = button.get_attribute("aria-expanded").as_deref() == Some("true");
-                    if expanded != (key == "ArrowRight") {
+                    let expand = key == "ArrowRight";
+                    if expanded(&button) != expand {
                         ev.prevent_default();
-                        toggle_text(&button);
+                        toggle_text(&button, expand);
                     }
                 }
             }
@@ -240,20 +228,30 @@ pub fn RequestsTable(
     }
 }
 
-/// The current time and zone, for building rows.
+/// What a row's live parts show besides its request: the time, the zone, the known names and
+/// the fresh rows.
 struct Live {
     now: DateTime<Utc>,
     offset: i32,
     zone: String,
+    names: Arc<Names>,
+    fresh: Arc<HashSet<String>>,
 }
 
 impl Live {
-    /// `now` and the zone of `time` (tracked).
-    fn read(now: DateTime<Utc>, time: TimeDisplay) -> Self {
+    /// `now`, and the zone, names and fresh rows (tracked).
+    fn read(
+        now: DateTime<Utc>,
+        time: TimeDisplay,
+        names: Signal<Arc<Names>>,
+        fresh: Signal<Arc<HashSet<String>>>,
+    ) -> Self {
         Live {
             now,
             offset: time.offset(),
             zone: time.zone(),
+            names: names.get(),
+            fresh: fresh.get(),
         }
     }
 }
@@ -290,7 +288,6 @@ struct Body {
 }
 
 impl Body {
-    #[allow(clippy::too_many_arguments)]
     fn render(
         &mut self,
         tbody: &Element,
@@ -298,8 +295,6 @@ impl Body {
         rows: &[HitlRequest],
         show_skeleton: bool,
         live: &Live,
-        names: &Names,
-        fresh: &HashSet<String>,
     ) {
         // Rows leaving the slice go; the others are kept, in the slice's order.
         let mut kept: HashMap<String, BuiltRow> = self
@@ -312,7 +307,7 @@ impl Body {
             if let Some(row) = kept.remove(key) {
                 order.push(row);
             } else if let Some(request) = rows.get(*index as usize) {
-                order.push(BuiltRow::build(request, key.clone(), live, names, fresh));
+                order.push(BuiltRow::build(request, key.clone(), live));
             }
         }
         for gone in kept.into_values() {
@@ -425,13 +420,7 @@ struct BuiltRow {
 
 impl BuiltRow {
     /// Builds the row of `r` (not yet on the page). Untrusted text only becomes text nodes.
-    fn build(
-        r: &HitlRequest,
-        key: String,
-        live: &Live,
-        names: &Names,
-        fresh: &HashSet<String>,
-    ) -> Self {
+    fn build(r: &HitlRequest, key: String, live: &Live) -> Self {
         let tr = document()
             .create_element("tr")
             .expect("a valid element name");
@@ -504,7 +493,7 @@ impl BuiltRow {
             fresh: false,
         };
         row.tick(live.now);
-        row.restyle(live, names, fresh);
+        row.restyle(live);
         row
     }
 
@@ -527,7 +516,8 @@ impl BuiltRow {
     }
 
     /// What follows the time zone, the names and the fresh set.
-    fn restyle(&mut self, live: &Live, names: &Names, fresh: &HashSet<String>) {
+    fn restyle(&mut self, live: &Live) {
+        let Live { names, fresh, .. } = live;
         let stamp = |t: Option<DateTime<Utc>>| {
             t.map(|t| format!("{} {}", local_datetime(t, live.offset), live.zone))
                 .unwrap_or_default()
@@ -555,8 +545,7 @@ impl BuiltRow {
             None => ("CODE", &self.loop_id),
         };
         let current = self.loop_el.first_element_child();
-        if current.as_ref().map(|c| (c.tag_name(), c.text_content()))
-            != Some((tag.to_owned(), Some(shown.clone())))
+        if !current.is_some_and(|c| c.tag_name() == tag && c.text_content().as_ref() == Some(shown))
         {
             self.loop_el.set_text_content(None);
             dom::el_text(&self.loop_el, &tag.to_ascii_lowercase(), &[], shown);
@@ -586,6 +575,16 @@ fn event_element(ev: &web_sys::Event) -> Option<Element> {
     ev.target().and_then(|t| t.dyn_into::<Element>().ok())
 }
 
+/// The table row an event happened on itself (a focused row), not on something inside it.
+pub(crate) fn event_row(ev: &web_sys::Event) -> Option<Element> {
+    event_element(ev).filter(|el| el.matches("tr[data-id]").unwrap_or(false))
+}
+
+/// Whether the expand button shows its cell's whole text.
+fn expanded(button: &Element) -> bool {
+    button.get_attribute("aria-expanded").as_deref() == Some("true")
+}
+
 /// Opens the detail of `row`; when it is already open, takes focus back into the panel.
 fn open(url: Option<UrlState>, row: &Element) {
     let (Some(url), Some(id)) = (url, row.get_attribute("data-id")) else {
@@ -598,14 +597,12 @@ fn open(url: Option<UrlState>, row: &Element) {
     }
 }
 
-/// The expand button of a long request text: shows the whole text (kept in the cell's title),
-/// or its first line again.
-fn toggle_text(button: &Element) {
+/// Sets the expand button of a long request text and its cell: the whole text when `expand`
+/// (kept in the cell's title), else its first line.
+fn toggle_text(button: &Element, expand: bool) {
     let Some(td) = button.parent_element() else {
         return;
     };
-    let expanded = td.class_name().contains("expanded");
-    let expand = !expanded;
     let _ = td.set_attribute("class", if expand { "c-text expanded" } else { "c-text" });
     let _ = button.set_attribute("aria-expanded", if expand { "true" } else { "false" });
     let _ = button.set_attribute(
