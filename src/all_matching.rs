@@ -347,12 +347,12 @@ impl AllMatching {
             if missing.is_empty() {
                 break;
             }
-            let mut pages = self.fetch(&source, missing, fresh);
-            while let Some((offset, answer)) = pages.next().await {
-                let page = answer.map_err(Some)?;
+            self.fetch(&source, missing, fresh, |offset, page| {
                 total = total.max(page.total);
                 self.record(offset, page);
-            }
+            })
+            .await
+            .map_err(Some)?;
         }
         // Every page is in. Pages served before the requests changed disagree with the latest
         // total: fetch them again, fresh (the cache holds their old answers), so that every
@@ -369,33 +369,51 @@ impl AllMatching {
             if again.is_empty() {
                 break;
             }
-            let mut pages = self.fetch(&source, again, true);
-            while let Some((offset, answer)) = pages.next().await {
+            self.fetch(&source, again, true, |offset, page| {
                 self.refetched.update(|n| *n += 1);
-                self.record(offset, answer.map_err(Some)?);
-            }
+                self.record(offset, page);
+            })
+            .await
+            .map_err(Some)?;
         }
         self.merge.update_value(Merge::drop_past_end);
         Ok(())
     }
 
-    /// The answers to `queries`, [`CONCURRENCY`] in flight, in the order they arrive; `fresh`
-    /// bypasses the answer cache.
-    fn fetch(
+    /// Asks for `queries`, [`CONCURRENCY`] in flight, and hands each page to `got` (with its
+    /// offset) as it arrives; `fresh` bypasses the answer cache. After the first error no
+    /// further page is asked for, but the answers already on their way are still taken: each
+    /// was paid for, and Resume then asks only for the pages that are really missing. Returns
+    /// that first error.
+    async fn fetch(
         &self,
         source: &Source,
         queries: Vec<RequestQuery>,
         fresh: bool,
-    ) -> impl futures::Stream<Item = (u64, Result<Arc<RequestPage>, ApiError>)> {
-        let source = source.clone();
-        futures::stream::iter(queries)
-            .map(move |q| {
-                let source = source.clone();
-                async move {
-                    let answer = source.list(&q, fresh).await;
-                    (q.offset, answer)
+        mut got: impl FnMut(u64, Arc<RequestPage>),
+    ) -> Result<(), ApiError> {
+        let failed = std::cell::Cell::new(false);
+        let failed = &failed;
+        let mut pages = futures::stream::iter(queries)
+            .map(|q| async move {
+                // Not sent once a page has failed: `None`.
+                if failed.get() {
+                    return None;
                 }
+                Some((q.offset, source.list(&q, fresh).await))
             })
-            .buffer_unordered(CONCURRENCY)
+            .buffer_unordered(CONCURRENCY);
+        let mut first_error = None;
+        while let Some(answer) = pages.next().await {
+            match answer {
+                Some((offset, Ok(page))) => got(offset, page),
+                Some((_, Err(e))) => {
+                    failed.set(true);
+                    first_error.get_or_insert(e);
+                }
+                None => {}
+            }
+        }
+        first_error.map_or(Ok(()), Err)
     }
 }

@@ -141,9 +141,14 @@ pub fn App() -> impl IntoView {
                     </Show>
                     <AutoRefresh/>
                     <button type="button" on:click=move |_| dash.refresh()
+                        // Not `disabled` while refreshing: that would throw the keyboard's
+                        // focus off the button for the length of one call.
                         disabled=quota_paused
+                        aria-disabled=move || dash.refreshing.get().to_string()
                         title=move || if quota_paused() {
                             "Paused until the API key's quota resets: a refresh now would only be refused, and would drop what is cached"
+                        } else if dash.refreshing.get() {
+                            "Refreshing: the view is on its way"
                         } else {
                             "Reloads this view from the API and forgets cached answers"
                         }>"Refresh"</button>

@@ -195,6 +195,9 @@ pub struct Dashboard {
     pub query: Memo<Result<RequestQuery, QueryError>>,
     /// Bumped by Refresh.
     pub refresh: RwSignal<u64>,
+    /// True from a Refresh until the page it asked for has answered: Refresh does nothing
+    /// meanwhile, so a double click does not pay for the view twice.
+    pub refreshing: RwSignal<bool>,
     /// Bumped by auto-refresh: reloads the current page only, past the cache.
     reload: RwSignal<u64>,
     reload_fresh: StoredValue<bool>,
@@ -243,6 +246,7 @@ impl Dashboard {
     pub fn new(url: UrlState, conn: Connection, all: AllMatching, clock: Clock) -> Self {
         let query = Memo::new(move |_| url.request_query());
         let refresh = RwSignal::new(0u64);
+        let refreshing = RwSignal::new(false);
         let reload = RwSignal::new(0u64);
         let reload_fresh = StoredValue::new(false);
         // Bumped by the page's own future when the source changed while it was in flight.
@@ -267,7 +271,7 @@ impl Dashboard {
             let generation = conn.generation.get_untracked();
             let query = query.get();
             // Refresh clears the answer cache before bumping this, so tracking it is enough.
-            refresh.track();
+            let refresh_count = refresh.get();
             reload.track();
             rerun.track();
             let fresh = reload_fresh.get_value();
@@ -279,6 +283,10 @@ impl Dashboard {
                     Err(e) => Err(ApiError::Invalid(e)),
                 };
                 head_start.set_value(None);
+                // The answer to the latest Refresh (an older fetch finishing does not count).
+                if refreshing.get_untracked() && refresh.get_untracked() == refresh_count {
+                    refreshing.set(false);
+                }
                 // The source changed while this was in flight (Connect pressed twice, Connect →
                 // Demo data → Connect). The resource awaits this future before it looks at that
                 // change, and meanwhile any reader of `page` checking its sources
@@ -344,6 +352,7 @@ impl Dashboard {
             conn,
             query,
             refresh,
+            refreshing,
             reload,
             reload_fresh,
             page,
@@ -518,8 +527,13 @@ impl Dashboard {
         })
     }
 
-    /// Re-fetches the current view, bypassing cached answers.
+    /// Re-fetches the current view, bypassing cached answers; nothing while the previous
+    /// Refresh's page is still on its way.
     pub fn refresh(&self) {
+        if self.refreshing.get_untracked() {
+            return;
+        }
+        self.refreshing.set(true);
         self.conn.source.with_untracked(Source::clear_cache);
         // The bump before anything else changes: a resource that tracks `refresh` (the open
         // detail) must look at its sources before any of its readers does. A reader woken by

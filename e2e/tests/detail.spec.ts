@@ -226,6 +226,21 @@ test('a request that does not exist says so inside the panel', async ({ dashboar
   expect(await callsFor(mock, 'ffffffffffffffffffffffff')).toBe(1);
 });
 
+test('an id a URL path cannot carry (. or ..) is not found without a call to another endpoint', async ({ dashboard, mock, page }) => {
+  await dashboard.open();
+  await dashboard.connect(KEY, mock.url, true);
+  await expect(dashboard.rows).toHaveCount(50);
+  for (const id of ['..', '.']) {
+    await dashboard.open(`?request=${id}`);
+    const status = panel(page).getByRole('status').filter({ hasText: 'Request not found' });
+    await expect(status).toBeVisible();
+  }
+  await page.waitForTimeout(300);
+  // The browser would have resolved `/requests/..` to `/v1/api/` and `/requests/.` to the list.
+  const uris = (await mock.stats()).log.map((c) => c.uri);
+  expect(uris.filter((u) => !u.startsWith('/v1/api/requests?') && u !== '/v1/api/requests')).toEqual([]);
+});
+
 test('on demo data an unknown id says the demo has no such request', async ({ dashboard, mock, page }) => {
   await dashboard.open('?request=doesnotexist');
   const status = panel(page).getByRole('status').filter({ hasText: 'Request not found' });
@@ -383,5 +398,31 @@ test.describe('a cancel whose answer is cut short', () => {
     await page.keyboard.press('Enter');
     await expect(panel(page).locator('.badge[data-status]')).toHaveText('Pending');
     await expect(row(page, id).locator('.c-status .badge')).toHaveText('Pending');
+  });
+});
+
+test.describe('a cancel held back by the quota', () => {
+  test.use({ mockFlags: ['--quota', '5', '--quota-window-secs', '8'] });
+
+  test('is never sent, and when the quota is back it costs nothing and Cancel is offered again', async ({ dashboard, mock, page }) => {
+    await dashboard.open('?status=pending');
+    await dashboard.connect();
+    await dashboard.expectTotals();
+    const first = dashboard.rows.first();
+    const id = (await first.getAttribute('data-id'))!;
+    await first.locator('.c-created').click(); // the detail: the fifth and last call
+    await expect.poll(() => callsFor(mock, id)).toBe(1);
+    await panel(page).getByRole('button', { name: 'Cancel request' }).click();
+    await panel(page).getByRole('button', { name: 'Yes, cancel it' }).click();
+    await expect(panel(page)).toContainText('The request was not cancelled');
+    expect(await callsFor(mock, id, 'DELETE')).toBe(0);
+    const calls = await mock.calls();
+    expect(calls).toBe(5);
+    // The pause ends (8 s window): the refusal goes, the button stays, and nothing is asked
+    // again, since nothing but the cancel was refused (and it was never sent).
+    await expect(panel(page)).not.toContainText('The request was not cancelled', { timeout: 15_000 });
+    await expect(panel(page).getByRole('button', { name: 'Cancel request' })).toBeEnabled();
+    await page.waitForTimeout(1500);
+    expect(await mock.calls()).toBe(calls);
   });
 });

@@ -211,6 +211,16 @@ test('a link past the last page says so, not that nothing matches', async ({ das
   await expect(empty).toHaveText(
     'This page is past the last one: these filters match 240 requests. Use First or Previous.',
   );
+  await expect(page.locator('.overview')).toContainText(
+    'No requests on this page to analyze: it lies past the last one.',
+  );
+  // Last and Previous both lead back to the last page (Previous does not step through more
+  // empty pages); First to the first.
+  await expect(page.getByRole('button', { name: 'Last page' })).toBeEnabled();
+  await page.getByRole('button', { name: 'Previous' }).click();
+  await expect(dashboard.range).toHaveText('201–240 of 240');
+  expect(new URL(page.url()).searchParams.get('offset')).toBe('200');
+  await expect(page.getByRole('button', { name: 'Last page' })).toBeDisabled();
   await page.getByRole('button', { name: 'First' }).click();
   await expect(dashboard.rows).toHaveCount(50);
   await expect(empty).toHaveCount(0);

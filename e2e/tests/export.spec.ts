@@ -187,6 +187,35 @@ test.describe('export under a small quota', () => {
   });
 });
 
+test.describe('export with a page that fails', () => {
+  // The first load spends calls 1–4; the export's first page of 100 is call 5 and its other six
+  // pages go out together as calls 6–11: the mock answers call 8 with malformed JSON.
+  test.use({ mockFlags: ['--records', '640', '--latency-ms', '100', '--fail-every', '8', '--fail-kind', 'malformed'] });
+
+  test('keeps every page answered with it, and Resume asks only for the failed one', async ({ dashboard, mock, page }) => {
+    await dashboard.open();
+    await dashboard.connect();
+    await dashboard.expectTotals();
+    expect(await mock.calls()).toBe(4);
+    await page.getByRole('button', { name: 'Export CSV' }).click();
+    const partial = page.locator('.export-partial');
+    // Five of the six pages in flight when one failed were answered: kept, not asked again.
+    await expect(partial).toContainText('Fetched 540 of 640 matching requests');
+    await expect.poll(() => mock.calls()).toBe(11);
+    await mock.resetStats();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      partial.getByRole('button', { name: 'Resume' }).click(),
+    ]);
+    const rows = parseCsv(fs.readFileSync((await download.path())!, 'utf8'));
+    expect(new Set(rows.slice(1).map((r) => r[0])).size).toBe(640);
+    const log = (await mock.stats()).log.map((c) => c.uri);
+    expect(log).toHaveLength(1);
+    expect(log[0]).toContain('limit=100');
+    expect(log[0]).toMatch(/offset=[1-6]00(&|$)/);
+  });
+});
+
 test.describe('export cancel', () => {
   test.use({ mockFlags: ['--records', '2000', '--latency-ms', '300'] });
 

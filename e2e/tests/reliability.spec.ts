@@ -262,3 +262,26 @@ test.describe('a failed page load', () => {
     await expect(dashboard.banner).toHaveCount(0);
   });
 });
+
+test.describe('Refresh clicked twice', () => {
+  test.use({ mockFlags: ['--latency-ms', '300'] });
+
+  test('pays for the view once: a second click while it loads does nothing', async ({ dashboard, mock, page }) => {
+    await dashboard.open();
+    await dashboard.connect();
+    await dashboard.expectTotals();
+    await mock.resetStats();
+    const refresh = page.getByRole('button', { name: 'Refresh', exact: true });
+    await refresh.dblclick();
+    await expect(refresh).toHaveAttribute('aria-disabled', 'true');
+    await expect(refresh).toHaveAttribute('aria-disabled', 'false');
+    await expect(refresh).toBeFocused();
+    await dashboard.expectTotals();
+    await page.waitForTimeout(1000);
+    // The page and the three status cards' totals, once.
+    expect(await mock.calls()).toBe(4);
+    // Once the page is in, Refresh works again (the same four calls).
+    await refresh.click();
+    await expect.poll(() => mock.calls()).toBe(8);
+  });
+});

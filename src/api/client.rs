@@ -132,7 +132,7 @@ impl ApiClient {
 
     /// One request with its detail fields.
     pub async fn request(&self, id: &str) -> Result<Arc<RequestDetail>, ApiError> {
-        let path = format!("/v1/api/requests/{}", encode_segment(id));
+        let path = request_path(id)?;
         let data: Arc<RequestEnvelopeData> =
             downcast(self.get(path, false, decode::<RequestEnvelopeData>).await?)?;
         Ok(Arc::new(data.request.clone()))
@@ -151,9 +151,13 @@ impl ApiClient {
         fn decode(status: u16, body: &str, reset: Option<i64>) -> Answer {
             decode_cancel(status, body, reset).map(|v| Arc::new(v) as Value)
         }
-        let url = format!("{}/v1/api/requests/{}", self.inner.base, encode_segment(id));
+        let url = format!("{}{}", self.inner.base, request_path(id)?);
         let answer = send(&self.inner, Request::delete(&url), decode).await;
-        self.clear_cache();
+        // Cached lists may hold the request as pending; a cancel held back by the quota pause
+        // was never sent, and changed nothing to forget.
+        if !matches!(answer, Err(ApiError::QuotaPaused { .. })) {
+            self.clear_cache();
+        }
         let done: Arc<Cancelled> = downcast(answer?)?;
         Ok(Cancelled::clone(&done))
     }
@@ -224,6 +228,16 @@ fn downcast<T: Send + Sync + 'static>(v: Value) -> Result<Arc<T>, ApiError> {
 /// Percent-encodes one path segment (ids are hex in practice; anything else stays safe).
 fn encode_segment(s: &str) -> String {
     js_sys::encode_uri_component(s).into()
+}
+
+/// The path of request `id`; "not found", without a call, for an id no path can carry: the
+/// browser resolves `.` and `..` as steps between folders (encoded as `%2E` too), so
+/// `/requests/..` would ask `/v1/api/` instead, and an empty id would ask for the list.
+fn request_path(id: &str) -> Result<String, ApiError> {
+    if matches!(id, "" | "." | "..") {
+        return Err(hitl_core::contract::not_found(id).into());
+    }
+    Ok(format!("/v1/api/requests/{}", encode_segment(id)))
 }
 
 async fn get_with_retries(inner: &Inner, url: &str, decode: Decode) -> Answer {

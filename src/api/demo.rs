@@ -57,7 +57,7 @@ impl DemoSource {
     pub(super) fn request(&self, id: &str) -> Result<Arc<RequestDetail>, ApiError> {
         self.with(|d| contract::find(&d.requests, id).cloned())
             .map(Arc::new)
-            .ok_or_else(|| refusal(contract::not_found(id)))
+            .ok_or_else(|| contract::not_found(id).into())
     }
 
     pub(super) fn loops(&self) -> Arc<LoopList> {
@@ -71,19 +71,11 @@ impl DemoSource {
     pub(super) fn cancel(&self, id: &str) -> Result<Cancelled, ApiError> {
         let request = self
             .with(|d| contract::cancel(&mut d.requests, id, now()))
-            .map_err(refusal)?;
+            .map_err(ApiError::from)?;
         Ok(Cancelled {
             msg: String::new(),
             request: Some(request),
             unreadable: false,
         })
-    }
-}
-
-fn refusal(r: contract::Refusal) -> ApiError {
-    ApiError::Api {
-        status: r.status,
-        msg: r.msg,
-        data: r.data,
     }
 }

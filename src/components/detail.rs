@@ -195,7 +195,9 @@ pub fn DetailPanel() -> impl IntoView {
         let state = cancel_state
             .get()
             .filter(|(for_id, _)| *for_id == id)
-            .map(|(_, s)| s);
+            .map(|(_, s)| s)
+            // A refusal for the quota is over when the quota is back: Cancel is offered again.
+            .filter(|s| !matches!(s, Cancel::Done(Err(e)) if e.is_quota() && !dash.paused.get()));
         if !pending && state.is_none() {
             return None;
         }

@@ -66,6 +66,14 @@ pub fn Pager(#[prop(into)] loaded: Signal<Option<Loaded>>) -> impl IntoView {
     };
     let at_start = move || info().is_none_or(|(q, ..)| q.offset == 0);
     let at_end = move || info().is_none_or(|(_, _, _, has_more, ..)| !has_more);
+    // The last page's offset. A link can point past it (the page then shows no rows): Last
+    // and Previous both lead back to it.
+    let last_offset = |limit: u64, pages: u64| (pages - 1) * limit;
+    let on_last = move || {
+        info().is_none_or(|(q, _, _, has_more, limit, pages, _)| {
+            !has_more && q.offset <= last_offset(limit, pages)
+        })
+    };
 
     let first = move |_| {
         if let Some((q, ..)) = info() {
@@ -73,8 +81,12 @@ pub fn Pager(#[prop(into)] loaded: Signal<Option<Loaded>>) -> impl IntoView {
         }
     };
     let prev = move |_| {
-        if let Some((q, _, _, _, limit, ..)) = info() {
-            go(q.with_offset(q.offset.saturating_sub(limit)));
+        if let Some((q, _, _, _, limit, pages, _)) = info() {
+            go(q.with_offset(
+                q.offset
+                    .saturating_sub(limit)
+                    .min(last_offset(limit, pages)),
+            ));
         }
     };
     let next = move |_| {
@@ -84,7 +96,7 @@ pub fn Pager(#[prop(into)] loaded: Signal<Option<Loaded>>) -> impl IntoView {
     };
     let last = move |_| {
         if let Some((q, _, _, _, limit, pages, _)) = info() {
-            go(q.with_offset((pages - 1) * limit));
+            go(q.with_offset(last_offset(limit, pages)));
         }
     };
     // Cursor paging (the seed's `created_before`): walks back from the last row by creation
@@ -141,7 +153,7 @@ pub fn Pager(#[prop(into)] loaded: Signal<Option<Loaded>>) -> impl IntoView {
             <button type="button" on:click=prev disabled=at_start>"Previous"</button>
             <span class="pager-range" aria-live="polite">{text}</span>
             <button type="button" on:click=next disabled=at_end>"Next"</button>
-            <button type="button" on:click=last disabled=at_end aria-label="Last page">"Last"</button>
+            <button type="button" on:click=last disabled=on_last aria-label="Last page">"Last"</button>
             <button type="button" class="older" on:click=older disabled=move || !can_go_older()
                 title="Cursor paging: the next requests created before the last row shown">"Load older"</button>
             <Show when=in_cursor>

@@ -105,6 +105,16 @@ pub struct Refusal {
     pub data: Value,
 }
 
+impl From<Refusal> for crate::ApiError {
+    fn from(r: Refusal) -> Self {
+        crate::ApiError::Api {
+            status: r.status,
+            msg: r.msg,
+            data: r.data,
+        }
+    }
+}
+
 /// The 404 body for an unknown request id.
 pub fn not_found(id: &str) -> Refusal {
     Refusal {

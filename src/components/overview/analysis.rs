@@ -203,9 +203,13 @@ pub fn Overview() -> impl IntoView {
     // The figures and charts: static once drawn, so built with the plain DOM builder (size).
     let has_analysis = Memo::new(move |_| analysis.with(Option::is_some));
     let empty = move || {
-        analysis
-            .with(|a| a.as_ref().is_some_and(|a| a.loaded == 0))
-            .then_some("No requests to analyze for these filters.")
+        analysis.with(|a| match a {
+            Some(a) if a.loaded == 0 && a.total > 0 => {
+                Some("No requests on this page to analyze: it lies past the last one.")
+            }
+            Some(a) if a.loaded == 0 => Some("No requests to analyze for these filters."),
+            _ => None,
+        })
     };
     let grid = NodeRef::<html::Div>::new();
     fill(grid, move |grid| {
