@@ -1,6 +1,8 @@
 //! Thin, failure-tolerant wrappers over browser APIs used in several places.
 //! Storage can be disabled (private mode, policies): every accessor degrades to "nothing stored".
 
+use chrono::{DateTime, Utc};
+use hitl_core::format::Zone as _;
 use wasm_bindgen::JsCast;
 
 /// Milliseconds since the Unix epoch.
@@ -13,9 +15,56 @@ pub fn now_secs() -> i64 {
     (now_ms() / 1000.0) as i64
 }
 
-/// The browser's offset from UTC for the current instant, in minutes east.
-pub fn local_offset_minutes() -> i32 {
-    -(js_sys::Date::new_0().get_timezone_offset() as i32)
+/// The zone times are shown in: UTC, or the browser's own, whose offset is read for each
+/// instant shown (it changes at daylight-saving transitions: a time from before the clocks
+/// changed is shown with the offset it had then).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ShownZone {
+    Utc,
+    Local,
+}
+
+impl hitl_core::format::Zone for ShownZone {
+    fn offset_at(&self, t: DateTime<Utc>) -> i32 {
+        match self {
+            ShownZone::Utc => 0,
+            ShownZone::Local => local_offset_at(t.timestamp()),
+        }
+    }
+}
+
+impl ShownZone {
+    /// "UTC", or the local zone's label now ("UTC+01:00").
+    pub fn label_now(self) -> String {
+        let now = DateTime::from_timestamp(now_secs(), 0).unwrap_or_default();
+        hitl_core::format::zone_label(self.offset_at(now))
+    }
+}
+
+thread_local! {
+    /// The local offset of each hour asked about (zones change offset on the hour): the per-day
+    /// chart asks for every request's instants, and the browser's answer costs a `Date` each.
+    static LOCAL_OFFSETS: std::cell::RefCell<std::collections::HashMap<i64, i32>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// The browser's offset from UTC at `unix_secs`, in minutes east.
+pub fn local_offset_at(unix_secs: i64) -> i32 {
+    let hour = unix_secs.div_euclid(3600);
+    LOCAL_OFFSETS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(m) = cache.get(&hour) {
+            return *m;
+        }
+        let at = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64((hour * 3_600_000) as f64));
+        let m = -(at.get_timezone_offset() as i32);
+        // Bounded: a few years of hours at most in any real use.
+        if cache.len() >= 100_000 {
+            cache.clear();
+        }
+        cache.insert(hour, m);
+        m
+    })
 }
 
 fn local_storage() -> Option<web_sys::Storage> {

@@ -217,6 +217,38 @@ test.describe('preferences', () => {
   });
 });
 
+test.describe('times in a zone with daylight saving', () => {
+  test.use({ timezoneId: 'America/New_York', mockFlags: ['--records', '600'] });
+
+  test('each time is shown with the offset of its own instant, not today\'s', async ({ dashboard, mock, page }) => {
+    const { requests } = await mock.dataset();
+    // New York: UTC−04:00 until the clocks went back on 1 November 2026 at 06:00 UTC.
+    const change = Date.parse('2026-11-01T06:00:00Z');
+    const offset = (iso: string) => (Date.parse(iso) < change ? -240 : -300);
+    const label = (iso: string) => (offset(iso) === -240 ? 'UTC−04:00' : 'UTC−05:00');
+    const local = (iso: string) =>
+      new Date(Date.parse(iso) + offset(iso) * 60_000).toISOString().slice(0, 16).replace('T', ' ');
+    const summer = requests.find((r) => r.created_at && Date.parse(r.created_at) < change);
+    const winter = requests.find((r) => r.created_at && Date.parse(r.created_at) >= change);
+    expect(summer && winter, 'requests from both sides of the change').toBeTruthy();
+
+    await dashboard.open('?sort=created_at_asc&limit=100');
+    await dashboard.connect(KEY, mock.url, true);
+    await expect(dashboard.rows).toHaveCount(100);
+    const oldest = [...requests].filter((r) => r.created_at).sort((a, b) => Date.parse(a.created_at) - Date.parse(b.created_at))[0];
+    expect(Date.parse(oldest.created_at)).toBeLessThan(change);
+    await expect(page.locator(`table.requests tr[data-id="${oldest.id}"] .c-created time`))
+      .toHaveAttribute('title', `${local(oldest.created_at)} UTC−04:00`);
+    // The detail panel, on both sides of the change.
+    for (const r of [summer, winter]) {
+      await dashboard.open(`?request=${r.id}`);
+      await expect(page.locator('.detail')).toContainText(`${local(r.created_at)} ${label(r.created_at)}`);
+    }
+    // The toggle names the zone as it is now.
+    await expect(page.getByRole('button', { name: /^Times:/ })).toHaveText(/^Times: local \(UTC−0[45]:00\)$/);
+  });
+});
+
 test('responsive: at phone width the table scrolls inside its box and the page does not', async ({ dashboard, page }) => {
   await page.setViewportSize({ width: 390, height: 800 });
   await dashboard.open();

@@ -15,7 +15,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use hitl_core::format::{format_duration, local_datetime, one_line, zone_label};
+use hitl_core::format::{format_duration, one_line, stamp};
 use hitl_core::markdown::{self, Block, Inline};
 use hitl_core::response::ResponseValue;
 use hitl_core::{ApiError, HitlRequest, RequestDetail, Status};
@@ -24,7 +24,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 
-use crate::browser::{document, local_offset_minutes, now_ms};
+use crate::browser::{document, now_ms, ShownZone};
 use crate::components::dom::{self, el, el_text, fill};
 use crate::components::preferences::TimeDisplay;
 use crate::components::shortcuts::in_field;
@@ -277,9 +277,9 @@ pub fn DetailPanel() -> impl IntoView {
         let fetched = fetched();
         let names = loops.map(|l| l.names.get()).unwrap_or_default();
         // Local time or UTC, as the user chose (tracked: the panel follows the toggle).
-        let offset = time.map_or_else(local_offset_minutes, |t| t.offset());
+        let zone = time.map_or(ShownZone::Local, |t| t.zone());
         match summary.get() {
-            Some(r) => content(body, r, fetched, &names, offset),
+            Some(r) => content(body, r, fetched, &names, zone),
             // Nothing to show yet but what the call says.
             None => match fetched {
                 Some(Err(e)) if e.status() == Some(404) && conn.is_demo() => Notice(
@@ -403,10 +403,8 @@ impl Notice {
     }
 }
 
-fn when(t: Option<DateTime<Utc>>, offset: i32, zone: &str) -> String {
-    t.map_or_else(String::new, |t| {
-        format!("{} {zone}", local_datetime(t, offset))
-    })
+fn when(t: Option<DateTime<Utc>>, zone: ShownZone) -> String {
+    t.map_or_else(String::new, |t| stamp(t, &zone))
 }
 
 /// Appends everything the list row has, then what the detail call returned (or why not).
@@ -415,9 +413,8 @@ fn content(
     r: HitlRequest,
     fetched: Option<Result<Arc<RequestDetail>, ApiError>>,
     names: &Names,
-    offset: i32,
+    zone: ShownZone,
 ) {
-    let zone = &zone_label(offset);
     let d = fetched.as_ref().and_then(|f| f.as_ref().ok());
     let response = ResponseValue::interpret(&r.response_type, r.response_data.as_ref());
     // `response_by` is a user id: its email from who was notified, else from loaded loops.
@@ -438,7 +435,7 @@ fn content(
     let mut fields = vec![
         Field("Response", "detail-response", response.display()),
         Field("Answered by", "", reviewer.unwrap_or_default()),
-        Field("Answered at", "", when(r.response_at, offset, zone)),
+        Field("Answered at", "", when(r.response_at, zone)),
         Field(
             "Response time",
             "",
@@ -446,9 +443,9 @@ fn content(
                 .map(format_duration)
                 .unwrap_or_default(),
         ),
-        Field("Created", "", when(r.created_at, offset, zone)),
-        Field("Updated", "", when(r.updated_at, offset, zone)),
-        Field("Timeout", "", when(r.timeout_at, offset, zone)),
+        Field("Created", "", when(r.created_at, zone)),
+        Field("Updated", "", when(r.updated_at, zone)),
+        Field("Timeout", "", when(r.timeout_at, zone)),
         Field("Type", "", r.content_type.label().to_owned()),
         Field("Processing", "", r.processing_type.label().to_owned()),
         Field("Response type", "", r.response_type.label().to_owned()),
@@ -471,7 +468,7 @@ fn content(
             Field("Callback URL", "v-mono", text(&d.callback_url)),
             Field("Created by", "v-mono", text(&d.creator_id)),
             Field("API key id", "v-mono", text(&d.api_key_id)),
-            Field("Broadcast at", "", when(d.broadcasted_at, offset, zone)),
+            Field("Broadcast at", "", when(d.broadcasted_at, zone)),
         ]);
         // Only https images are loaded; any other URL is shown as text, never fetched.
         match d.image_url.clone().filter(|u| !u.is_empty()) {

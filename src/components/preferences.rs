@@ -3,8 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::browser::{local_offset_minutes, storage_get, storage_set};
-use hitl_core::format::zone_label;
+use crate::browser::{storage_get, storage_set, ShownZone};
 
 const THEME_ENTRY: &str = "hitl.theme";
 const UTC_ENTRY: &str = "hitl.utc";
@@ -23,18 +22,13 @@ impl TimeDisplay {
         }
     }
 
-    /// Minutes east of UTC of the zone times are shown in (tracked).
-    pub fn offset(&self) -> i32 {
+    /// The zone times are shown in (tracked).
+    pub fn zone(&self) -> ShownZone {
         if self.utc.get() {
-            0
+            ShownZone::Utc
         } else {
-            local_offset_minutes()
+            ShownZone::Local
         }
-    }
-
-    /// "UTC" or "UTC+01:00" (tracked).
-    pub fn zone(&self) -> String {
-        zone_label(self.offset())
     }
 
     fn toggle(&self) {
@@ -115,7 +109,7 @@ pub fn PreferenceToggles() -> impl IntoView {
             {move || if time.utc.get() {
                 "Times: UTC".to_owned()
             } else {
-                format!("Times: local ({})", time.zone())
+                format!("Times: local ({})", time.zone().label_now())
             }}
         </button>
     }

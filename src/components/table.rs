@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-use hitl_core::format::{format_duration, local_datetime, one_line, relative};
+use hitl_core::format::{format_duration, local_datetime, one_line, relative, stamp, Zone as _};
 use hitl_core::response::ResponseValue;
 use hitl_core::sorting::{aria_sort, sort_permutation, sort_permutation_named, Column, SortState};
 use hitl_core::{HitlRequest, Status};
@@ -27,6 +27,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 
+use crate::browser::ShownZone;
 use crate::components::clock::Clock;
 use crate::components::preferences::TimeDisplay;
 use crate::components::{detail, dom};
@@ -232,8 +233,7 @@ pub fn RequestsTable(
 /// the fresh rows.
 struct Live {
     now: DateTime<Utc>,
-    offset: i32,
-    zone: String,
+    zone: ShownZone,
     names: Arc<Names>,
     fresh: Arc<HashSet<String>>,
 }
@@ -248,7 +248,6 @@ impl Live {
     ) -> Self {
         Live {
             now,
-            offset: time.offset(),
             zone: time.zone(),
             names: names.get(),
             fresh: fresh.get(),
@@ -518,10 +517,7 @@ impl BuiltRow {
     /// What follows the time zone, the names and the fresh set.
     fn restyle(&mut self, live: &Live) {
         let Live { names, fresh, .. } = live;
-        let stamp = |t: Option<DateTime<Utc>>| {
-            t.map(|t| format!("{} {}", local_datetime(t, live.offset), live.zone))
-                .unwrap_or_default()
-        };
+        let stamp = |t: Option<DateTime<Utc>>| t.map(|t| stamp(t, &live.zone)).unwrap_or_default();
         let _ = self.created_el.set_attribute("title", &stamp(self.created));
         let _ = self
             .timeout_el
@@ -531,7 +527,7 @@ impl BuiltRow {
             (false, Some(t)) => set_text(
                 &self.timeout_el,
                 &mut self.timeout_text,
-                local_datetime(t, live.offset),
+                local_datetime(t, live.zone.offset_at(t)),
             ),
             _ => set_text(&self.timeout_el, &mut self.timeout_text, "—".to_owned()),
         }

@@ -99,6 +99,25 @@ pub fn percent(share: f64) -> String {
     }
 }
 
+/// A zone times are shown in: its offset east of UTC, in minutes, at each instant. A fixed
+/// offset (`i32`; 0 is UTC) is one; a zone with daylight saving has one offset in summer and
+/// another in winter, so a time is shown with the offset of its own instant, not today's.
+pub trait Zone {
+    fn offset_at(&self, t: DateTime<Utc>) -> i32;
+}
+
+impl Zone for i32 {
+    fn offset_at(&self, _: DateTime<Utc>) -> i32 {
+        *self
+    }
+}
+
+/// `t` in `zone` with the offset of that instant, as "2024-03-15 10:45 UTC+01:00".
+pub fn stamp(t: DateTime<Utc>, zone: &impl Zone) -> String {
+    let offset = zone.offset_at(t);
+    format!("{} {}", local_datetime(t, offset), zone_label(offset))
+}
+
 /// The zone label for an offset in minutes east of UTC: "UTC", "UTC+01:00", "UTC−05:30".
 pub fn zone_label(offset_minutes: i32) -> String {
     if offset_minutes == 0 {

@@ -13,7 +13,7 @@
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use std::borrow::Borrow;
 
-use crate::format::format_duration;
+use crate::format::{format_duration, Zone};
 use crate::model::{HitlRequest, Priority, Status};
 
 /// `part / whole`, or 0 when `whole` is 0: a rate that can always be displayed.
@@ -599,7 +599,8 @@ pub struct DayCount {
 /// Requests created vs completed per calendar day.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DailySeries {
-    /// Offset of the days, minutes east of UTC.
+    /// Offset of the days, minutes east of UTC (at the newest event: a zone with daylight
+    /// saving counts each event's day with the offset of its own instant).
     pub offset_minutes: i32,
     /// Every day from the first event to the last, zero days included, oldest first.
     pub days: Vec<DayCount>,
@@ -612,22 +613,32 @@ impl DailySeries {
     /// The longest series built, in days (about ten years).
     pub const MAX_DAYS: i64 = 3660;
 
-    /// The series over `rows`, days in the zone `offset_minutes` east of UTC (an offset beyond
-    /// ±24 h is treated as UTC). A completed request counts on the day of its `response_at`, or
-    /// of `created_at + response_time_seconds` when `response_at` is missing.
-    pub fn compute<R: Borrow<HitlRequest>>(rows: &[R], offset_minutes: i32) -> DailySeries {
-        let offset_secs = if offset_minutes.unsigned_abs() < 24 * 60 {
-            i64::from(offset_minutes) * 60
-        } else {
-            0
+    /// The series over `rows`, days in `zone` (a fixed offset in minutes east of UTC, or a zone
+    /// whose offset changes; an offset beyond ±24 h is treated as UTC). A completed request
+    /// counts on the day of its `response_at`, or of `created_at + response_time_seconds` when
+    /// `response_at` is missing.
+    pub fn compute<R: Borrow<HitlRequest>>(rows: &[R], zone: impl Zone) -> DailySeries {
+        let offset_secs = |t: DateTime<Utc>| {
+            let m = zone.offset_at(t);
+            if m.unsigned_abs() < 24 * 60 {
+                i64::from(m) * 60
+            } else {
+                0
+            }
         };
-        let day_of = |t: DateTime<Utc>| (t.timestamp() + offset_secs).div_euclid(86_400);
+        let day_of = |t: DateTime<Utc>| (t.timestamp() + offset_secs(t)).div_euclid(86_400);
+        // The newest instant, for the label's offset.
+        let mut newest: Option<DateTime<Utc>> = None;
+        let mut seen = |t: DateTime<Utc>| {
+            newest = Some(newest.map_or(t, |n| n.max(t)));
+            day_of(t)
+        };
         // (day number, is-completion) pairs; day numbers count from 1970-01-01.
         let mut events: Vec<(i64, bool)> = Vec::with_capacity(rows.len() * 2);
         for r in rows {
             let r = r.borrow();
             if let Some(c) = r.created_at {
-                events.push((day_of(c), false));
+                events.push((seen(c), false));
             }
             if r.status == Status::Completed {
                 let done = r.response_at.or_else(|| {
@@ -637,10 +648,11 @@ impl DailySeries {
                         .checked_add_signed(Duration::try_milliseconds(ms)?)
                 });
                 if let Some(d) = done {
-                    events.push((day_of(d), true));
+                    events.push((seen(d), true));
                 }
             }
         }
+        let offset_minutes = zone.offset_at(newest.unwrap_or_default());
         let Some(last) = events.iter().map(|e| e.0).max() else {
             return DailySeries {
                 offset_minutes,

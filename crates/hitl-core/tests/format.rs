@@ -262,3 +262,26 @@ proptest::proptest! {
         proptest::prop_assert_eq!(decimal(t), format!("{t}"));
     }
 }
+
+/// A zone with daylight saving: UTC+01:00 in winter, UTC+02:00 from 29 March 2026 01:00 UTC.
+struct Paris;
+
+impl Zone for Paris {
+    fn offset_at(&self, t: chrono::DateTime<Utc>) -> i32 {
+        if t < Utc.with_ymd_and_hms(2026, 3, 29, 1, 0, 0).unwrap() {
+            60
+        } else {
+            120
+        }
+    }
+}
+
+#[test]
+fn a_stamp_carries_the_offset_of_its_own_instant() {
+    let winter = Utc.with_ymd_and_hms(2026, 3, 28, 12, 5, 0).unwrap();
+    let summer = Utc.with_ymd_and_hms(2026, 3, 30, 12, 5, 0).unwrap();
+    assert_eq!(stamp(winter, &Paris), "2026-03-28 13:05 UTC+01:00");
+    assert_eq!(stamp(summer, &Paris), "2026-03-30 14:05 UTC+02:00");
+    assert_eq!(stamp(summer, &0), "2026-03-30 12:05 UTC");
+    assert_eq!(stamp(summer, &-330), "2026-03-30 06:35 UTC−05:30");
+}

@@ -491,6 +491,43 @@ fn daily_series_in_an_offset_crossing_midnight_with_empty_days() {
     assert!(DailySeries::compute::<HitlRequest>(&[], 0).days.is_empty());
 }
 
+/// New York in autumn 2026: UTC−04:00 until the clocks went back on 1 November at 06:00 UTC,
+/// UTC−05:00 after.
+struct NewYork;
+
+impl hitl_core::format::Zone for NewYork {
+    fn offset_at(&self, t: DateTime<Utc>) -> i32 {
+        if t < at(2026, 11, 1, 6, 0) {
+            -240
+        } else {
+            -300
+        }
+    }
+}
+
+#[test]
+fn daily_series_counts_each_day_with_the_offset_of_its_own_instant() {
+    let created = |t| HitlRequest {
+        status: Status::Pending,
+        created_at: Some(t),
+        ..Default::default()
+    };
+    // 04:30 UTC on 29 October is 00:30 that day in New York (summer time), though 23:30 the
+    // day before at the offset New York has in late November.
+    let rows = [
+        created(at(2026, 10, 29, 4, 30)),
+        created(at(2026, 11, 28, 4, 30)), // 23:30 on the 27th (winter time)
+    ];
+    let s = DailySeries::compute(&rows, NewYork);
+    assert_eq!(s.days.first().unwrap().date, day(2026, 10, 29));
+    assert_eq!(s.days.first().unwrap().created, 1);
+    assert_eq!(s.days.last().unwrap().date, day(2026, 11, 27));
+    // The label: the offset at the newest event.
+    assert_eq!(s.offset_minutes, -300);
+    let fixed = DailySeries::compute(&rows, -300);
+    assert_eq!(fixed.days.first().unwrap().date, day(2026, 10, 28));
+}
+
 #[test]
 fn daily_series_caps_a_bogus_old_timestamp() {
     let rows = vec![

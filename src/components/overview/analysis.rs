@@ -20,7 +20,7 @@ use web_sys::Element;
 use super::calls_text;
 use super::charts::{bar_chart, num, row, stacked_bar, BarSpec, Part, Series};
 use crate::all_matching::{gap_text, refetched_text, Phase};
-use crate::browser::local_offset_minutes;
+use crate::browser::ShownZone;
 use crate::components::dom::{el, el_text, fill};
 use crate::components::preferences::TimeDisplay;
 use crate::state::Dashboard;
@@ -55,7 +55,12 @@ struct Analysis {
 }
 
 impl Analysis {
-    fn compute<R: Borrow<HitlRequest>>(rows: &[R], basis: Basis, total: u64, offset: i32) -> Self {
+    fn compute<R: Borrow<HitlRequest>>(
+        rows: &[R],
+        basis: Basis,
+        total: u64,
+        zone: ShownZone,
+    ) -> Self {
         // Everything loaded is everything matching: say so whatever the source of the rows.
         let basis = if basis != Basis::Cursor && rows.len() as u64 >= total {
             Basis::All
@@ -70,7 +75,7 @@ impl Analysis {
             outcomes: Outcomes::compute(rows),
             priority: PriorityDistribution::compute(rows),
             statuses: StatusCounts::compute(rows),
-            daily: DailySeries::compute(rows, offset),
+            daily: DailySeries::compute(rows, zone),
         }
     }
 }
@@ -92,7 +97,7 @@ pub fn Overview() -> impl IntoView {
     let all = dash.all;
     // Days are counted in the zone the Times toggle shows (local or UTC), like every time shown.
     let time = use_context::<TimeDisplay>();
-    let offset = move || time.map_or_else(local_offset_minutes, |t| t.offset());
+    let zone = move || time.map_or(ShownZone::Local, |t| t.zone());
     // Paging and sorting do not change which requests match: the memo keeps them out.
     let filters = Memo::new(move |_| {
         dash.query
@@ -122,7 +127,7 @@ pub fn Overview() -> impl IntoView {
     });
     let analysis = Memo::new(move |_| {
         let f = filters.get()?;
-        let offset = offset();
+        let zone = zone();
         if covering.get() {
             return Some(all.rows.with(|rows| {
                 dash.updated.with(|m| {
@@ -138,7 +143,7 @@ pub fn Overview() -> impl IntoView {
                         .filter(|r| contract::matches(r, &f))
                         .collect();
                     let n = picked.len() as u64;
-                    Analysis::compute(&picked, Basis::All, n, offset)
+                    Analysis::compute(&picked, Basis::All, n, zone)
                 })
             }));
         }
@@ -152,7 +157,7 @@ pub fn Overview() -> impl IntoView {
             dash.updated.with(|m| {
                 let rows: Vec<&HitlRequest> =
                     rows.iter().map(|r| m.get(&r.id).unwrap_or(r)).collect();
-                Analysis::compute(&rows, basis, total, offset)
+                Analysis::compute(&rows, basis, total, zone)
             })
         };
         Some(if partial {
