@@ -82,6 +82,32 @@ test('status cards equal the mock totals and say what each status means', async 
   await expect(page.locator('.cards-head .cost')).toHaveText('Totals: 3 calls (limit=1), cached for a minute');
 });
 
+test('when the page holds every matching request, the cards count its rows: no call of their own', async ({ dashboard, mock, page }) => {
+  const { requests } = await mock.dataset();
+  // A loop with a first page of 50 that holds all its requests.
+  const byLoop = new Map<string, any[]>();
+  for (const r of requests) byLoop.set(r.loop_id, [...(byLoop.get(r.loop_id) ?? []), r]);
+  const [loop, mine] = [...byLoop].find(([, rs]) => rs.length > 0 && rs.length <= 50)!;
+  expect(loop, 'a loop with at most 50 requests').toBeTruthy();
+  await dashboard.open(`?loop_id=${loop}`);
+  await dashboard.connect();
+  await expect(dashboard.range).toHaveText(`1–${mine.length} of ${mine.length}`);
+  await expectCards(page, mine);
+  await expect(page.locator('.cards-head .cost')).toHaveText(
+    'Totals: 0 calls (counted from the page, which holds every matching request)',
+  );
+  await page.waitForTimeout(500);
+  expect(await listCalls(mock)).toEqual([`/v1/api/requests?loop_id=${loop}`]);
+  // No request at all: every card is 0, still without a call.
+  await mock.resetStats();
+  await page.getByLabel('Loop ID').fill('nope');
+  await page.getByLabel('Loop ID').press('Enter');
+  await expect(dashboard.range).toHaveText('0 of 0');
+  await expectCards(page, []);
+  await page.waitForTimeout(500);
+  expect(await listCalls(mock)).toEqual(['/v1/api/requests?loop_id=nope']);
+});
+
 test('the first load (table + cards) costs at most 4 calls; paging costs no card call', async ({ dashboard, mock, page }) => {
   const { requests } = await mock.dataset();
   await dashboard.open();

@@ -130,6 +130,27 @@ impl CardPlan {
     }
 }
 
+/// The four cards counted from `rows` when they are every request matching the cards' filters
+/// (a first page with no status filter that holds its whole total): exact, and no call.
+pub fn cards_counted(rows: &[HitlRequest]) -> Vec<StatusCard> {
+    with_shares(Status::ALL.iter().map(|s| {
+        (
+            s,
+            rows.iter().filter(|r| &r.status == s).count() as u64,
+            true,
+        )
+    }))
+}
+
+/// Whether `page`, the answer to `view`, holds every request matching the cards' filters: the
+/// first page of a view with no status filter and no cursor, with as many rows as its total.
+pub fn page_holds_all(view: &RequestQuery, page: &RequestPage) -> bool {
+    view.status.is_none()
+        && view.offset == 0
+        && view.created_before.is_none()
+        && page.requests.len() as u64 >= page.total
+}
+
 /// Cards for `(status, total, exact)`, each with its share of the totals' sum (0 when the sum
 /// is 0).
 fn with_shares<'a>(cards: impl Iterator<Item = (&'a Status, u64, bool)>) -> Vec<StatusCard> {

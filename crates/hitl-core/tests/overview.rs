@@ -381,3 +381,64 @@ proptest! {
         prop_assert!(a + b + c + d == 0 || (shares - 1.0).abs() < 1e-9);
     }
 }
+
+#[test]
+fn a_page_holding_every_request_gives_the_cards_by_counting() {
+    let row = |status: Status| HitlRequest {
+        status,
+        ..Default::default()
+    };
+    let rows = vec![
+        row(Status::Pending),
+        row(Status::Completed),
+        row(Status::Completed),
+        row(Status::Other("paused".into())),
+    ];
+    let page = RequestPage {
+        total: 4,
+        count: 4,
+        has_more: false,
+        requests: rows.clone(),
+        ..Default::default()
+    };
+    let view = RequestQuery::default();
+    assert!(page_holds_all(&view, &page));
+    // Not with a status filter (its rows are one status), past the first page, with a cursor,
+    // or when the total says more requests match than the page holds.
+    let pending = RequestQuery {
+        status: Some(Status::Pending),
+        ..RequestQuery::default()
+    };
+    assert!(!page_holds_all(&pending, &page));
+    assert!(!page_holds_all(&view.with_offset(50), &page));
+    let cursor = RequestQuery {
+        created_before: Some(Utc.with_ymd_and_hms(2026, 11, 28, 0, 0, 0).unwrap()),
+        ..RequestQuery::default()
+    };
+    assert!(!page_holds_all(&cursor, &page));
+    let more = RequestPage {
+        total: 5,
+        ..page.clone()
+    };
+    assert!(!page_holds_all(&view, &more));
+
+    let cards = cards_counted(&page.requests);
+    let totals: Vec<(Status, u64, bool)> = cards
+        .iter()
+        .map(|c| (c.status.clone(), c.total, c.exact))
+        .collect();
+    assert_eq!(
+        totals,
+        [
+            (Status::Pending, 1, true),
+            (Status::Completed, 2, true),
+            (Status::Timeout, 0, true),
+            (Status::Cancelled, 0, true),
+        ]
+    );
+    // Shares of the four cards' sum: the undocumented status is on no card.
+    assert!((cards[1].share - 2.0 / 3.0).abs() < 1e-12);
+    assert!(cards_counted(&[])
+        .iter()
+        .all(|c| c.total == 0 && c.share == 0.0));
+}

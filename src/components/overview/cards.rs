@@ -2,7 +2,9 @@
 //! filters the table by that status (clicking the active card clears it).
 
 use hitl_core::format::{percent, thousands};
-use hitl_core::overview::{apply_moves, card_filters, card_plan, status_total_query};
+use hitl_core::overview::{
+    apply_moves, card_filters, card_plan, cards_counted, page_holds_all, status_total_query,
+};
 use hitl_core::{ApiError, RequestQuery, Status};
 use leptos::prelude::*;
 
@@ -57,7 +59,31 @@ pub fn StatusCards() -> impl IntoView {
             .collect(),
             _ => Vec::new(),
         };
-        fetch_pages(source, generation, queries, refused)
+        async move {
+            // A view with no status filter may hold every matching request on its first page:
+            // then its rows are the totals, and the three calls are not made. Its page is the
+            // table's call (shared in flight, or cached), so asking it first costs nothing; the
+            // totals' calls then wait for it, one round trip later.
+            let could_hold_all = queries.len() > 1
+                && queries[0].status.is_none()
+                && queries[0].offset == 0
+                && queries[0].created_before.is_none();
+            if could_hold_all {
+                let first = fetch_pages(
+                    source.clone(),
+                    generation,
+                    queries[..1].to_vec(),
+                    refused.clone(),
+                )
+                .await;
+                if let Some((_, _, Ok(pages))) = &first {
+                    if page_holds_all(&pages[0].0, &pages[0].1) {
+                        return first;
+                    }
+                }
+            }
+            fetch_pages(source, generation, queries, refused).await
+        }
     });
     // Totals refused for the quota come back by themselves when it resets (cached ones are free).
     dash.retry_after_pause(retry, move || {
@@ -71,9 +97,14 @@ pub fn StatusCards() -> impl IntoView {
             let (counted_at, _, answer) = current(dash, f)?;
             Some(answer.map(|pages| {
                 let view = &pages[0].0;
-                let plan = card_plan(view.status.as_ref());
-                let totals: Vec<u64> = pages[1..].iter().map(|(_, p)| p.total).collect();
-                let cards = plan.cards_from_page(&totals, &pages[0].1);
+                let cards = if pages.len() == 1 {
+                    // The view's page alone: it holds every matching request (see above).
+                    cards_counted(&pages[0].1.requests)
+                } else {
+                    let plan = card_plan(view.status.as_ref());
+                    let totals: Vec<u64> = pages[1..].iter().map(|(_, p)| p.total).collect();
+                    plan.cards_from_page(&totals, &pages[0].1)
+                };
                 let moves = dash.moves_since(counted_at, &card_filters(view));
                 apply_moves(&cards, &moves)
             }))
@@ -94,9 +125,20 @@ pub fn StatusCards() -> impl IntoView {
         q.created_before = None;
         url.set_query(&q, HistoryMode::Replace);
     };
+    // The page on screen holds every request of the cards' filters: they are counted from it.
+    let counted = move || {
+        dash.shown.with(|s| {
+            s.as_ref().is_some_and(|l| {
+                page_holds_all(&l.query, &l.page)
+                    && filters.with(|f| f.as_ref() == Some(&card_filters(&l.query)))
+            })
+        })
+    };
     let cost = move || {
         let n = dash.conn.source.with(|s| s.cost(3));
-        if n == 0 {
+        if n > 0 && counted() {
+            "Totals: 0 calls (counted from the page, which holds every matching request)".to_owned()
+        } else if n == 0 {
             "Totals: 0 calls (demo data)".to_owned()
         } else {
             format!("Totals: {} (limit=1), cached for a minute", calls_text(n))
