@@ -347,7 +347,7 @@ impl AllMatching {
             if missing.is_empty() {
                 break;
             }
-            self.fetch(&source, missing, fresh, |offset, page| {
+            self.fetch(&source, missing, fresh, &mut |offset, page| {
                 total = total.max(page.total);
                 self.record(offset, page);
             })
@@ -369,7 +369,7 @@ impl AllMatching {
             if again.is_empty() {
                 break;
             }
-            self.fetch(&source, again, true, |offset, page| {
+            self.fetch(&source, again, true, &mut |offset, page| {
                 self.refetched.update(|n| *n += 1);
                 self.record(offset, page);
             })
@@ -390,7 +390,8 @@ impl AllMatching {
         source: &Source,
         queries: Vec<RequestQuery>,
         fresh: bool,
-        mut got: impl FnMut(u64, Arc<RequestPage>),
+        // `dyn`: one compiled copy of this loop for both callers.
+        got: &mut dyn FnMut(u64, Arc<RequestPage>),
     ) -> Result<(), ApiError> {
         let failed = std::cell::Cell::new(false);
         let failed = &failed;

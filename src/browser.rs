@@ -41,29 +41,26 @@ impl ShownZone {
     }
 }
 
+/// Hours the local offset is remembered for: a direct-mapped cache of (hour, offset), about
+/// half a year of distinct hours. Zones change offset on the hour; the per-day chart asks for
+/// every request's instants, and the browser's answer costs a `Date` each.
+const OFFSET_SLOTS: usize = 4096;
+
 thread_local! {
-    /// The local offset of each hour asked about (zones change offset on the hour): the per-day
-    /// chart asks for every request's instants, and the browser's answer costs a `Date` each.
-    static LOCAL_OFFSETS: std::cell::RefCell<std::collections::HashMap<i64, i32>> =
-        std::cell::RefCell::new(std::collections::HashMap::new());
+    static LOCAL_OFFSETS: std::cell::RefCell<Vec<(i64, i32)>> =
+        std::cell::RefCell::new(vec![(i64::MIN, 0); OFFSET_SLOTS]);
 }
 
 /// The browser's offset from UTC at `unix_secs`, in minutes east.
 pub fn local_offset_at(unix_secs: i64) -> i32 {
     let hour = unix_secs.div_euclid(3600);
     LOCAL_OFFSETS.with(|cache| {
-        let mut cache = cache.borrow_mut();
-        if let Some(m) = cache.get(&hour) {
-            return *m;
+        let slot = &mut cache.borrow_mut()[hour.rem_euclid(OFFSET_SLOTS as i64) as usize];
+        if slot.0 != hour {
+            let at = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64((hour * 3_600_000) as f64));
+            *slot = (hour, -(at.get_timezone_offset() as i32));
         }
-        let at = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64((hour * 3_600_000) as f64));
-        let m = -(at.get_timezone_offset() as i32);
-        // Bounded: a few years of hours at most in any real use.
-        if cache.len() >= 100_000 {
-            cache.clear();
-        }
-        cache.insert(hour, m);
-        m
+        slot.1
     })
 }
 

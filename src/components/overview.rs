@@ -21,6 +21,8 @@ use hitl_core::format::thousands;
 use hitl_core::{ApiError, RequestPage, RequestQuery};
 use leptos::prelude::Get;
 
+use hitl_core::overview::{may_hold_all, page_holds_all};
+
 use crate::api::Source;
 use crate::state::Dashboard;
 
@@ -52,19 +54,31 @@ fn current(dash: Dashboard, f: &Option<Fetched>) -> Fetched {
 /// Lists every query concurrently. `Source::list` answers from its one-minute cache and shares
 /// identical calls in flight, so a query the table is already loading costs nothing more.
 /// `refused`: an error that stands for the answer without asking (the table's, see
-/// [`Dashboard::first_answer`]). (One future type for both overview resources keeps the wasm
-/// smaller.)
+/// [`Dashboard::first_answer`]). `counts`: the other queries count what the first one asks
+/// for (the status cards' totals of the view): when its page may hold every request
+/// ([`may_hold_all`]) it is asked alone first — the table's own call, shared or cached — and if
+/// it does hold them all, the others are not asked at all ([`page_holds_all`]). (One future
+/// type for both overview resources keeps the wasm smaller.)
 async fn fetch_pages(
     source: Source,
     generation: u64,
     queries: Vec<RequestQuery>,
     refused: Option<ApiError>,
+    counts: bool,
 ) -> Fetched {
     if let Some(e) = refused {
         return Some((crate::browser::now_ms(), generation, Err(e)));
     }
-    if queries.is_empty() {
-        return None;
+    let first = queries.first()?;
+    if counts && queries.len() > 1 && may_hold_all(first) {
+        match source.list(first, false).await {
+            Ok(page) if !page_holds_all(first, &page) => {}
+            // The page alone, or its error (as from the joined calls below: not asked again).
+            answer => {
+                let pages = answer.map(|page| vec![(first.clone(), page)]);
+                return Some((crate::browser::now_ms(), generation, pages));
+            }
+        }
     }
     let pages = futures::future::try_join_all(queries.iter().map(|q| source.list(q, false))).await;
     let pages = pages.map(|pages| queries.into_iter().zip(pages).collect());

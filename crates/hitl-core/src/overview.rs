@@ -142,13 +142,16 @@ pub fn cards_counted(rows: &[HitlRequest]) -> Vec<StatusCard> {
     }))
 }
 
-/// Whether `page`, the answer to `view`, holds every request matching the cards' filters: the
-/// first page of a view with no status filter and no cursor, with as many rows as its total.
+/// Whether the answer to `view` can hold every request matching the cards' filters: the first
+/// page of a view with no status filter and no cursor.
+pub fn may_hold_all(view: &RequestQuery) -> bool {
+    view.status.is_none() && view.offset == 0 && view.created_before.is_none()
+}
+
+/// Whether `page`, the answer to `view`, holds every request matching the cards' filters
+/// ([`may_hold_all`], with as many rows as its total).
 pub fn page_holds_all(view: &RequestQuery, page: &RequestPage) -> bool {
-    view.status.is_none()
-        && view.offset == 0
-        && view.created_before.is_none()
-        && page.requests.len() as u64 >= page.total
+    may_hold_all(view) && page.requests.len() as u64 >= page.total
 }
 
 /// Cards for `(status, total, exact)`, each with its share of the totals' sum (0 when the sum

@@ -59,31 +59,10 @@ pub fn StatusCards() -> impl IntoView {
             .collect(),
             _ => Vec::new(),
         };
-        async move {
-            // A view with no status filter may hold every matching request on its first page:
-            // then its rows are the totals, and the three calls are not made. Its page is the
-            // table's call (shared in flight, or cached), so asking it first costs nothing; the
-            // totals' calls then wait for it, one round trip later.
-            let could_hold_all = queries.len() > 1
-                && queries[0].status.is_none()
-                && queries[0].offset == 0
-                && queries[0].created_before.is_none();
-            if could_hold_all {
-                let first = fetch_pages(
-                    source.clone(),
-                    generation,
-                    queries[..1].to_vec(),
-                    refused.clone(),
-                )
-                .await;
-                if let Some((_, _, Ok(pages))) = &first {
-                    if page_holds_all(&pages[0].0, &pages[0].1) {
-                        return first;
-                    }
-                }
-            }
-            fetch_pages(source, generation, queries, refused).await
-        }
+        // A view with no status filter may hold every matching request on its first page:
+        // then its rows are the totals, and the three calls are not made (its page is asked
+        // first, and the totals' calls, if needed, wait for it: one round trip later).
+        fetch_pages(source, generation, queries, refused, true)
     });
     // Totals refused for the quota come back by themselves when it resets (cached ones are free).
     dash.retry_after_pause(retry, move || {

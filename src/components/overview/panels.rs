@@ -50,7 +50,7 @@ pub fn panels(dash: Dashboard) -> impl IntoView {
         } else {
             Vec::new()
         };
-        fetch_pages(source, generation, queries, None)
+        fetch_pages(source, generation, queries, None, false)
     });
     dash.retry_after_pause(retry, move || {
         fetched.with(|f| matches!(f, Some(Some((_, _, Err(e)))) if e.is_quota()))
