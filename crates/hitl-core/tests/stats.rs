@@ -426,17 +426,21 @@ fn status_counts_and_shares() {
     assert!(empty.rows.iter().all(|r| r.share == 0.0));
 }
 
+/// A pending request created at `t`.
+fn created(t: DateTime<Utc>) -> HitlRequest {
+    HitlRequest {
+        status: Status::Pending,
+        created_at: Some(t),
+        ..Default::default()
+    }
+}
+
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
 
 #[test]
 fn daily_series_in_an_offset_crossing_midnight_with_empty_days() {
-    let created = |t| HitlRequest {
-        status: Status::Pending,
-        created_at: Some(t),
-        ..Default::default()
-    };
     let rows = vec![
         // 23:30 UTC on the 27th is 01:30 on the 28th at UTC+02:00.
         created(at(2026, 11, 27, 23, 30)),
@@ -507,11 +511,6 @@ impl hitl_core::format::Zone for NewYork {
 
 #[test]
 fn daily_series_counts_each_day_with_the_offset_of_its_own_instant() {
-    let created = |t| HitlRequest {
-        status: Status::Pending,
-        created_at: Some(t),
-        ..Default::default()
-    };
     // 04:30 UTC on 29 October is 00:30 that day in New York (summer time), though 23:30 the
     // day before at the offset New York has in late November.
     let rows = [
