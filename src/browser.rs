@@ -41,10 +41,12 @@ impl ShownZone {
     }
 }
 
-/// Hours the local offset is remembered for: a direct-mapped cache of (hour, offset), about
-/// half a year of distinct hours. Zones change offset on the hour; the per-day chart asks for
-/// every request's instants, and the browser's answer costs a `Date` each.
-const OFFSET_SLOTS: usize = 4096;
+/// The local offset is read once per half hour of UTC time and remembered: zones change their
+/// offset at a whole or half UTC hour (02:00 local in a zone of UTC+10:30 is 15:30 UTC). The
+/// per-day chart asks for every request's instants, and the browser's answer costs a `Date`.
+const OFFSET_STEP_SECS: i64 = 1800;
+/// A direct-mapped cache of (half hour, offset): about half a year of distinct half hours.
+const OFFSET_SLOTS: usize = 8192;
 
 thread_local! {
     static LOCAL_OFFSETS: std::cell::RefCell<Vec<(i64, i32)>> =
@@ -53,12 +55,13 @@ thread_local! {
 
 /// The browser's offset from UTC at `unix_secs`, in minutes east.
 pub fn local_offset_at(unix_secs: i64) -> i32 {
-    let hour = unix_secs.div_euclid(3600);
+    let step = unix_secs.div_euclid(OFFSET_STEP_SECS);
     LOCAL_OFFSETS.with(|cache| {
-        let slot = &mut cache.borrow_mut()[hour.rem_euclid(OFFSET_SLOTS as i64) as usize];
-        if slot.0 != hour {
-            let at = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64((hour * 3_600_000) as f64));
-            *slot = (hour, -(at.get_timezone_offset() as i32));
+        let slot = &mut cache.borrow_mut()[step.rem_euclid(OFFSET_SLOTS as i64) as usize];
+        if slot.0 != step {
+            let ms = (step * OFFSET_STEP_SECS * 1000) as f64;
+            let at = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));
+            *slot = (step, -(at.get_timezone_offset() as i32));
         }
         slot.1
     })
