@@ -89,7 +89,10 @@ pub fn App() -> impl IntoView {
             s.as_ref().map(|l| {
                 let at =
                     chrono::DateTime::from_timestamp_millis(l.at_ms as i64).unwrap_or_default();
-                format!("updated {}", relative(at, clock.instant()))
+                // The clock ticks once a second: an answer can be younger than its last tick,
+                // which is no reason to say "in a moment".
+                let now = clock.instant();
+                format!("updated {}", relative(at.min(now), now))
             })
         })
     };

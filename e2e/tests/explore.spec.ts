@@ -300,6 +300,14 @@ test.describe('a windowed table', () => {
     await wrap.evaluate((el) => { el.scrollTop = 0; });
     await expect.poll(top).toEqual(requests.slice(0, 10).map((r) => r.id));
     await expect(spacers).toHaveCount(1);
+
+    // One line per row, and still all ten columns without a sideways scroll from laptop
+    // widths up, as when paged: long cells are cut with an ellipsis.
+    for (const width of [1280, 1400]) {
+      await page.setViewportSize({ width, height: 800 });
+      const overflow = await wrap.evaluate((el) => el.scrollWidth - el.clientWidth);
+      expect(overflow, `sideways scroll at ${width} px`).toBeLessThanOrEqual(0);
+    }
   });
 });
 

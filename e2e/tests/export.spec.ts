@@ -234,6 +234,25 @@ test.describe('export cancel', () => {
     await page.waitForTimeout(800);
     expect(await mock.calls()).toBe(calls);
   });
+
+  test('after a change of filters the running export still shows its progress and can be cancelled', async ({ dashboard, mock, page }) => {
+    await dashboard.open();
+    await dashboard.connect();
+    await dashboard.expectTotals();
+    await page.getByRole('button', { name: 'Export CSV' }).click();
+    const progress = page.locator('.export-progress');
+    await expect(progress).toBeVisible();
+    await page.locator('.status-card[data-status="cancelled"]').click();
+    await expect(page).toHaveURL(/status=cancelled/);
+    await expect(progress).toContainText('for the filters it started with');
+    await progress.getByRole('button', { name: 'Cancel' }).click();
+    await expect(progress).toHaveCount(0);
+    // The export's pages (of 100) stop; the new view's own page may still be on its way.
+    const exportCalls = async () => (await mock.stats()).log.filter((c) => c.uri.includes('limit=100')).length;
+    const calls = await exportCalls();
+    await page.waitForTimeout(1000);
+    expect(await exportCalls()).toBe(calls);
+  });
 });
 
 /** Opens `?status=pending` on the live mock and waits until the table and the four status

@@ -153,6 +153,39 @@ test('keyboard: the table is one tab stop; the arrow keys move between rows', as
   await expect(long).toBeFocused();
 });
 
+test.describe('auto-refresh while requests are answered', () => {
+  // After the first load's four calls, the mock answers the three newest pending requests.
+  test.use({ mockFlags: ['--churn-after', '4', '--churn-count', '3'] });
+
+  test('the card of the status on screen follows the reloaded page, without a call of its own', async ({ dashboard, mock, page }) => {
+    const { requests } = await mock.dataset();
+    const pending = requests.filter((r) => r.status === 'pending').length;
+    await page.clock.install();
+    await dashboard.open('?status=pending');
+    await dashboard.connect();
+    await dashboard.expectTotals();
+    const card = page.locator('.status-card[data-status="pending"] .card-count');
+    await expect(card).toHaveText(String(pending));
+    await page.getByLabel('Auto-refresh').selectOption('30');
+    await mock.resetStats();
+    // Every text the "updated" label shows from here on (an answer younger than the clock's
+    // last tick once read "updated in a moment").
+    await page.evaluate(() => {
+      const seen: string[] = ((window as any).__updatedTexts = []);
+      const el = document.querySelector('.updated')!;
+      new MutationObserver(() => seen.push(el.textContent ?? '')).observe(el, { childList: true, subtree: true, characterData: true });
+    });
+    await page.clock.fastForward('00:31');
+    await expect(dashboard.range).toContainText(`of ${pending - 3}`);
+    await expect(card).toHaveText(String(pending - 3));
+    await expect(page.locator('.updated')).toContainText('updated just now');
+    const texts: string[] = await page.evaluate(() => (window as any).__updatedTexts);
+    expect(texts.filter((t) => t.includes('in a moment'))).toEqual([]);
+    const log = (await mock.stats()).log.map((c) => c.uri);
+    expect(log).toEqual(['/v1/api/requests?status=pending']);
+  });
+});
+
 test.describe('preferences', () => {
   // A zone with no daylight saving time, so the label is the same on any date.
   test.use({ timezoneId: 'Asia/Kolkata' });

@@ -191,7 +191,9 @@ pub fn ExportBar() -> impl IntoView {
                 " Excel (BOM)"
             </label>
             <span class="export-cost">{cost_text}</span>
-            <Show when=move || running() && belongs()>
+            // Shown while any load of a whole set runs, also after the view moved on to other
+            // filters: it still spends calls, and Cancel must stay within reach.
+            <Show when=running>
                 <span class="export-progress">
                     <progress max=move || progress().1.max(1) value=move || progress().0
                         aria-label="Loading all matching requests"></progress>
@@ -201,7 +203,12 @@ pub fn ExportBar() -> impl IntoView {
                         } else {
                             ""
                         };
-                        format!(" {} of {}{again}", thousands(progress().0), thousands(progress().1))
+                        let other = if belongs() { "" } else { " · for the filters it started with" };
+                        format!(
+                            " {} of {}{again}{other}",
+                            thousands(progress().0),
+                            thousands(progress().1)
+                        )
                     }}
                     <button type="button" on:click=move |_| all.cancel()>"Cancel"</button>
                 </span>

@@ -1,6 +1,8 @@
 //! One card per status with its total for the current non-status filters. Clicking a card
 //! filters the table by that status (clicking the active card clears it).
 
+use std::sync::Arc;
+
 use hitl_core::format::{percent, thousands};
 use hitl_core::overview::{
     apply_moves, card_filters, card_plan, cards_counted, page_holds_all, status_total_query,
@@ -76,15 +78,26 @@ pub fn StatusCards() -> impl IntoView {
             let (counted_at, _, answer) = current(dash, f)?;
             Some(answer.map(|pages| {
                 let view = &pages[0].0;
+                let moves = dash.moves_since(counted_at, &card_filters(view));
+                // The table's page of this view when it reloaded since the totals were counted
+                // (auto-refresh reloads it alone): the card taken from the page follows it, at
+                // no call. Not after a change of the user's (a cancel), which that page
+                // already holds and the moves below would count again.
+                let newer = dash.shown.with(|s| {
+                    s.as_ref()
+                        .filter(|l| moves.is_empty() && l.query == *view && l.at_ms > counted_at)
+                        .map(|l| Arc::clone(&l.page))
+                });
+                let page = newer.as_ref().unwrap_or(&pages[0].1);
                 let cards = if pages.len() == 1 {
                     // The view's page alone: it holds every matching request (see above).
-                    cards_counted(&pages[0].1.requests)
+                    let page = Some(page).filter(|p| page_holds_all(view, p));
+                    cards_counted(&page.unwrap_or(&pages[0].1).requests)
                 } else {
                     let plan = card_plan(view.status.as_ref());
                     let totals: Vec<u64> = pages[1..].iter().map(|(_, p)| p.total).collect();
-                    plan.cards_from_page(&totals, &pages[0].1)
+                    plan.cards_from_page(&totals, page)
                 };
-                let moves = dash.moves_since(counted_at, &card_filters(view));
                 apply_moves(&cards, &moves)
             }))
         })
