@@ -34,15 +34,31 @@ pub struct QuotaStore {
 }
 
 impl QuotaStore {
-    /// The record for `key`, loaded from storage.
+    /// The record for `key`, loaded from storage, and kept in step with the other tabs of this
+    /// dashboard using the same key: each writes the whole record after every call, and the
+    /// browser tells the others (a `storage` event), so every meter counts every tab's calls
+    /// (what the estimate rests on when the API's headers cannot be read).
     pub fn for_key(key: &str) -> Self {
+        fn read(s: &str) -> Option<Quota> {
+            Quota::from_json(hitl_core::json::parse(s).ok()?).ok()
+        }
         let entry = format!("hitl.quota.{}", key_fingerprint(key));
-        let quota = storage_get(&entry)
-            .and_then(|s| hitl_core::json::parse(&s).ok())
-            .and_then(|v| Quota::from_json(v).ok())
-            .unwrap_or_default();
+        let quota = RwSignal::new(
+            storage_get(&entry)
+                .and_then(|s| read(&s))
+                .unwrap_or_default(),
+        );
+        let watched = entry.clone();
+        // Never removed: a store replaced by another key's only goes on following its own.
+        let _ = window_event_listener(leptos::ev::storage, move |ev| {
+            if ev.key().as_deref() == Some(watched.as_str()) {
+                if let Some(q) = ev.new_value().and_then(|s| read(&s)) {
+                    quota.try_set(q);
+                }
+            }
+        });
         QuotaStore {
-            quota: RwSignal::new(quota),
+            quota,
             entry: StoredValue::new(entry),
         }
     }

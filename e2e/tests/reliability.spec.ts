@@ -285,3 +285,24 @@ test.describe('Refresh clicked twice', () => {
     await expect.poll(() => mock.calls()).toBe(8);
   });
 });
+
+test('two tabs on one key, without readable rate headers: each meter counts the other tab\'s calls as they happen', async ({ dashboard, page, context }) => {
+  // Cross-origin and no Access-Control-Expose-Headers: the meter is this browser's own count.
+  const api = await MockApi.start(['--expose-rate-headers', 'off'], { serveDist: false });
+  try {
+    await dashboard.remembered(KEY, api.url);
+    await dashboard.open();
+    await dashboard.expectTotals();
+    const meter = page.locator('.quota');
+    await expect(meter).toContainText('96 / 100 calls left (est.)');
+    // A second tab of the same browser (same storage), on another view: 4 calls more.
+    const other = await context.newPage();
+    await other.goto(page.url().replace(/\?.*$/, '') + '?status=completed');
+    await expect(other.locator('.quota')).toContainText('92 / 100 calls left (est.)');
+    expect(await api.calls()).toBe(8);
+    // The first tab follows without a call or a reload of its own.
+    await expect(meter).toContainText('92 / 100 calls left (est.)');
+  } finally {
+    await api.stop();
+  }
+});
