@@ -90,9 +90,14 @@ pub fn StatusCards() -> impl IntoView {
                 });
                 let page = newer.as_ref().unwrap_or(&pages[0].1);
                 let cards = if pages.len() == 1 {
-                    // The view's page alone: it holds every matching request (see above).
-                    let page = Some(page).filter(|p| page_holds_all(view, p));
-                    cards_counted(&page.unwrap_or(&pages[0].1).requests)
+                    // The view's page alone: it holds every matching request (see above); a
+                    // newer page counts only while it still does.
+                    let page = if page_holds_all(view, page) {
+                        page
+                    } else {
+                        &pages[0].1
+                    };
+                    cards_counted(&page.requests)
                 } else {
                     let plan = card_plan(view.status.as_ref());
                     let totals: Vec<u64> = pages[1..].iter().map(|(_, p)| p.total).collect();
