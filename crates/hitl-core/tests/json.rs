@@ -10,13 +10,16 @@ fn serde(text: &str) -> Result<Value, serde_json::Error> {
     serde_json::from_str(text)
 }
 
-/// Equal values, with floats equal to within one part in 10^15 (serde_json's default float
-/// reader is not always correctly rounded in the last place; ours, core's, is).
+/// Equal values, with floats equal to within one part in 10^15 or four units in the last place.
+/// Neither serde_json's default float reader nor ours ([`hitl_core::json::parse_f64`], within
+/// two units) is always correctly rounded; among subnormals (below 2.2e-308) a unit in the last
+/// place is more than one part in 10^15 (found by this test: `-2.29735432580129e-309`, read one
+/// unit off, kept in `json.proptest-regressions`).
 fn same(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) if x.is_f64() || y.is_f64() => {
             let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
-            x == y || (x - y).abs() <= x.abs().max(y.abs()) * 1e-15
+            x == y || ulps(x, y) <= 4 || (x - y).abs() <= x.abs().max(y.abs()) * 1e-15
         }
         (Value::Array(x), Value::Array(y)) => {
             x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b))
