@@ -676,6 +676,14 @@ impl Loops {
         }
     }
 
+    /// The id of the one loop named `typed`, once the loops are loaded (untracked).
+    pub fn id_named(&self, typed: &str) -> Option<String> {
+        self.list.with_untracked(|l| match l {
+            Some(Some(Ok(list))) => list.id_named(typed).map(str::to_owned),
+            _ => None,
+        })
+    }
+
     /// Loops for a picker: (id, name), empty until loaded (tracked).
     pub fn options(&self) -> Vec<(String, String)> {
         self.list.with(|l| match l {

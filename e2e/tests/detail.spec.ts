@@ -214,14 +214,15 @@ test('a request that does not exist says so inside the panel', async ({ dashboar
   await expect(dashboard.rows).toHaveCount(50);
   await dashboard.open('?request=ffffffffffffffffffffffff');
   await expect(panel(page)).toBeVisible();
-  const status = panel(page).getByRole('status').filter({ hasText: 'Request not found' });
+  const status = panel(page).getByRole('alert').filter({ hasText: 'Request not found' });
   await expect(status).toBeVisible();
   await expect(status).toContainText('HTTP 404');
   // Said once: the headline, what failed, the API's detail, the advice; no line repeated.
   const lines = await status.locator('p').allTextContents();
   expect(new Set(lines).size).toBe(lines.length);
   expect(lines.filter((l) => l.includes('Request not found'))).toHaveLength(1);
-  await expect(page.getByRole('alert')).toHaveCount(0);
+  // The panel's notice is the one alert: no banner says it again.
+  await expect(page.getByRole('alert')).toHaveCount(1);
   // 4xx is never retried.
   expect(await callsFor(mock, 'ffffffffffffffffffffffff')).toBe(1);
 });
@@ -232,7 +233,7 @@ test('an id a URL path cannot carry (. or ..) is not found without a call to ano
   await expect(dashboard.rows).toHaveCount(50);
   for (const id of ['..', '.']) {
     await dashboard.open(`?request=${id}`);
-    const status = panel(page).getByRole('status').filter({ hasText: 'Request not found' });
+    const status = panel(page).getByRole('alert').filter({ hasText: 'Request not found' });
     await expect(status).toBeVisible();
   }
   await page.waitForTimeout(300);
@@ -243,7 +244,7 @@ test('an id a URL path cannot carry (. or ..) is not found without a call to ano
 
 test('on demo data an unknown id says the demo has no such request', async ({ dashboard, mock, page }) => {
   await dashboard.open('?request=doesnotexist');
-  const status = panel(page).getByRole('status').filter({ hasText: 'Request not found' });
+  const status = panel(page).getByRole('alert').filter({ hasText: 'Request not found' });
   await expect(status).toContainText('The demo data has no request with this id.');
   await expect(status).not.toContainText('API base URL');
   expect(await mock.calls()).toBe(0);
@@ -367,6 +368,8 @@ test('a cancel refused because the request is no longer pending says so, and Ref
   await panel(page).getByRole('button', { name: 'Yes, cancel it' }).click();
   const notice = panel(page).locator('.detail-error');
   await expect(notice).toContainText('The request was not cancelled');
+  // An error interrupts a screen reader; the panel's other notices wait their turn.
+  await expect(notice).toHaveAttribute('role', 'alert');
   await expect(notice).toContainText('(HTTP 400)');
   await expect(notice).toContainText('no longer pending');
   await expect(notice).not.toContainText('filters');

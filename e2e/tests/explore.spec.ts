@@ -90,6 +90,27 @@ test.describe('filters and URL state', () => {
     expect(loopCalls.length).toBe(1);
     await expect(page.locator('#loop-options option').first()).toHaveAttribute('value', loops[0].id);
   });
+
+  test("a loop's name typed in Loop ID filters by that loop's id", async ({ dashboard, mock, page }) => {
+    const { requests, loops } = await mock.dataset();
+    const loop = loops[1];
+    await dashboard.open();
+    await dashboard.connect();
+    await expect(dashboard.rows).toHaveCount(50);
+    const field = page.getByLabel('Loop ID');
+    await field.focus();
+    await expect(page.locator('#loop-options option')).toHaveCount(loops.length);
+    await mock.resetStats();
+    await field.pressSequentially(loop.name.toLowerCase(), { delay: 20 });
+    await expect(page).toHaveURL(new RegExp(`loop_id=${loop.id}`));
+    await expect(field).toHaveValue(loop.id);
+    const matching = requests.filter((r) => r.loop_id === loop.id).length;
+    expect(matching).toBeGreaterThan(0);
+    await expect(dashboard.range).toHaveText(new RegExp(`of ${matching.toLocaleString('en-US')}$`));
+    // The name itself was never sent as an id.
+    const asked = (await mock.stats()).log.map((c) => decodeURIComponent(c.uri.replace(/\+/g, ' ')));
+    expect(asked.filter((u) => u.toLowerCase().includes(`loop_id=${loop.name.toLowerCase()}`))).toEqual([]);
+  });
 });
 
 test.describe('paging', () => {
@@ -185,6 +206,17 @@ test('clicking a header sorts the loaded rows and sets aria-sort', async ({ dash
   const timed = pageRows.filter((r) => r.response_time_seconds != null).sort((a, b) => a.response_time_seconds - b.response_time_seconds);
   const ids = await dashboard.rowIds();
   expect(ids.slice(0, timed.length)).toEqual(timed.map((r) => r.id));
+  // Whole units as the seed writes them ("3 minutes" for 3 min 59 s); the exact time, to a
+  // tenth of a second, on hover and in the detail panel.
+  const tenths = (s: number) => String(Math.round(s * 10) / 10);
+  const cells = dashboard.rows.locator('.c-rt');
+  for (const [i, r] of timed.slice(-3).entries()) {
+    const at = timed.length - 3 + i;
+    await expect(cells.nth(at)).toHaveAttribute('title', `${tenths(r.response_time_seconds)} seconds`);
+  }
+  const last = timed[timed.length - 1];
+  await dashboard.rows.nth(timed.length - 1).locator('.c-created').click();
+  await expect(page.getByRole('dialog')).toContainText(`(${tenths(last.response_time_seconds)} s)`);
 });
 
 test('the Loop and Reviewer columns sort by the names they show', async ({ dashboard, page }) => {

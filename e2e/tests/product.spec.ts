@@ -333,6 +333,15 @@ test('accessibility: no serious or critical axe-core violations on the main view
   await dashboard.connect();
   await expect(dashboard.range).toHaveText(/^1–50 of/);
   expect(await seriousViolations(page)).toEqual([]);
+  // A hovered row's darker background under each status badge (pending and completed once
+  // fell below 4.5:1 there).
+  for (const status of ['pending', 'completed', 'timeout', 'cancelled']) {
+    const row = dashboard.rows.filter({ has: page.locator(`.badge[data-status="${status}"]`) }).first();
+    if (!(await row.count())) continue;
+    await row.hover();
+    expect(await seriousViolations(page), `hovered ${status} row`).toEqual([]);
+  }
+  await page.mouse.move(0, 0);
 
   await page.getByRole('button', { name: /^Theme:/ }).click();
   await page.getByRole('button', { name: /^Theme:/ }).click(); // dark

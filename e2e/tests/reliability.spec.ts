@@ -83,9 +83,13 @@ test.describe('the last call of the quota', () => {
     await dashboard.expectTotals();
     await expect(page.locator('.quota')).toContainText('1 / 5 calls left');
     await mock.resetStats();
+    const totals = await page.locator('.card-count').allTextContents();
     await page.getByRole('button', { name: 'Refresh' }).click();
     // The page goes; the three totals wait for the reset as a pause would have them wait.
-    await expect(page.locator('.card-error')).toContainText('Totals unavailable');
+    // Meanwhile the last totals stay on screen, marked not current.
+    await expect(page.locator('.card-error')).toContainText('Totals not current: API key request limit reached');
+    await expect(page.locator('.card-count')).toHaveText(totals);
+    await expect(page.locator('.card-row')).toHaveAttribute('data-stale', 'true');
     await expect(dashboard.rows).toHaveCount(50);
     await page.waitForTimeout(500);
     const log = (await mock.stats()).log;
@@ -111,7 +115,8 @@ test.describe('quota reset', () => {
     const paused = await mock.calls();
     await dashboard.rows.first().locator('.c-created').click();
     const dialog = page.getByRole('dialog');
-    await expect(dialog.locator('.detail-error')).toContainText(/request limit/);
+    await expect(dialog.getByRole('alert')).toContainText(/request limit/);
+    await expect(dialog.getByRole('alert')).toHaveClass('detail-error');
     expect(await mock.calls()).toBe(paused);
 
     // After the reset: the totals and the detail arrive without a click, spending only the
@@ -232,6 +237,41 @@ test.describe('a first page that fails', () => {
       '/v1/api/requests?status=pending&limit=1',
       '/v1/api/requests?status=timeout&limit=1',
     ]);
+  });
+});
+
+test.describe('a Refresh that fails', () => {
+  const EVERY = 7;
+  test.use({ mockFlags: ['--fail-every', String(EVERY), '--fail-kind', 'malformed'] });
+
+  test('keeps the last totals on screen, marked not current, as the table keeps its rows', async ({ dashboard, mock, page }) => {
+    await dashboard.open();
+    await dashboard.connect();
+    await dashboard.expectTotals();
+    const totals = await page.locator('.card-count').allTextContents();
+    await expect(page.locator('.card-row')).toHaveAttribute('data-stale', 'false');
+    // The Refresh's first call, the page, is the one the mock answers malformed.
+    await mock.makeNextCallFail(EVERY);
+    await page.getByRole('button', { name: 'Refresh', exact: true }).click();
+    await expect(dashboard.banner).toContainText('Not JSON');
+    await expect(page.locator('.card-error')).toHaveText(
+      /^Totals not current: .+\. These are from the last load that succeeded\.$/,
+    );
+    await expect(page.locator('.card-count')).toHaveText(totals);
+    await expect(page.locator('.card-row')).toHaveAttribute('data-stale', 'true');
+
+    // Another filter has no totals of its own yet: nothing is kept for it.
+    await mock.makeNextCallFail(EVERY);
+    await dashboard.select('Priority').selectOption('high');
+    await expect(page.locator('.card-error')).toContainText('Totals unavailable');
+    await expect(page.locator('.card-count')).toHaveText(['—', '—', '—', '—']);
+
+    // Back to the first filters (at most 4 calls, none of them a failing one): current
+    // totals, no note.
+    await dashboard.select('Priority').selectOption('');
+    await expect(page.locator('.card-error')).toHaveCount(0);
+    await dashboard.expectTotals();
+    await expect(page.locator('.card-row')).toHaveAttribute('data-stale', 'false');
   });
 });
 

@@ -14,6 +14,7 @@
 
 use std::sync::Arc;
 
+use crate::components::overview::charts::num;
 use chrono::{DateTime, Utc};
 use hitl_core::format::{format_duration, one_line, stamp};
 use hitl_core::markdown::{self, Block, Inline};
@@ -379,11 +380,20 @@ impl Notice {
         Notice("detail-error", title, lines)
     }
 
-    /// Appends the notice: `<div class=… role="status"><p><strong>headline</strong></p>
+    /// Appends the notice: `<div class=… role=…><p><strong>headline</strong></p>
     /// <p>line</p>…</div>`.
     fn build(&self, parent: &Element) {
-        let div = el(parent, "div", &[("class", self.0), ("role", "status")]);
+        let div = el(parent, "div", &[("class", self.0), ("role", self.role())]);
         self.lines(&div);
+    }
+
+    /// An error interrupts a screen reader (`alert`); progress and outcomes wait (`status`).
+    fn role(&self) -> &'static str {
+        if self.0 == "detail-error" {
+            "alert"
+        } else {
+            "status"
+        }
     }
 
     fn lines(&self, div: &Element) {
@@ -397,9 +407,9 @@ impl Notice {
     /// The notice as a view, filled by the same code as [`Notice::build`].
     fn view(self) -> impl IntoView {
         let host = NodeRef::<html::Div>::new();
-        let class = self.0;
+        let (class, role) = (self.0, self.role());
         fill(host, move |div| self.lines(div));
-        view! { <div class=class role="status" node_ref=host></div> }
+        view! { <div class=class role=role node_ref=host></div> }
     }
 }
 
@@ -440,7 +450,7 @@ fn content(
             "Response time",
             "",
             r.response_time_seconds
-                .map(format_duration)
+                .map(|t| format!("{} ({} s)", format_duration(t), num(t)))
                 .unwrap_or_default(),
         ),
         Field("Created", "", when(r.created_at, zone)),

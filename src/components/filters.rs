@@ -53,7 +53,9 @@ pub fn FilterBar() -> impl IntoView {
         }
         let handle = set_timeout_with_handle(
             move || {
-                let v = v.trim().to_owned();
+                // A loop's name typed instead of its id (the suggestions show both) is the
+                // one loop's id: an id that is no loop would match nothing and cost a call.
+                let v = loops.id_named(&v).unwrap_or_else(|| v.trim().to_owned());
                 apply(&|q| q.loop_id = Some(v.clone()).filter(|v| !v.is_empty()));
             },
             LOOP_DEBOUNCE,
@@ -127,7 +129,7 @@ pub fn FilterBar() -> impl IntoView {
                     list="loop-options"
                     on:input=on_loop
                     on:focus=move |_| loops.want()
-                    title="A loop id; loop names appear as suggestions (loading them costs 1 call)"
+                    title="A loop id, or a loop's name: names appear as suggestions (loading them costs 1 call)"
                     prop:value=move || current.with(|q| q.loop_id.clone().unwrap_or_default())/>
             </div>
             <div class="field">

@@ -9,7 +9,7 @@
 
 mod analysis;
 mod cards;
-mod charts;
+pub(crate) mod charts;
 mod panels;
 
 pub use analysis::Overview;

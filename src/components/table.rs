@@ -19,6 +19,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
+use crate::components::overview::charts::num;
 use hitl_core::format::{format_duration, local_datetime, one_line, relative, stamp, Zone as _};
 use hitl_core::response::ResponseValue;
 use hitl_core::sorting::{aria_sort, sort_permutation, sort_permutation_named, Column, SortState};
@@ -465,11 +466,17 @@ impl BuiltRow {
             &[("class", "c-response"), ("data-kind", response.kind())],
             &response.display(),
         );
-        let response_time = r
-            .response_time_seconds
-            .map(format_duration)
-            .unwrap_or_default();
-        dom::el_text(&tr, "td", &[("class", "c-rt")], &response_time);
+        // Whole units as the seed writes them ("3 minutes" for 3 min 59 s); the exact time on
+        // hover.
+        let (response_time, exact) = r.response_time_seconds.map_or_else(Default::default, |t| {
+            (format_duration(t), format!("{} seconds", num(t)))
+        });
+        dom::el_text(
+            &tr,
+            "td",
+            &[("class", "c-rt"), ("title", &exact)],
+            &response_time,
+        );
         let reviewer = r.response_by.clone().unwrap_or_default();
         let reviewer_el = dom::el(&tr, "td", &[("class", "c-reviewer"), ("title", &reviewer)]);
         let loop_el = dom::el(&tr, "td", &[("class", "c-loop"), ("title", &r.loop_id)]);

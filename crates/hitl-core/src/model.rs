@@ -372,6 +372,27 @@ pub struct LoopList {
     pub count: u64,
 }
 
+impl LoopList {
+    /// The id of the one loop named `typed` (trimmed, any case), for a Loop ID field where a
+    /// name was typed instead of an id. `None` when `typed` is already some loop's id, or no
+    /// loop or more than one has that name.
+    pub fn id_named(&self, typed: &str) -> Option<&str> {
+        let typed = typed.trim();
+        if typed.is_empty() || self.loops.iter().any(|l| l.id == typed) {
+            return None;
+        }
+        let typed = typed.to_lowercase();
+        let mut named = self
+            .loops
+            .iter()
+            .filter(|l| l.name.trim().to_lowercase() == typed);
+        match (named.next(), named.next()) {
+            (Some(l), None) => Some(&l.id),
+            _ => None,
+        }
+    }
+}
+
 impl HitlRequest {
     /// Sets the list field `key` from `v`; gives `v` back when `key` is not one (the detail
     /// object's own fields, or anything the documentation does not list).

@@ -547,3 +547,33 @@ fn iso_8601_timestamps_without_rfc_3339_form_still_parse_as_utc() {
         assert_eq!(parse_time(s), None, "{s:?}");
     }
 }
+
+#[test]
+fn a_loop_name_typed_for_its_id_finds_the_id_when_it_names_one_loop() {
+    use hitl_core::{Loop, LoopList};
+    let lp = |id: &str, name: &str| Loop {
+        id: id.into(),
+        name: name.into(),
+        ..Loop::default()
+    };
+    let list = LoopList {
+        loops: vec![
+            lp("l1", "Claims triage"),
+            lp("l2", "Équipe Modération"),
+            lp("l3", "Twin"),
+            lp("l4", "twin "),
+            lp("l5", "l1"),
+        ],
+        count: 5,
+    };
+    assert_eq!(list.id_named("Claims triage"), Some("l1"));
+    assert_eq!(list.id_named("  claims TRIAGE "), Some("l1"));
+    assert_eq!(list.id_named("équipe modération"), Some("l2"));
+    // Two loops of that name: which one is meant cannot be told.
+    assert_eq!(list.id_named("Twin"), None);
+    // Already an id (even one that is also a loop's name), nothing like a name, or empty.
+    assert_eq!(list.id_named("l1"), None);
+    assert_eq!(list.id_named("Claims"), None);
+    assert_eq!(list.id_named(""), None);
+    assert_eq!(LoopList::default().id_named("Claims triage"), None);
+}

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use hitl_core::format::{percent, thousands};
 use hitl_core::overview::{
     apply_moves, card_filters, card_plan, cards_counted, page_holds_all, status_total_query,
+    StatusCard,
 };
 use hitl_core::{ApiError, RequestQuery, Status};
 use leptos::prelude::*;
@@ -103,10 +104,25 @@ pub fn StatusCards() -> impl IntoView {
                     let totals: Vec<u64> = pages[1..].iter().map(|(_, p)| p.total).collect();
                     plan.cards_from_page(&totals, page)
                 };
-                apply_moves(&cards, &moves)
+                (card_filters(view), apply_moves(&cards, &moves))
             }))
         })
     });
+    // The last totals that arrived, with the connection and filters they count. A reload of
+    // the same filters that fails (a Refresh answered with an error, or held back by the
+    // quota) leaves them on screen, marked not current, as the table keeps its last good rows.
+    let kept = Memo::new(
+        move |prev: Option<&Option<(u64, RequestQuery, Vec<StatusCard>)>>| {
+            cards.with(|c| match c {
+                Some(Ok((f, cards))) => Some((
+                    dash.conn.generation.get_untracked(),
+                    f.clone(),
+                    cards.clone(),
+                )),
+                _ => prev.cloned().flatten(),
+            })
+        },
+    );
     let active = Memo::new(move |_| {
         dash.query
             .with(|q| q.as_ref().ok().and_then(|q| q.status.clone()))
@@ -165,12 +181,22 @@ pub fn StatusCards() -> impl IntoView {
             _ => None,
         })
     };
+    // The kept totals while the reload of the same filters failed.
+    let stale = Memo::new(move |_| {
+        // Read first, always: a memo that nobody reads does not see the totals go by.
+        let kept = kept.get();
+        error()?;
+        let generation = dash.conn.generation.get();
+        kept.filter(|(g, f, _)| *g == generation && filters.with(|now| now.as_ref() == Some(f)))
+            .map(|(_, _, cards)| cards)
+    });
 
     let card = move |s: &'static Status| {
         let total = move || {
+            let find = |cards: &[StatusCard]| cards.iter().find(|c| &c.status == s).cloned();
             cards.with(|c| match c {
-                Some(Ok(cards)) => cards.iter().find(|c| &c.status == s).cloned(),
-                _ => None,
+                Some(Ok((_, cards))) => find(cards),
+                _ => stale.with(|k| k.as_deref().and_then(find)),
             })
         };
         view! {
@@ -205,8 +231,17 @@ pub fn StatusCards() -> impl IntoView {
                 <span class="muted">{scope}</span>
                 <span class="cost" title="The table's own page gives the fourth total">{cost}</span>
             </div>
-            <div class="card-row">{Status::ALL.iter().map(card).collect_view()}</div>
-            {move || error().map(|e| view! { <p class="card-error">"Totals unavailable: " {e}</p> })}
+            <div class="card-row" data-stale=move || stale.with(Option::is_some).to_string()>
+                {Status::ALL.iter().map(card).collect_view()}
+            </div>
+            {move || error().map(|e| {
+                let text = if stale.with(Option::is_some) {
+                    format!("Totals not current: {e}. These are from the last load that succeeded.")
+                } else {
+                    format!("Totals unavailable: {e}")
+                };
+                view! { <p class="card-error">{text}</p> }
+            })}
             {panels(dash)}
         </section>
     }
