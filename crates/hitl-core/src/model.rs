@@ -373,7 +373,7 @@ pub struct LoopList {
 }
 
 impl LoopList {
-    /// The id of the one loop named `typed` (trimmed, any case), for a Loop ID field where a
+    /// The id of the one loop named `typed` (trimmed, ASCII letters in any case), for a Loop ID field where a
     /// name was typed instead of an id. `None` when `typed` is already some loop's id, or no
     /// loop or more than one has that name.
     pub fn id_named(&self, typed: &str) -> Option<&str> {
@@ -381,11 +381,11 @@ impl LoopList {
         if typed.is_empty() || self.loops.iter().any(|l| l.id == typed) {
             return None;
         }
-        let typed = typed.to_lowercase();
+        // ASCII case only: Unicode's case tables would add some 9 KB to the wasm.
         let mut named = self
             .loops
             .iter()
-            .filter(|l| l.name.trim().to_lowercase() == typed);
+            .filter(|l| l.name.trim().eq_ignore_ascii_case(typed));
         match (named.next(), named.next()) {
             (Some(l), None) => Some(&l.id),
             _ => None,

@@ -73,56 +73,73 @@ pub fn StatusCards() -> impl IntoView {
     });
     // The cards, or why they are missing (`None` while loading). Requests the user changed
     // after the totals were counted (a cancel) are moved between cards here, not re-fetched.
-    let cards = Memo::new(move |_| {
+    // The last totals that arrived are kept, with the connection and filters they count: a
+    // reload of the same filters that fails (a Refresh answered with an error, or a total held
+    // back by the quota) leaves them on screen, marked not current, as the table keeps its
+    // last good rows.
+    let cards = Memo::new(move |prev: Option<&Cards>| {
+        let last = prev.and_then(|p| p.last.clone());
         fetched.with(|f| {
             // `counted_at`: changes made after it are applied over these totals.
-            let (counted_at, _, answer) = current(dash, f)?;
-            Some(answer.map(|pages| {
-                let view = &pages[0].0;
-                let moves = dash.moves_since(counted_at, &card_filters(view));
-                // The table's page of this view when it reloaded since the totals were counted
-                // (auto-refresh reloads it alone): the card taken from the page follows it, at
-                // no call. Not after a change of the user's (a cancel), which that page
-                // already holds and the moves below would count again.
-                let newer = dash.shown.with(|s| {
-                    s.as_ref()
-                        .filter(|l| moves.is_empty() && l.query == *view && l.at_ms > counted_at)
-                        .map(|l| Arc::clone(&l.page))
-                });
-                let page = newer.as_ref().unwrap_or(&pages[0].1);
-                let cards = if pages.len() == 1 {
-                    // The view's page alone: it holds every matching request (see above); a
-                    // newer page counts only while it still does.
-                    let page = if page_holds_all(view, page) {
-                        page
-                    } else {
-                        &pages[0].1
-                    };
-                    cards_counted(&page.requests)
-                } else {
-                    let plan = card_plan(view.status.as_ref());
-                    let totals: Vec<u64> = pages[1..].iter().map(|(_, p)| p.total).collect();
-                    plan.cards_from_page(&totals, page)
+            let Some((counted_at, generation, answer)) = current(dash, f) else {
+                return Cards {
+                    last,
+                    ..Cards::default()
                 };
-                (card_filters(view), apply_moves(&cards, &moves))
-            }))
+            };
+            let pages = match answer {
+                Ok(pages) => pages,
+                Err(ApiError::Aborted) => {
+                    return Cards {
+                        last,
+                        ..Cards::default()
+                    }
+                }
+                Err(e) => {
+                    let same = |(g, f, _): &(u64, RequestQuery, _)| {
+                        *g == generation && filters.with(|now| now.as_ref() == Some(f))
+                    };
+                    return Cards {
+                        totals: last.clone().filter(same).map(|(_, _, c)| c),
+                        error: Some(e),
+                        last,
+                    };
+                }
+            };
+            let view = &pages[0].0;
+            let moves = dash.moves_since(counted_at, &card_filters(view));
+            // The table's page of this view when it reloaded since the totals were counted
+            // (auto-refresh reloads it alone): the card taken from the page follows it, at
+            // no call. Not after a change of the user's (a cancel), which that page
+            // already holds and the moves below would count again.
+            let newer = dash.shown.with(|s| {
+                s.as_ref()
+                    .filter(|l| moves.is_empty() && l.query == *view && l.at_ms > counted_at)
+                    .map(|l| Arc::clone(&l.page))
+            });
+            let page = newer.as_ref().unwrap_or(&pages[0].1);
+            let counted = if pages.len() == 1 {
+                // The view's page alone: it holds every matching request (see above); a
+                // newer page counts only while it still does.
+                let page = if page_holds_all(view, page) {
+                    page
+                } else {
+                    &pages[0].1
+                };
+                cards_counted(&page.requests)
+            } else {
+                let plan = card_plan(view.status.as_ref());
+                let totals: Vec<u64> = pages[1..].iter().map(|(_, p)| p.total).collect();
+                plan.cards_from_page(&totals, page)
+            };
+            let totals = apply_moves(&counted, &moves);
+            Cards {
+                last: Some((generation, card_filters(view), totals.clone())),
+                totals: Some(totals),
+                error: None,
+            }
         })
     });
-    // The last totals that arrived, with the connection and filters they count. A reload of
-    // the same filters that fails (a Refresh answered with an error, or held back by the
-    // quota) leaves them on screen, marked not current, as the table keeps its last good rows.
-    let kept = Memo::new(
-        move |prev: Option<&Option<(u64, RequestQuery, Vec<StatusCard>)>>| {
-            cards.with(|c| match c {
-                Some(Ok((f, cards))) => Some((
-                    dash.conn.generation.get_untracked(),
-                    f.clone(),
-                    cards.clone(),
-                )),
-                _ => prev.cloned().flatten(),
-            })
-        },
-    );
     let active = Memo::new(move |_| {
         dash.query
             .with(|q| q.as_ref().ok().and_then(|q| q.status.clone()))
@@ -175,29 +192,14 @@ pub fn StatusCards() -> impl IntoView {
             })
         })
     };
-    let error = move || {
-        cards.with(|c| match c {
-            Some(Err(e)) if *e != ApiError::Aborted => Some(e.title()),
-            _ => None,
-        })
-    };
-    // The kept totals while the reload of the same filters failed.
-    let stale = Memo::new(move |_| {
-        // Read first, always: a memo that nobody reads does not see the totals go by.
-        let kept = kept.get();
-        error()?;
-        let generation = dash.conn.generation.get();
-        kept.filter(|(g, f, _)| *g == generation && filters.with(|now| now.as_ref() == Some(f)))
-            .map(|(_, _, cards)| cards)
-    });
+    let error = move || cards.with(|c| c.error.as_ref().map(ApiError::title));
+    // Totals kept from the last load while the reload of the same filters failed.
+    let stale = move || cards.with(|c| c.error.is_some() && c.totals.is_some());
 
     let card = move |s: &'static Status| {
         let total = move || {
             let find = |cards: &[StatusCard]| cards.iter().find(|c| &c.status == s).cloned();
-            cards.with(|c| match c {
-                Some(Ok((_, cards))) => find(cards),
-                _ => stale.with(|k| k.as_deref().and_then(find)),
-            })
+            cards.with(|c| c.totals.as_deref().and_then(find))
         };
         view! {
             <button type="button" class="status-card" data-status=s.as_str()
@@ -231,11 +233,11 @@ pub fn StatusCards() -> impl IntoView {
                 <span class="muted">{scope}</span>
                 <span class="cost" title="The table's own page gives the fourth total">{cost}</span>
             </div>
-            <div class="card-row" data-stale=move || stale.with(Option::is_some).to_string()>
+            <div class="card-row" data-stale=move || stale().to_string()>
                 {Status::ALL.iter().map(card).collect_view()}
             </div>
             {move || error().map(|e| {
-                let text = if stale.with(Option::is_some) {
+                let text = if stale() {
                     format!("Totals not current: {e}. These are from the last load that succeeded.")
                 } else {
                     format!("Totals unavailable: {e}")
@@ -245,4 +247,16 @@ pub fn StatusCards() -> impl IntoView {
             {panels(dash)}
         </section>
     }
+}
+
+/// What the status cards show (one memo: each reactive type adds to the wasm).
+#[derive(Clone, Default, PartialEq)]
+struct Cards {
+    /// The totals: the current ones, or with `error` those kept from the last load of the same
+    /// connection and filters. `None` while loading, or when there is nothing to keep.
+    totals: Option<Vec<StatusCard>>,
+    /// Why the current totals are missing.
+    error: Option<ApiError>,
+    /// The last totals that arrived: the connection generation and card filters they count.
+    last: Option<(u64, RequestQuery, Vec<StatusCard>)>,
 }
