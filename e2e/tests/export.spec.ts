@@ -334,3 +334,31 @@ test.describe('export while requests keep changing', () => {
     await expect(page.locator('.overview .scope')).not.toContainText('Based on all');
   });
 });
+
+test.describe("the file name's date", () => {
+  // A zone whose date is not UTC's at this hour: ahead of it after noon UTC, behind it before.
+  const zone = new Date().getUTCHours() >= 12 ? 'Pacific/Kiritimati' : 'Pacific/Pago_Pago';
+  test.use({ timezoneId: zone });
+
+  test('is the day in the zone Times shows times in: local, or UTC', async ({ dashboard, page }) => {
+    const day = (timeZone: string) => new Intl.DateTimeFormat('en-CA', { timeZone }).format(new Date());
+    expect(day(zone)).not.toBe(day('UTC'));
+    // Demo data: exports cost nothing.
+    await dashboard.open();
+    await expect(dashboard.rows.first()).toBeVisible();
+    const exported = async (timeZone: string) => {
+      const before = day(timeZone);
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: 'Export CSV' }).click(),
+      ]);
+      // Either side of a midnight passing meanwhile.
+      expect([before, day(timeZone)].map((d) => `hitl-requests-${d}.csv`)).toContain(download.suggestedFilename());
+    };
+    await expect(page.getByRole('button', { name: /^Times:/ })).toHaveText(/^Times: local/);
+    await exported(zone);
+    await page.getByRole('button', { name: /^Times:/ }).click();
+    await expect(page.getByRole('button', { name: /^Times:/ })).toHaveText('Times: UTC');
+    await exported('UTC');
+  });
+});

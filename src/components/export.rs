@@ -9,23 +9,29 @@
 
 use std::sync::Arc;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate};
 use hitl_core::csv::{to_csv, CsvOptions};
 use hitl_core::export::{export_filename, to_json, ExportFormat};
 use hitl_core::format::thousands;
+use hitl_core::format::Zone as _;
 use hitl_core::{contract, HitlRequest, RequestQuery};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::all_matching::{gap_text, refetched_text, Phase};
-use crate::browser::download;
+use crate::browser::{download, now_ms, ShownZone};
 use crate::components::clock::Clock;
+use crate::components::preferences::TimeDisplay;
 use crate::state::Dashboard;
 
-fn today() -> NaiveDate {
-    let d = js_sys::Date::new_0();
-    NaiveDate::from_ymd_opt(d.get_full_year() as i32, d.get_month() + 1, d.get_date())
+/// Today's date in the zone times are shown in (Times: UTC or local), for the file name.
+fn today(time: Option<TimeDisplay>) -> NaiveDate {
+    let zone = time.map_or(ShownZone::Local, |t| untrack(|| t.zone()));
+    let ms = now_ms() as i64;
+    let offset = zone.offset_at(DateTime::from_timestamp_millis(ms).unwrap_or_default());
+    DateTime::from_timestamp_millis(ms + i64::from(offset) * 60_000)
         .unwrap_or_default()
+        .date_naive()
 }
 
 /// Writes the loaded set for `query` as `format` and offers it as a download.
@@ -34,6 +40,7 @@ fn save(
     query: &RequestQuery,
     format: ExportFormat,
     bom: bool,
+    time: Option<TimeDisplay>,
 ) -> Result<String, String> {
     let (fetched, total) = dash.all.progress.get_untracked();
     let complete = dash.all.phase.get_untracked() == Phase::Done;
@@ -56,7 +63,7 @@ fn save(
         ExportFormat::Json => to_json(&rows),
     };
     let partial = (!complete).then_some((rows.len() as u64, total.max(fetched)));
-    let name = export_filename(today(), query, format.extension(), partial);
+    let name = export_filename(today(time), query, format.extension(), partial);
     download(&name, format.mime_type(), &body)?;
     Ok(name)
 }
@@ -66,6 +73,7 @@ fn save(
 pub fn ExportBar() -> impl IntoView {
     let dash = expect_context::<Dashboard>();
     let clock = expect_context::<Clock>();
+    let time = use_context::<TimeDisplay>();
     let all = dash.all;
     let bom = RwSignal::new(false);
     let saved = RwSignal::new(None::<String>);
@@ -124,7 +132,7 @@ pub fn ExportBar() -> impl IntoView {
                 let note = refetched_text(again, source.cost(again))
                     .map(|t| format!(" {t}"))
                     .unwrap_or_default();
-                match save(dash, &q, format, bom.get_untracked()) {
+                match save(dash, &q, format, bom.get_untracked(), time) {
                     Ok(name) => saved.set(Some(format!("Saved {name}.{note}"))),
                     Err(e) => saved.set(Some(e)),
                 }
@@ -133,7 +141,7 @@ pub fn ExportBar() -> impl IntoView {
     };
     let save_partial = move |format: ExportFormat| {
         if let Some((q, _)) = view() {
-            match save(dash, &q, format, bom.get_untracked()) {
+            match save(dash, &q, format, bom.get_untracked(), time) {
                 Ok(name) => saved.set(Some(format!("Saved {name} (partial)."))),
                 Err(e) => saved.set(Some(e)),
             }
