@@ -158,9 +158,19 @@ impl Quota {
         self.calls.push(now);
     }
 
-    /// Records the rate-limit headers of an answer.
+    /// Records the rate-limit headers of an answer. Answers to calls sent together arrive in
+    /// any order: within one window (the same limit and reset) the count left only goes down,
+    /// so an answer that left more than one already seen does not raise it.
     pub fn record_headers(&mut self, headers: RateLimitHeaders, now: i64) {
-        self.headers = Some(headers);
+        self.headers = Some(match self.headers {
+            Some(seen) if (seen.limit, seen.reset_at) == (headers.limit, headers.reset_at) => {
+                RateLimitHeaders {
+                    remaining: seen.remaining.min(headers.remaining),
+                    ..headers
+                }
+            }
+            _ => headers,
+        });
         self.prune(now);
     }
 

@@ -209,3 +209,32 @@ fn the_stored_quota_record_reads_back_as_written_and_a_damaged_one_is_refused() 
         assert!(Quota::from_json(damaged.clone()).is_err(), "{damaged}");
     }
 }
+
+#[test]
+fn answers_arriving_out_of_order_never_raise_the_count_left_in_a_window() {
+    let h = |remaining, reset_at| RateLimitHeaders {
+        limit: 5,
+        remaining,
+        reset_at,
+    };
+    let mut q = Quota::default();
+    // Four calls sent together; the answer to the last one sent arrives before the third's.
+    for (remaining, at) in [(4, 10), (3, 11), (1, 12), (2, 13)] {
+        q.record_call(at);
+        q.record_headers(h(remaining, 100), at);
+    }
+    assert_eq!(q.view(14).remaining, 1);
+    // A new window (another reset time) starts from what its first answer says.
+    q.record_headers(h(4, 200), 101);
+    assert_eq!(q.view(102).remaining, 4);
+    // Another limit for the key (the server changed it): its figures are taken as they come.
+    q.record_headers(
+        RateLimitHeaders {
+            limit: 50,
+            remaining: 45,
+            reset_at: 200,
+        },
+        103,
+    );
+    assert_eq!((q.view(104).limit, q.view(104).remaining), (50, 45));
+}
