@@ -145,6 +145,16 @@ impl AllMatching {
                 .with(|k| k.as_ref().is_some_and(|k| covers(k, view)))
     }
 
+    /// True when the set is complete, holds every request matching `view`'s filters, and is in
+    /// `view`'s order: an export of `view` is the set's matching rows, in the order the API
+    /// would give them, at no call (tracked).
+    pub fn serves(&self, view: &RequestQuery) -> bool {
+        self.covers(view)
+            && self
+                .key
+                .with(|k| k.as_ref().is_some_and(|k| k.sort == view.sort))
+    }
+
     /// True when this set (complete or partial) belongs to `query`'s filters (tracked).
     pub fn belongs_to(&self, query: &RequestQuery) -> bool {
         self.key.with(|k| k.as_ref() == Some(&set_key(query)))

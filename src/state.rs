@@ -512,14 +512,23 @@ impl Dashboard {
     /// Connects to the live API (see [`Connection::connect`]); the loaded set belongs to the old
     /// source and is dropped.
     pub fn connect(&self, base: &str, key: &str, remember: bool) {
-        self.forget_session_data();
+        self.switching_source();
         self.conn.connect(base, key, remember);
     }
 
     /// Switches to demo data (see [`Connection::use_demo`]).
     pub fn use_demo(&self, forget_key: bool) {
-        self.forget_session_data();
+        self.switching_source();
         self.conn.use_demo(forget_key);
+    }
+
+    /// Before the source changes: the resources that track `refresh` (the open detail, the
+    /// cards, the panels) see a change first, for the reason given in [`Dashboard::refresh`]
+    /// (an open detail otherwise kept the previous source's answer, and its Cancel went to
+    /// the new one); the loaded set and this session's changes belong to the old source.
+    fn switching_source(&self) {
+        self.refresh.update(|n| *n += 1);
+        self.forget_session_data();
     }
 
     /// Re-fetches only the current page, past the cache (auto-refresh: one call).

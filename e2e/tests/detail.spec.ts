@@ -429,3 +429,36 @@ test.describe('a cancel held back by the quota', () => {
     expect(await mock.calls()).toBe(calls);
   });
 });
+
+test.describe('a detail open while the source changes', () => {
+  // The mock's requests carry the same ids as the demo's, created months earlier.
+  test.use({ mockFlags: ['--now', '2026-06-01T12:00:00Z'] });
+
+  test('is loaded again from the new source (1 call), and from the demo again at no call', async ({ dashboard, mock, page }) => {
+    const { requests } = await mock.dataset();
+    await dashboard.open();
+    await expect(dashboard.rows.first()).toBeVisible();
+    const id = await dashboard.rows.first().getAttribute('data-id');
+    const live = requests.find((r) => r.id === id);
+    expect(live, 'the demo id exists on the mock').toBeTruthy();
+    await dashboard.rows.first().locator('.c-created').click();
+    const created = panel(page).locator('dt:text-is("Created") + dd');
+    await expect(created).not.toContainText('2026-06-01');
+
+    // The panel covers the Connection form on this screen; the keyboard reaches it.
+    await page.getByLabel('API key').fill(KEY);
+    await page.getByLabel('API base URL').fill(mock.url);
+    await page.getByRole('button', { name: 'Connect' }).press('Enter');
+    await expect(page.locator('.source-badge')).toHaveText('Live API');
+    await expect(dashboard.rows).toHaveCount(50);
+    await expect(created).toContainText(live.created_at.slice(0, 10));
+    await expect(panel(page).locator('.badge[data-status]')).toHaveText(new RegExp(live.status, 'i'));
+    await expect.poll(() => callsFor(mock, id!)).toBe(1);
+
+    // And back to the demo: the demo's request again, at no call.
+    await page.getByRole('button', { name: 'Demo data' }).press('Enter');
+    await expect(page.locator('.source-badge')).toHaveText('Demo data');
+    await expect(created).not.toContainText('2026-06-01');
+    expect(await callsFor(mock, id!)).toBe(1);
+  });
+});

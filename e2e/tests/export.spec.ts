@@ -362,3 +362,31 @@ test.describe("the file name's date", () => {
     await exported('UTC');
   });
 });
+
+test('after Analyze all, exporting one status of it costs nothing: the loaded set holds it', async ({ dashboard, mock, page }) => {
+  const { requests } = await mock.dataset();
+  await dashboard.open();
+  await dashboard.connect();
+  await expect(dashboard.rows).toHaveCount(50);
+  await page.getByRole('button', { name: 'Analyze all matching' }).click();
+  await expect(page.locator('.overview .scope')).toHaveText(`Based on all ${requests.length} matching requests`);
+  await dashboard.select('Status').selectOption('completed');
+  const completed = requests.filter((r) => r.status === 'completed');
+  await expect(dashboard.range).toHaveText(new RegExp(`of ${completed.length}$`));
+  await expect(page.locator('.export-cost')).toContainText('Export costs 0 calls');
+  await page.waitForTimeout(300);
+  await mock.resetStats();
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export CSV' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^hitl-requests-\d{4}-\d{2}-\d{2}-status-completed\.csv$/);
+  const rows = parseCsv(fs.readFileSync((await download.path())!, 'utf8'));
+  // The completed requests, in the API's order, and nothing else.
+  expect(rows.slice(1).map((r) => r[0])).toEqual(completed.map((r) => r.id));
+  await page.waitForTimeout(300);
+  expect(await mock.calls()).toBe(0);
+  // The wider set is still there: back to every status, the Overview needs no call either.
+  await dashboard.select('Status').selectOption('');
+  await expect(page.locator('.overview .scope')).toHaveText(`Based on all ${requests.length} matching requests`);
+});

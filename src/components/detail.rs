@@ -68,25 +68,30 @@ pub fn DetailPanel() -> impl IntoView {
     let detail = LocalResource::new(move || {
         let id = open_id.get();
         let source = conn.source.get();
+        let generation = conn.generation.get_untracked();
         dash.refresh.track();
         retry.track();
         async move {
             let id = id?;
             let answer = source.request(&id).await;
-            Some((id, answer))
+            Some((id, generation, answer))
         }
     });
     // A detail refused for the quota loads by itself when the quota resets.
     dash.retry_after_pause(retry, move || {
-        detail.with(|d| matches!(d, Some(Some((_, Err(e)))) if e.is_quota()))
+        detail.with(|d| matches!(d, Some(Some((_, _, Err(e)))) if e.is_quota()))
     });
-    // The detail answer for the open request; `None` while it loads (the resource keeps the
-    // previous request's answer until the next one arrives).
+    // The detail answer for the open request from the current source; `None` while it loads
+    // (the resource keeps the previous answer until the next one arrives, and a request of
+    // the demo data must not show, or be cancelled, as the live API's).
     let fetched = move || -> Option<Result<Arc<RequestDetail>, ApiError>> {
         let id = open_id.get()?;
+        let generation = conn.generation.get();
         detail.with(|d| match d {
-            Some(Some((for_id, answer)))
-                if *for_id == id && !matches!(answer, Err(ApiError::Aborted)) =>
+            Some(Some((for_id, g, answer)))
+                if *for_id == id
+                    && *g == generation
+                    && !matches!(answer, Err(ApiError::Aborted)) =>
             {
                 Some(answer.clone())
             }

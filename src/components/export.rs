@@ -88,7 +88,7 @@ pub fn ExportBar() -> impl IntoView {
     // The calls an export costs now; `None` when that is not known (no total for the view).
     let cost = move || {
         let (q, total) = view()?;
-        if dash.complete_page(&q).is_some() {
+        if dash.complete_page(&q).is_some() || all.serves(&q) {
             return Some(0);
         }
         match total {
@@ -115,6 +115,15 @@ pub fn ExportBar() -> impl IntoView {
         exported.set(true);
         let source = dash.conn.source.get_untracked();
         saved.set(None);
+        // A complete set of wider filters (Analyze all over every status, then one status on
+        // screen) holds this export already: loading it again would replace that set.
+        if untrack(|| all.serves(&q)) {
+            match save(dash, &q, format, bom.get_untracked(), time) {
+                Ok(name) => saved.set(Some(format!("Saved {name}."))),
+                Err(e) => saved.set(Some(e)),
+            }
+            return;
+        }
         // Every matching request is on screen: the export takes them from there.
         if let Some(page) = dash.complete_page(&q) {
             all.adopt(&q, page);
