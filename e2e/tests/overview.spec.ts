@@ -504,3 +504,21 @@ for (const scheme of ['light', 'dark'] as const) {
     expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
   });
 }
+
+test('chart labels are drawn at no less than nine tenths of their size, laptop to wide screen', async ({ dashboard, page }) => {
+  for (const [width, height] of [[1280, 800], [1366, 768], [1536, 864], [1920, 1080]]) {
+    await page.setViewportSize({ width, height });
+    await dashboard.open();
+    await expect(dashboard.rows.first()).toBeVisible();
+    const charts = page.locator('.overview figure.chart');
+    await charts.first().scrollIntoViewIfNeeded();
+    const scales = await charts.evaluateAll((figs) =>
+      figs.map((f) => {
+        const svg = f.querySelector('svg')!;
+        return { id: f.id, scale: svg.getBoundingClientRect().width / svg.viewBox.baseVal.width };
+      }),
+    );
+    expect(scales.length).toBeGreaterThan(2);
+    for (const { id, scale } of scales) expect(scale, `${id} at ${width} px`).toBeGreaterThanOrEqual(0.9);
+  }
+});

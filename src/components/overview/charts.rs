@@ -315,7 +315,10 @@ pub struct Part {
 
 /// Appends a horizontal 100 % stacked bar with a labelled legend and a table.
 pub fn stacked_bar(parent: &Element, id: &'static str, title: &str, parts: &[Part]) {
-    const W: f64 = 640.0;
+    // No wider than the Overview grid's narrowest cell (26rem, `.ov-grid`), so it is never
+    // drawn smaller than its units: 640 wide, its 10-unit labels came out at 7 px in a cell of
+    // 462 px (a 1920 px screen).
+    const W: f64 = 416.0;
     const BAR_H: f64 = 30.0;
     let values: Vec<f64> = parts.iter().map(|p| p.count as f64).collect();
     let segments = stack(&values, W);
