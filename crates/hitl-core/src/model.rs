@@ -373,9 +373,9 @@ pub struct LoopList {
 }
 
 impl LoopList {
-    /// The id of the one loop named `typed` (trimmed, ASCII letters in any case), for a Loop ID field where a
-    /// name was typed instead of an id. `None` when `typed` is already some loop's id, or no
-    /// loop or more than one has that name.
+    /// The id of the one loop named `typed` (trimmed, ASCII letters in any case), for a Loop ID
+    /// field where a name was typed instead of an id. `None` when `typed` is already some
+    /// loop's id, or no loop or more than one has that name.
     pub fn id_named(&self, typed: &str) -> Option<&str> {
         let typed = typed.trim();
         if typed.is_empty() || self.loops.iter().any(|l| l.id == typed) {
