@@ -1,9 +1,26 @@
 // Page object: the dashboard as a user sees it, through labels and roles (the UI contract).
-import { expect, Locator, Page } from '@playwright/test';
+import { expect, Locator, Page, Request } from '@playwright/test';
 import { MockApi, KEY } from './mock';
 
+let markers = 0;
+
 export class Dashboard {
-  constructor(readonly page: Page, readonly mock: MockApi) {}
+  /** `requests`: every request the page has sent, in the order it sent them. */
+  constructor(readonly page: Page, readonly mock: MockApi, private readonly requests: Request[] = []) {}
+
+  /** Waits until every call the page had started by now is over (answered, refused or failed),
+   *  so that a count read afterwards includes them all. Playwright reports a page's requests in
+   *  the order the page sends them: once a marker request sent now is reported, every earlier
+   *  call is in `requests`. This replaces "wait a while, then check nothing more happened":
+   *  anything the page would have asked for before this point is counted, however slow. */
+  async settled(): Promise<void> {
+    const marker = `/__mock/stats?settled=${++markers}`;
+    await this.page.evaluate((u) => fetch(u).then(() => undefined), marker);
+    const at = this.requests.findIndex((r) => r.url().endsWith(marker));
+    expect(at, 'the marker request was reported').toBeGreaterThanOrEqual(0);
+    const earlier = this.requests.slice(0, at).filter((r) => new URL(r.url()).pathname.startsWith('/v1/'));
+    await Promise.all(earlier.map((r) => r.response().catch(() => null)));
+  }
 
   async open(search = '') {
     await this.page.goto(`${this.mock.url}/${search}`);

@@ -1,12 +1,19 @@
-// Test fixtures: a fresh mock-api per test (flags via `test.use({ mockFlags: [...] })`) and the
-// dashboard page object. Every request the page makes is recorded so tests can assert that the
+// Test fixtures: a fresh mock-api per test (flags via `test.use({ mockFlags: [...] })`), the
+// test's one clock (the mock's `--now`, installed as every page's clock) and the dashboard page
+// object. Every request the page makes is recorded so tests can assert that the
 // API key never appears in a URL.
 import { test as base, expect, Page, Request } from '@playwright/test';
 import { MockApi, KEY } from './mock';
+import { mockNow } from './clock';
 import { Dashboard } from './dashboard';
 
 type Fixtures = {
   mockFlags: string[];
+  /** The page's clock at the start, when a test wants it apart from the mock's `--now`. */
+  pageNow: string | undefined;
+  /** The page's clock at the test's start, in ms (the mock's `--now` unless `pageNow` says
+   *  otherwise). Pages run on from it. */
+  clockStart: number;
   mock: MockApi;
   dashboard: Dashboard;
   requests: Request[];
@@ -15,6 +22,14 @@ type Fixtures = {
 
 export const test = base.extend<Fixtures>({
   mockFlags: [[], { option: true }],
+  pageNow: [undefined, { option: true }],
+  // Installed before any page of the test opens; `page.clock` moves it on (fastForward) and it
+  // runs by itself meanwhile, as the mock's clock does from the same instant.
+  clockStart: [async ({ context, mockFlags, pageNow }, use) => {
+    const start = Date.parse(pageNow ?? mockNow(mockFlags));
+    await context.clock.install({ time: start });
+    await use(start);
+  }, { auto: true }],
   mock: async ({ mockFlags }, use) => {
     const mock = await MockApi.start(mockFlags);
     await use(mock);
@@ -38,7 +53,7 @@ export const test = base.extend<Fixtures>({
   },
   dashboard: async ({ page, mock, requests, consoleMessages }, use) => {
     void requests; void consoleMessages; // always on
-    await use(new Dashboard(page, mock));
+    await use(new Dashboard(page, mock, requests));
   },
 });
 

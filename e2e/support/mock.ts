@@ -2,6 +2,7 @@
 // free port and stops it afterwards. Tests read its call log to count API calls.
 import { spawn, ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
+import { mockNow } from './clock';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const MOCK_BIN = path.join(ROOT, 'target', 'debug', 'mock-api');
@@ -13,10 +14,12 @@ export interface CallLogEntry { method: string; uri: string; status: number; aut
 export interface Stats { calls: number; max_in_flight: number; log: CallLogEntry[] }
 
 export class MockApi {
-  private constructor(private child: ChildProcess, readonly url: string) {}
+  /** `now`: the mock's clock at start (RFC 3339); pages of the same test start theirs there. */
+  private constructor(private child: ChildProcess, readonly url: string, readonly now: string) {}
 
   static async start(flags: string[] = [], opts: { serveDist?: boolean } = {}): Promise<MockApi> {
-    const args = ['--port', '0', '--key', KEY, '--now', '2026-11-28T12:00:00Z', ...flags];
+    const now = mockNow(flags);
+    const args = ['--port', '0', '--key', KEY, ...flags, '--now', now];
     if (opts.serveDist !== false) args.push('--static', DIST);
     const child = spawn(MOCK_BIN, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     const url = await new Promise<string>((resolve, reject) => {
@@ -29,7 +32,7 @@ export class MockApi {
       });
       child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`mock-api exited with ${code}`)); });
     });
-    return new MockApi(child, url);
+    return new MockApi(child, url, now);
   }
 
   async stats(): Promise<Stats> {

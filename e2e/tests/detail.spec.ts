@@ -2,6 +2,7 @@
 // Cancel with confirmation, and untrusted text rendered inertly.
 import { test, expect, KEY, Page } from '../support/fixtures';
 import { MockApi } from '../support/mock';
+import { TEST_NOW } from '../support/clock';
 import type { Dashboard } from '../support/dashboard';
 import AxeBuilder from '@axe-core/playwright';
 
@@ -236,7 +237,7 @@ test('an id a URL path cannot carry (. or ..) is not found without a call to ano
     const status = panel(page).getByRole('alert').filter({ hasText: 'Request not found' });
     await expect(status).toBeVisible();
   }
-  await page.waitForTimeout(300);
+  await dashboard.settled();
   // The browser would have resolved `/requests/..` to `/v1/api/` and `/requests/.` to the list.
   const uris = (await mock.stats()).log.map((c) => c.uri);
   expect(uris.filter((u) => !u.startsWith('/v1/api/requests?') && u !== '/v1/api/requests')).toEqual([]);
@@ -425,14 +426,17 @@ test.describe('a cancel held back by the quota', () => {
     // again, since nothing but the cancel was refused (and it was never sent).
     await expect(panel(page)).not.toContainText('The request was not cancelled', { timeout: 15_000 });
     await expect(panel(page).getByRole('button', { name: 'Cancel request' })).toBeEnabled();
-    await page.waitForTimeout(1500);
+    // Anything the end of the pause would ask again starts with it: count once that is over.
+    await dashboard.settled();
     expect(await mock.calls()).toBe(calls);
   });
 });
 
 test.describe('a detail open while the source changes', () => {
-  // The mock's requests carry the same ids as the demo's, created months earlier.
-  test.use({ mockFlags: ['--now', '2026-06-01T12:00:00Z'] });
+  // The mock's requests carry the same ids as the demo's (generated at the page's clock),
+  // created half a year earlier.
+  const mockDay = new Date(Date.parse(TEST_NOW) - 180 * 86_400_000).toISOString().slice(0, 10);
+  test.use({ mockFlags: ['--now', `${mockDay}T12:00:00Z`], pageNow: TEST_NOW });
 
   test('is loaded again from the new source (1 call), and from the demo again at no call', async ({ dashboard, mock, page }) => {
     const { requests } = await mock.dataset();
@@ -443,7 +447,7 @@ test.describe('a detail open while the source changes', () => {
     expect(live, 'the demo id exists on the mock').toBeTruthy();
     await dashboard.rows.first().locator('.c-created').click();
     const created = panel(page).locator('dt:text-is("Created") + dd');
-    await expect(created).not.toContainText('2026-06-01');
+    await expect(created).not.toContainText(mockDay);
 
     // The panel covers the Connection form on this screen; the keyboard reaches it.
     await page.getByLabel('API key').fill(KEY);
@@ -458,7 +462,7 @@ test.describe('a detail open while the source changes', () => {
     // And back to the demo: the demo's request again, at no call.
     await page.getByRole('button', { name: 'Demo data' }).press('Enter');
     await expect(page.locator('.source-badge')).toHaveText('Demo data');
-    await expect(created).not.toContainText('2026-06-01');
+    await expect(created).not.toContainText(mockDay);
     expect(await callsFor(mock, id!)).toBe(1);
   });
 });

@@ -83,7 +83,8 @@ test.describe('filters and URL state', () => {
     const tableCalls = async () =>
       (await mock.stats()).log.filter((c) => c.uri.includes('loop_id') && !c.uri.includes('limit=1')).length;
     await expect.poll(tableCalls).toBe(1);
-    await page.waitForTimeout(600);
+    // The debounce's call is the last thing typing starts: once it is in, nothing else is due.
+    await dashboard.settled();
     expect(await tableCalls()).toBe(1);
     // Focusing the field asked for loop names once (lazy, 1 call), shown as suggestions.
     const loopCalls = (await mock.stats()).log.filter((c) => c.uri === '/v1/api/loops');
@@ -151,7 +152,7 @@ test.describe('paging', () => {
     await expect(dashboard.range).toHaveText(/^1–50 of/);
     await page.goForward();
     await expect(dashboard.range).toHaveText(/^51–100 of/);
-    await page.waitForTimeout(300);
+    await dashboard.settled();
     expect(await mock.calls()).toBe(before);
   });
 

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { test, expect, KEY, Page } from '../support/fixtures';
 import type { Dashboard } from '../support/dashboard';
 import { ROOT, MockApi } from '../support/mock';
+import { TEST_NOW } from '../support/clock';
 import { parseCsv } from '../support/csv';
 
 const COLUMNS = ['id', 'loop_id', 'processing_type', 'type', 'priority', 'request_text', 'response_type',
@@ -230,9 +231,14 @@ test.describe('export cancel', () => {
     await expect(page.locator('.export-progress progress')).toBeVisible();
     await page.locator('.export-progress').getByRole('button', { name: 'Cancel' }).click();
     await expect(page.locator('.export-partial')).toContainText(/Stopped\. Fetched \d+ of 2,000/);
+    // Pages already on their way when Cancel was clicked may still be answered; none may start.
+    await dashboard.settled();
     const calls = await mock.calls();
-    await page.waitForTimeout(800);
-    expect(await mock.calls()).toBe(calls);
+    await page.getByRole('button', { name: 'Refresh', exact: true }).click();
+    await expect.poll(() => mock.calls()).toBeGreaterThan(calls);
+    await dashboard.settled();
+    const after = (await mock.stats()).log.slice(calls).map((c) => c.uri);
+    expect(after.filter((u) => u.includes('limit=100')), after.join('\n')).toEqual([]);
   });
 
   test('after a change of filters the running export still shows its progress and can be cancelled', async ({ dashboard, mock, page }) => {
@@ -249,8 +255,11 @@ test.describe('export cancel', () => {
     await expect(progress).toHaveCount(0);
     // The export's pages (of 100) stop; the new view's own page may still be on its way.
     const exportCalls = async () => (await mock.stats()).log.filter((c) => c.uri.includes('limit=100')).length;
+    await dashboard.settled();
     const calls = await exportCalls();
-    await page.waitForTimeout(1000);
+    // A call of the page's own after the Cancel: an export page started before it would be in.
+    await page.getByRole('button', { name: 'Refresh', exact: true }).click();
+    await dashboard.settled();
     expect(await exportCalls()).toBe(calls);
   });
 });
@@ -336,24 +345,26 @@ test.describe('export while requests keep changing', () => {
 });
 
 test.describe("the file name's date", () => {
-  // A zone whose date is not UTC's at this hour: ahead of it after noon UTC, behind it before.
-  const zone = new Date().getUTCHours() >= 12 ? 'Pacific/Kiritimati' : 'Pacific/Pago_Pago';
+  // A zone whose date is not UTC's at the test clock's hour: UTC+14 is a day ahead from 10:00
+  // UTC, UTC−11 a day behind before 11:00.
+  const zone = new Date(TEST_NOW).getUTCHours() >= 10 ? 'Pacific/Kiritimati' : 'Pacific/Pago_Pago';
   test.use({ timezoneId: zone });
 
   test('is the day in the zone Times shows times in: local, or UTC', async ({ dashboard, page }) => {
-    const day = (timeZone: string) => new Intl.DateTimeFormat('en-CA', { timeZone }).format(new Date());
-    expect(day(zone)).not.toBe(day('UTC'));
+    const dayAt = (timeZone: string, ms: number) => new Intl.DateTimeFormat('en-CA', { timeZone }).format(ms);
+    const day = async (timeZone: string) => dayAt(timeZone, await page.evaluate(() => Date.now()));
+    expect(dayAt(zone, Date.parse(TEST_NOW))).not.toBe(dayAt('UTC', Date.parse(TEST_NOW)));
     // Demo data: exports cost nothing.
     await dashboard.open();
     await expect(dashboard.rows.first()).toBeVisible();
     const exported = async (timeZone: string) => {
-      const before = day(timeZone);
+      const before = await day(timeZone);
       const [download] = await Promise.all([
         page.waitForEvent('download'),
         page.getByRole('button', { name: 'Export CSV' }).click(),
       ]);
       // Either side of a midnight passing meanwhile.
-      expect([before, day(timeZone)].map((d) => `hitl-requests-${d}.csv`)).toContain(download.suggestedFilename());
+      expect([before, await day(timeZone)].map((d) => `hitl-requests-${d}.csv`)).toContain(download.suggestedFilename());
     };
     await expect(page.getByRole('button', { name: /^Times:/ })).toHaveText(/^Times: local/);
     await exported(zone);
@@ -374,7 +385,7 @@ test('after Analyze all, exporting one status of it costs nothing: the loaded se
   const completed = requests.filter((r) => r.status === 'completed');
   await expect(dashboard.range).toHaveText(new RegExp(`of ${completed.length}$`));
   await expect(page.locator('.export-cost')).toContainText('Export costs 0 calls');
-  await page.waitForTimeout(300);
+  await dashboard.settled();
   await mock.resetStats();
   const [download] = await Promise.all([
     page.waitForEvent('download'),
@@ -384,7 +395,7 @@ test('after Analyze all, exporting one status of it costs nothing: the loaded se
   const rows = parseCsv(fs.readFileSync((await download.path())!, 'utf8'));
   // The completed requests, in the API's order, and nothing else.
   expect(rows.slice(1).map((r) => r[0])).toEqual(completed.map((r) => r.id));
-  await page.waitForTimeout(300);
+  await dashboard.settled();
   expect(await mock.calls()).toBe(0);
   // The wider set is still there: back to every status, the Overview needs no call either.
   await dashboard.select('Status').selectOption('');

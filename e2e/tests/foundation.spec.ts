@@ -37,7 +37,7 @@ test("a wrong key shows the API's 401 message in the banner", async ({ dashboard
   // stop showing "…". One call in all.
   await expect(page.locator('.card-error')).toContainText('Totals unavailable');
   await expect(page.locator('.card-count')).toHaveText(['—', '—', '—', '—']);
-  await page.waitForTimeout(300);
+  await dashboard.settled();
   expect(await mock.calls()).toBe(1);
   await expect(page.locator('body')).not.toContainText('not-the-key');
 });

@@ -96,7 +96,7 @@ test('when the page holds every matching request, the cards count its rows: no c
   await expect(page.locator('.cards-head .cost')).toHaveText(
     'Totals: 0 calls (counted from the page, which holds every matching request)',
   );
-  await page.waitForTimeout(500);
+  await dashboard.settled();
   expect(await listCalls(mock)).toEqual([`/v1/api/requests?loop_id=${loop}`]);
   // No request at all: every card is 0, still without a call.
   await mock.resetStats();
@@ -104,7 +104,7 @@ test('when the page holds every matching request, the cards count its rows: no c
   await page.getByLabel('Loop ID').press('Enter');
   await expect(dashboard.range).toHaveText('0 of 0');
   await expectCards(page, []);
-  await page.waitForTimeout(500);
+  await dashboard.settled();
   expect(await listCalls(mock)).toEqual(['/v1/api/requests?loop_id=nope']);
 });
 
@@ -114,7 +114,7 @@ test('the first load (table + cards) costs at most 4 calls; paging costs no card
   await dashboard.connect();
   await expect(dashboard.rows).toHaveCount(50);
   await expectCards(page, requests);
-  await page.waitForTimeout(500); // nothing more may trickle in
+  await dashboard.settled();
   const calls = await listCalls(mock);
   expect(calls.length, calls.join('\n')).toBeLessThanOrEqual(4);
   expect(calls.filter((u) => u.includes('limit=1')).sort()).toEqual([
@@ -129,7 +129,7 @@ test('the first load (table + cards) costs at most 4 calls; paging costs no card
   await dashboard.select('Sort').selectOption('created_at_asc');
   await expect(page).toHaveURL(/sort=created_at_asc/);
   await expect(dashboard.range).toHaveText(`1–50 of ${requests.length}`);
-  await page.waitForTimeout(500);
+  await dashboard.settled();
   const after = await listCalls(mock);
   expect(after.filter((u) => u.includes('limit=1')), after.join('\n')).toEqual([]);
   await expectCards(page, requests);
@@ -217,7 +217,7 @@ test('a first load filtered by status also costs at most 4 calls', async ({ dash
   await dashboard.connect();
   await expectCards(page, requests);
   await expect(card(page, 'completed')).toHaveAttribute('aria-pressed', 'true');
-  await page.waitForTimeout(500);
+  await dashboard.settled();
   const calls = await listCalls(mock);
   expect(calls.length, calls.join('\n')).toBeLessThanOrEqual(4);
   expect(calls.filter((u) => u.includes('status=completed&limit=1'))).toEqual([]);

@@ -25,7 +25,6 @@ test('demo data: every filter works on it with zero calls to any server', async 
 });
 
 test('auto-refresh calls at the chosen interval and never while the tab is hidden', async ({ dashboard, mock, page }) => {
-  await page.clock.install();
   await dashboard.open();
   await dashboard.connect();
   await expect(dashboard.rows).toHaveCount(50);
@@ -45,8 +44,10 @@ test('auto-refresh calls at the chosen interval and never while the tab is hidde
     Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
     document.dispatchEvent(new Event('visibilitychange'));
   });
+  // fastForward runs every timer that falls due on the way, so any call they start is out
+  // before `settled` sends its marker.
   await page.clock.fastForward('02:00');
-  await page.waitForTimeout(300);
+  await dashboard.settled();
   expect(await pageCalls()).toBe(2);
   await expect(page.locator('.auto-refresh-note')).toContainText('hidden');
 
@@ -160,7 +161,6 @@ test.describe('auto-refresh while requests are answered', () => {
   test('the card of the status on screen follows the reloaded page, without a call of its own', async ({ dashboard, mock, page }) => {
     const { requests } = await mock.dataset();
     const pending = requests.filter((r) => r.status === 'pending').length;
-    await page.clock.install();
     await dashboard.open('?status=pending');
     await dashboard.connect();
     await dashboard.expectTotals();
@@ -217,14 +217,14 @@ test.describe('preferences', () => {
 
   test('the table\'s times follow the Times toggle and the clock: cells, titles, ages, countdowns', async ({ dashboard, mock, page }) => {
     const { requests } = await mock.dataset();
-    // The page's clock, so that time can be moved on (it runs on by itself meanwhile).
-    await page.clock.install();
     await dashboard.open();
     await dashboard.connect();
     await expect(dashboard.rows).toHaveCount(50);
     const shown = requests.slice(0, 50);
     const done = shown.find((r) => r.status !== 'pending' && r.timeout_at && r.created_at);
-    const pending = shown.find((r) => r.status === 'pending' && Date.parse(r.timeout_at) > Date.now() + 3 * 3600_000);
+    // The page's clock (the test's: it started at the mock's --now and runs on).
+    const now = await page.evaluate(() => Date.now());
+    const pending = shown.find((r) => r.status === 'pending' && Date.parse(r.timeout_at) > now + 3 * 3600_000);
     expect(done && pending, 'a finished and a pending request with hours left on the first page').toBeTruthy();
     const at = (iso: string, minutes: number) =>
       new Date(Date.parse(iso) + minutes * 60_000).toISOString().slice(0, 16).replace('T', ' ');
@@ -251,7 +251,9 @@ test.describe('preferences', () => {
 });
 
 test.describe('times in a zone with daylight saving', () => {
-  test.use({ timezoneId: 'America/New_York', mockFlags: ['--records', '600'] });
+  // Data on both sides of New York's change of 1 November 2026: this test keeps its own date,
+  // whatever E2E_NOW says (the mock's --now, and so the page's clock).
+  test.use({ timezoneId: 'America/New_York', mockFlags: ['--records', '600', '--now', '2026-11-28T12:00:00Z'] });
 
   test('each time is shown with the offset of its own instant, not today\'s', async ({ dashboard, mock, page }) => {
     const { requests } = await mock.dataset();

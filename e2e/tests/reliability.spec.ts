@@ -12,7 +12,7 @@ test.describe('quota', () => {
     for (let i = 0; i < 4; i++) {
       if (await dashboard.banner.count()) break;
       await page.getByRole('button', { name: 'Next' }).click();
-      await page.waitForTimeout(200);
+      await dashboard.settled();
     }
     // The API's 429 message, or — when its rate-limit headers already said 0 remaining — the
     // same figures without spending a call on a refusal.
@@ -28,7 +28,7 @@ test.describe('quota', () => {
     const during = await mock.calls();
     const range = await dashboard.range.textContent();
     await page.getByRole('button', { name: 'Next' }).click();
-    await page.waitForTimeout(500);
+    await dashboard.settled();
     expect(await mock.calls()).toBe(during);
     await expect(dashboard.banner).toBeVisible();
     await expect(dashboard.range).toHaveText(range!);
@@ -91,7 +91,7 @@ test.describe('the last call of the quota', () => {
     await expect(page.locator('.card-count')).toHaveText(totals);
     await expect(page.locator('.card-row')).toHaveAttribute('data-stale', 'true');
     await expect(dashboard.rows).toHaveCount(50);
-    await page.waitForTimeout(500);
+    await dashboard.settled();
     const log = (await mock.stats()).log;
     expect(log).toHaveLength(1);
     expect(log.filter((c) => c.status === 429)).toEqual([]);
@@ -223,7 +223,7 @@ test.describe('a first page that fails', () => {
     await expect(dashboard.banner).toContainText('Not JSON');
     await expect(page.locator('.card-error')).toContainText('Totals unavailable');
     await expect(page.locator('.card-count')).toHaveText(['—', '—', '—', '—']);
-    await page.waitForTimeout(500);
+    await dashboard.settled();
     expect((await mock.stats()).log.map((c) => `${c.method} ${c.uri}`)).toEqual(['GET /v1/api/requests']);
 
     await page.getByRole('button', { name: 'Refresh', exact: true }).click();
@@ -288,7 +288,7 @@ test.describe('a failed page load', () => {
     for (let i = 0; i < 4 && !(await dashboard.banner.count()); i++) {
       await next.click();
       await expect(page.locator('section.results')).toHaveAttribute('aria-busy', 'false');
-      await page.waitForTimeout(300);
+      await dashboard.settled();
     }
     await expect(dashboard.banner).toContainText('Not JSON');
     const asked = Number(new URL(page.url()).searchParams.get('offset'));
@@ -317,7 +317,7 @@ test.describe('Refresh clicked twice', () => {
     await expect(refresh).toHaveAttribute('aria-disabled', 'false');
     await expect(refresh).toBeFocused();
     await dashboard.expectTotals();
-    await page.waitForTimeout(1000);
+    await dashboard.settled();
     // The page and the three status cards' totals, once.
     expect(await mock.calls()).toBe(4);
     // Once the page is in, Refresh works again (the same four calls).

@@ -10,7 +10,7 @@ test('screenshot of the dashboard for the README', async ({ dashboard, page }, i
   await dashboard.open();
   await expect(dashboard.rows).toHaveCount(50);
   await expect(page.locator('.card-row button').first()).toBeVisible();
-  await page.waitForTimeout(300);
+  await page.evaluate(() => document.fonts.ready.then(() => undefined));
   const png = await page.screenshot({ fullPage: false });
   expect(png.length).toBeGreaterThan(20_000);
   await info.attach('dashboard', { body: png, contentType: 'image/png' });

@@ -10,7 +10,7 @@ use hitl_core::model::Status;
 use serde::Serialize;
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::Instant;
 
 use crate::config::Config;
 
@@ -32,7 +32,7 @@ pub struct LogEntry {
 /// A key's fixed quota window: it starts at the key's first call after the previous one ended.
 #[derive(Clone, Copy, Debug)]
 struct Window {
-    start: SystemTime,
+    start: DateTime<Utc>,
     count: u64,
 }
 
@@ -118,8 +118,10 @@ impl Shared {
         let mut inner = self.lock();
         inner.authed_calls += 1;
         let fail = cfg.fail_every > 0 && inner.authed_calls.is_multiple_of(cfg.fail_every);
-        let window = Duration::from_secs(cfg.quota_window_secs);
-        let now = SystemTime::now();
+        // The mock's own clock, so the reset it announces agrees with the dates of its data
+        // (and with a test's page clock started at the same `--now`).
+        let window = chrono::Duration::seconds(cfg.quota_window_secs.min(1 << 40) as i64);
+        let now = self.clock();
         let w = inner.windows.entry(key.to_owned()).or_insert(Window {
             start: now,
             count: 0,
@@ -207,7 +209,7 @@ impl Inner {
     }
 }
 
-fn unix_secs_ceil(t: SystemTime) -> u64 {
-    let d = t.duration_since(UNIX_EPOCH).unwrap_or_default();
-    d.as_secs() + u64::from(d.subsec_nanos() > 0)
+fn unix_secs_ceil(t: DateTime<Utc>) -> u64 {
+    let secs = t.timestamp() + i64::from(t.timestamp_subsec_nanos() > 0);
+    u64::try_from(secs).unwrap_or(0)
 }

@@ -1,0 +1,20 @@
+// The one clock of an e2e run. The mock starts its data and its quota windows at this instant
+// (`--now`) and every page's clock is installed at the same instant, so no test reads this
+// machine's date. `E2E_NOW=2028-01-02T12:00:00Z make test` runs the whole suite at another date.
+export const TEST_NOW: string = process.env.E2E_NOW ?? '2026-11-28T12:00:00Z';
+if (Number.isNaN(Date.parse(TEST_NOW))) throw new Error(`E2E_NOW=${TEST_NOW} is not an RFC 3339 instant`);
+
+/** The instant a mock started with `flags` calls now: the last `--now` among them, else TEST_NOW. */
+export function mockNow(flags: readonly string[]): string {
+  let now = TEST_NOW;
+  flags.forEach((f, i) => {
+    if (f === '--now' && flags[i + 1]) now = flags[i + 1];
+    else if (f.startsWith('--now=')) now = f.slice('--now='.length);
+  });
+  return now;
+}
+
+/** `iso` plus `minutes`, as "YYYY-MM-DD HH:MM" (what the table shows for an offset in minutes). */
+export function shifted(iso: string, minutes: number): string {
+  return new Date(Date.parse(iso) + minutes * 60_000).toISOString().slice(0, 16).replace('T', ' ');
+}
