@@ -4,13 +4,16 @@
 // API key never appears in a URL.
 import { test as base, expect, Page, Request } from '@playwright/test';
 import { MockApi, KEY } from './mock';
-import { mockNow } from './clock';
+import { mockNow, shiftDate } from './clock';
 import { Dashboard } from './dashboard';
 
 type Fixtures = {
   mockFlags: string[];
   /** The page's clock at the start, when a test wants it apart from the mock's `--now`. */
   pageNow: string | undefined;
+  /** `'playwright'`: the page's clock is Playwright's, for a test that moves time on
+   *  (`page.clock.fastForward`); `'shifted'` (default): the browser's own timers, `Date` shifted. */
+  pageClock: 'shifted' | 'playwright';
   /** The page's clock at the test's start, in ms (the mock's `--now` unless `pageNow` says
    *  otherwise). Pages run on from it. */
   clockStart: number;
@@ -23,11 +26,16 @@ type Fixtures = {
 export const test = base.extend<Fixtures>({
   mockFlags: [[], { option: true }],
   pageNow: [undefined, { option: true }],
-  // Installed before any page of the test opens; `page.clock` moves it on (fastForward) and it
-  // runs by itself meanwhile, as the mock's clock does from the same instant.
-  clockStart: [async ({ context, mockFlags, pageNow }, use) => {
+  pageClock: ['shifted', { option: true }],
+  // Every page's clock runs from the mock's `--now`, as the mock's own clock does. By default
+  // only `Date` is shifted (by a constant) and the timers stay the browser's own: Playwright's
+  // clock hands out timer ids from 10^12, which do not fit web-sys' 32-bit handles, so under it
+  // the app's `clearTimeout` cancels nothing and debouncing breaks. A test that moves time on
+  // asks for Playwright's clock instead (`pageClock: 'playwright'`), installed at that instant.
+  clockStart: [async ({ context, mockFlags, pageNow, pageClock }, use) => {
     const start = Date.parse(pageNow ?? mockNow(mockFlags));
-    await context.clock.install({ time: start });
+    if (pageClock === 'playwright') await context.clock.install({ time: start });
+    else await context.addInitScript(shiftDate, start - Date.now());
     await use(start);
   }, { auto: true }],
   mock: async ({ mockFlags }, use) => {

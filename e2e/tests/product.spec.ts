@@ -24,40 +24,45 @@ test('demo data: every filter works on it with zero calls to any server', async 
   expect(await mock.calls()).toBe(0);
 });
 
-test('auto-refresh calls at the chosen interval and never while the tab is hidden', async ({ dashboard, mock, page }) => {
-  await dashboard.open();
-  await dashboard.connect();
-  await expect(dashboard.rows).toHaveCount(50);
-  await page.getByLabel('Auto-refresh').selectOption('30');
-  await expect(page.locator('.auto-refresh-note')).toContainText('120 calls/hour');
-  await mock.resetStats();
-  const pageCalls = async () =>
-    (await mock.stats()).log.filter((c) => c.uri === '/v1/api/requests').length;
+test.describe('auto-refresh', () => {
+  // Playwright's clock, to move time on (installed at the test's clock).
+  test.use({ pageClock: 'playwright' });
 
-  await page.clock.fastForward('00:31');
-  await expect.poll(pageCalls).toBe(1);
-  await page.clock.fastForward('00:31');
-  await expect.poll(pageCalls).toBe(2);
+  test('calls at the chosen interval and never while the tab is hidden', async ({ dashboard, mock, page }) => {
+    await dashboard.open();
+    await dashboard.connect();
+    await expect(dashboard.rows).toHaveCount(50);
+    await page.getByLabel('Auto-refresh').selectOption('30');
+    await expect(page.locator('.auto-refresh-note')).toContainText('120 calls/hour');
+    await mock.resetStats();
+    const pageCalls = async () =>
+      (await mock.stats()).log.filter((c) => c.uri === '/v1/api/requests').length;
 
-  // Hidden: nothing, however long.
-  await page.evaluate(() => {
-    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
-    document.dispatchEvent(new Event('visibilitychange'));
+    await page.clock.fastForward('00:31');
+    await expect.poll(pageCalls).toBe(1);
+    await page.clock.fastForward('00:31');
+    await expect.poll(pageCalls).toBe(2);
+
+    // Hidden: nothing, however long.
+    await page.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    // fastForward runs every timer that falls due on the way, so any call they start is out
+    // before `settled` sends its marker.
+    await page.clock.fastForward('02:00');
+    await dashboard.settled();
+    expect(await pageCalls()).toBe(2);
+    await expect(page.locator('.auto-refresh-note')).toContainText('hidden');
+
+    // Visible again: it resumes.
+    await page.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { value: 'visible', configurable: true });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    await page.clock.fastForward('00:31');
+    await expect.poll(pageCalls).toBe(3);
   });
-  // fastForward runs every timer that falls due on the way, so any call they start is out
-  // before `settled` sends its marker.
-  await page.clock.fastForward('02:00');
-  await dashboard.settled();
-  expect(await pageCalls()).toBe(2);
-  await expect(page.locator('.auto-refresh-note')).toContainText('hidden');
-
-  // Visible again: it resumes.
-  await page.evaluate(() => {
-    Object.defineProperty(document, 'visibilityState', { value: 'visible', configurable: true });
-    document.dispatchEvent(new Event('visibilitychange'));
-  });
-  await page.clock.fastForward('00:31');
-  await expect.poll(pageCalls).toBe(3);
 });
 
 test('a refresh highlights the rows that changed since the previous load', async ({ dashboard, mock, page }) => {
@@ -156,7 +161,7 @@ test('keyboard: the table is one tab stop; the arrow keys move between rows', as
 
 test.describe('auto-refresh while requests are answered', () => {
   // After the first load's four calls, the mock answers the three newest pending requests.
-  test.use({ mockFlags: ['--churn-after', '4', '--churn-count', '3'] });
+  test.use({ mockFlags: ['--churn-after', '4', '--churn-count', '3'], pageClock: 'playwright' });
 
   test('the card of the status on screen follows the reloaded page, without a call of its own', async ({ dashboard, mock, page }) => {
     const { requests } = await mock.dataset();
@@ -187,8 +192,9 @@ test.describe('auto-refresh while requests are answered', () => {
 });
 
 test.describe('preferences', () => {
-  // A zone with no daylight saving time, so the label is the same on any date.
-  test.use({ timezoneId: 'Asia/Kolkata' });
+  // A zone with no daylight saving time, so the label is the same on any date; Playwright's
+  // clock, to move time on (installed at the test's clock, it runs by itself meanwhile).
+  test.use({ timezoneId: 'Asia/Kolkata', pageClock: 'playwright' });
 
   test('theme and time-zone preferences are applied and remembered', async ({ dashboard, page }) => {
     await dashboard.open();
