@@ -80,6 +80,19 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// `x` with at most one decimal: 238.84 → "238.8", 3.0 → "3", −0.44 → "-0.4" (chart labels,
+/// exact response times). Printed from whole tenths with integer formatting, like [`percent`].
+pub fn one_decimal(x: f64) -> String {
+    let tenths = (x * 10.0).round() as i64;
+    let sign = if tenths < 0 { "-" } else { "" };
+    let t = tenths.unsigned_abs();
+    if t.is_multiple_of(10) {
+        format!("{sign}{}", t / 10)
+    } else {
+        format!("{sign}{}.{}", t / 10, t % 10)
+    }
+}
+
 /// A share as a percentage with at most one decimal: 0.1234 → "12.3%", 1.0 → "100%".
 ///
 /// Printed from whole tenths with integer formatting: float formatting would add about 10 KB

@@ -10,7 +10,8 @@
 //! - [`format`]: durations, relative times, numbers.
 //! - [`json`]: a small JSON reader into `serde_json::Value` (lighter than serde's in wasm).
 //! - [`markdown`]: a tiny, safe Markdown subset for untrusted request text, to an AST.
-//! - [`stats`]: the seed's analytics and what they miss, plus chart geometry.
+//! - [`stats`]: the seed's analytics and what they miss.
+//! - [`chart`]: chart geometry (axis ticks, bars, stacked segments) for the app's SVG.
 //! - [`overview`]: status-card call plan, the dashboard panels as queries, grouped bars.
 //! - [`csv`], [`export`]: the seed's CSV export done properly, JSON export, file names.
 //! - [`sorting`]: client-side column sorting of loaded rows.
@@ -18,9 +19,17 @@
 //! - [`quota`]: the hourly call quota from headers or a local log.
 //! - [`cancel`]: the cancel call's undocumented answer, read leniently.
 //! - [`cache`]: a time-bounded answer cache keyed by URL.
+//! - [`sync`]: "History on this device": the sans-IO plan that keeps a local copy up to date.
+//! - [`window`]: the analytics' time window over `created_at` (days in a zone), its URL form
+//!   and loading rule.
+//! - [`trends`]: per-day (per-hour) created, completed and timed-out counts and response times.
+//! - [`breakdown`]: figures by loop, by reviewer and by response type, with a total row.
+//! - [`sla`]: pending requests against their deadline, and which need a notification.
 
+pub mod breakdown;
 pub mod cache;
 pub mod cancel;
+pub mod chart;
 pub mod contract;
 pub mod csv;
 pub mod demo;
@@ -37,8 +46,12 @@ pub mod overview;
 pub mod query;
 pub mod quota;
 pub mod response;
+pub mod sla;
 pub mod sorting;
 pub mod stats;
+pub mod sync;
+pub mod trends;
+pub mod window;
 
 pub use error::{decode_response, ApiError};
 pub use lenient::{parse_time, FromJson};

@@ -5,10 +5,10 @@
 
 use std::borrow::Borrow;
 
+use crate::chart::{count_axis_ticks, Bar};
 use crate::contract;
 use crate::model::{HitlRequest, Priority, RequestPage, Status};
 use crate::query::{RequestQuery, Sort};
-use crate::stats::{count_axis_ticks, Bar};
 
 /// The filters the status cards are computed for: the view's priority and loop, no status.
 /// Sort, page and cursor are left out, so paging and sorting never cost a card call.

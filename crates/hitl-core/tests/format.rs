@@ -285,3 +285,14 @@ fn a_stamp_carries_the_offset_of_its_own_instant() {
     assert_eq!(stamp(summer, &0), "2026-03-30 12:05 UTC");
     assert_eq!(stamp(summer, &-330), "2026-03-30 06:35 UTC−05:30");
 }
+
+#[test]
+fn one_decimal_keeps_at_most_one_digit_after_the_point() {
+    assert_eq!(one_decimal(238.84), "238.8");
+    assert_eq!(one_decimal(3.0), "3");
+    assert_eq!(one_decimal(2.96), "3");
+    assert_eq!(one_decimal(-0.44), "-0.4");
+    assert_eq!(one_decimal(-0.04), "0");
+    assert_eq!(one_decimal(0.05), "0.1");
+    assert_eq!(one_decimal(86_400.25), "86400.3");
+}

@@ -346,7 +346,9 @@ fn quota_429_exact_body_headers_and_window_reset() {
     let reset: u64 = r.header("x-ratelimit-reset").unwrap().parse().unwrap();
     // The window runs on the mock's clock (`--now` plus the time since start), not this
     // machine's date; a minute of slack for a slow start.
-    let start = chrono::DateTime::parse_from_rfc3339(NOW).unwrap().timestamp() as u64;
+    let start = chrono::DateTime::parse_from_rfc3339(NOW)
+        .unwrap()
+        .timestamp() as u64;
     assert!(
         reset > start + 3600 && reset <= start + 3660,
         "reset {reset} vs --now {start}"
