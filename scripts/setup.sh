@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Idempotent set-up: installs exactly the toolchain of ../shared/TOOLCHAIN.md, skipping what is
+# Idempotent set-up: installs the toolchain the README lists, skipping what is
 # already present at the right version. Re-running it with everything installed takes seconds.
 #   scripts/setup.sh          everything (build + test tools)
 #   scripts/setup.sh --dev    only what `make dev` needs (wasm target, Trunk, wasm-bindgen CLI)

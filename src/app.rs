@@ -5,29 +5,28 @@ use std::sync::Arc;
 use hitl_core::format::{relative, thousands};
 use leptos::prelude::*;
 
-use crate::all_matching::AllMatching;
+use crate::browser::clock::Clock;
+use crate::browser::url::UrlState;
 use crate::components::auto_refresh::AutoRefresh;
 use crate::components::banner::ErrorBanner;
-use crate::components::clock::Clock;
 use crate::components::detail::DetailPanel;
 use crate::components::export::ExportBar;
 use crate::components::filters::FilterBar;
 use crate::components::overview::{Overview, StatusCards};
 use crate::components::pager::Pager;
-use crate::components::preferences::{PreferenceToggles, TimeDisplay};
+use crate::components::preferences::PreferenceToggles;
 use crate::components::quota_meter::QuotaMeter;
 use crate::components::settings::SettingsPanel;
 use crate::components::shortcuts::Shortcuts;
 use crate::components::table::RequestsTable;
-use crate::state::{Connection, Dashboard, Loops};
-use crate::url::UrlState;
+use crate::state::{AllMatching, Connection, Dashboard, Loops, TimeDisplay};
 
 /// How long the main area waits for the first page before it shows its loading state.
 const REVEAL_AFTER: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// The whole dashboard.
 #[component]
-pub fn App() -> impl IntoView {
+pub(crate) fn App() -> impl IntoView {
     let clock = Clock::start();
     let url = UrlState::install();
     let conn = Connection::restore();
@@ -61,6 +60,8 @@ pub fn App() -> impl IntoView {
         |a, b| !matches!((a, b), (Some(a), Some(b)) if Arc::ptr_eq(a, b)),
     );
     let error = Signal::derive(move || dash.error());
+    // A memo: the quota part is read every second, and the banner changes far less often.
+    let banner = Memo::new(move |_| dash.banner(clock.secs()));
     let loading = move || dash.loading();
     let stale = move || {
         // Rows on screen that are not the answer to the current view (a failed or pending load).
@@ -121,7 +122,7 @@ pub fn App() -> impl IntoView {
             <SettingsPanel/>
             <StatusCards/>
             <FilterBar/>
-            <ErrorBanner error=error/>
+            <ErrorBanner error=banner/>
             <section class="results" aria-label="Requests" aria-busy=move || loading().to_string()>
                 <div class="results-bar">
                     // With every loaded row shown, page moves would not change the table.

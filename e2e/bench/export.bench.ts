@@ -1,6 +1,6 @@
-// Benchmark: load all + export CSV of 10,000 requests in the dashboard, against the seed's
-// sequential loop (`paginate_all_requests` / `export_requests_to_csv` in
-// ../shared/reference/seed-get-user-requests.txt: one page of 100 at a time, `offset += 100`
+// Benchmark: load all + export CSV of 10,000 requests in the dashboard, against the vendor's
+// documented sequential loop (`paginate_all_requests` / `export_requests_to_csv` on its "Get
+// User Requests" page: one page of 100 at a time, `offset += 100`
 // until `has_more` is false, then the CSV) run in Node against the SAME mock-api process in the
 // same run. The order alternates between runs so neither side always goes first. Calls are
 // counted on the mock (/__mock/stats) for both.

@@ -22,8 +22,8 @@ use hitl_core::{
     ApiError, FromJson, LoopList, RequestDetail, RequestEnvelopeData, RequestPage, RequestQuery,
 };
 
-use crate::browser::{now_ms, now_secs};
-use crate::state::QuotaStore;
+use super::QuotaStore;
+use crate::browser::time::{now_ms, now_secs};
 
 type Value = Arc<dyn Any + Send + Sync>;
 type Answer = Result<Value, ApiError>;
@@ -48,7 +48,7 @@ const BACKOFF_MS: f64 = 400.0;
 
 /// A connection to one API (base URL + key). Cheap to clone.
 #[derive(Clone)]
-pub struct ApiClient {
+pub(crate) struct ApiClient {
     inner: Rc<Inner>,
 }
 
@@ -94,7 +94,7 @@ impl Drop for AbortOnDrop {
 
 impl ApiClient {
     /// A client for `base` (e.g. `https://api.hitl.sh`) with `key`.
-    pub fn new(base: &str, key: &str, quota: QuotaStore) -> Self {
+    pub(crate) fn new(base: &str, key: &str, quota: QuotaStore) -> Self {
         ApiClient {
             inner: Rc::new(Inner {
                 base: base.trim().trim_end_matches('/').to_owned(),
@@ -108,18 +108,12 @@ impl ApiClient {
         }
     }
 
-    /// The API base URL (never contains the key).
-    pub fn base(&self) -> &str {
-        &self.inner.base
-    }
-
-    /// The quota record of this key.
-    pub fn quota(&self) -> QuotaStore {
-        self.inner.quota
-    }
-
     /// One page of requests. `fresh` bypasses the cache (Refresh).
-    pub async fn list(&self, q: &RequestQuery, fresh: bool) -> Result<Arc<RequestPage>, ApiError> {
+    pub(crate) async fn list(
+        &self,
+        q: &RequestQuery,
+        fresh: bool,
+    ) -> Result<Arc<RequestPage>, ApiError> {
         q.validate().map_err(ApiError::Invalid)?;
         let qs = q.to_query_string();
         let path = if qs.is_empty() {
@@ -131,7 +125,7 @@ impl ApiClient {
     }
 
     /// One request with its detail fields.
-    pub async fn request(&self, id: &str) -> Result<Arc<RequestDetail>, ApiError> {
+    pub(crate) async fn request(&self, id: &str) -> Result<Arc<RequestDetail>, ApiError> {
         let path = request_path(id)?;
         let data: Arc<RequestEnvelopeData> =
             downcast(self.get(path, false, decode::<RequestEnvelopeData>).await?)?;
@@ -139,7 +133,7 @@ impl ApiClient {
     }
 
     /// The loops of the key's account (names and members).
-    pub async fn loops(&self) -> Result<Arc<LoopList>, ApiError> {
+    pub(crate) async fn loops(&self) -> Result<Arc<LoopList>, ApiError> {
         downcast(
             self.get("/v1/api/loops".to_owned(), false, decode::<LoopList>)
                 .await?,
@@ -147,7 +141,7 @@ impl ApiClient {
     }
 
     /// Cancels a pending request. Never retried; drops cached answers it makes stale.
-    pub async fn cancel(&self, id: &str) -> Result<Cancelled, ApiError> {
+    pub(crate) async fn cancel(&self, id: &str) -> Result<Cancelled, ApiError> {
         fn decode(status: u16, body: &str, reset: Option<i64>) -> Answer {
             decode_cancel(status, body, reset).map(|v| Arc::new(v) as Value)
         }
@@ -163,7 +157,7 @@ impl ApiClient {
     }
 
     /// Forgets every cached answer (Refresh of everything).
-    pub fn clear_cache(&self) {
+    pub(crate) fn clear_cache(&self) {
         let inner = &self.inner;
         inner.cache.borrow_mut().clear();
         inner.in_flight.borrow_mut().clear();
@@ -312,6 +306,9 @@ async fn send(inner: &Inner, builder: RequestBuilder, decode: Decode) -> Answer 
             if detail.contains("AbortError") {
                 return Err(ApiError::Aborted);
             }
+            // Nothing answered (no server, or the browser blocked the answer): no API counted
+            // this call, and neither does the estimate.
+            record.reached = false;
             return Err(ApiError::Network { detail }.redact(&inner.key));
         }
     };
@@ -323,6 +320,8 @@ async fn send(inner: &Inner, builder: RequestBuilder, decode: Decode) -> Answer 
     );
     record.headers = rate;
     let status = response.status();
+    // A key the API does not know is not counted against any key's quota.
+    record.reached = status != 401;
     let body = response.text().await.map_err(|e| {
         ApiError::Network {
             detail: e.to_string(),
@@ -347,6 +346,8 @@ async fn send(inner: &Inner, builder: RequestBuilder, decode: Decode) -> Answer 
 /// re-rendering twice per call during a load of hundreds of pages.
 struct CallRecord {
     quota: QuotaStore,
+    /// False when the call never reached an API that counts it: a network failure, a 401.
+    reached: bool,
     sent_at: i64,
     headers: Option<RateLimitHeaders>,
     /// `Some((reset_at, usage_limit))` when the answer was a 429.
@@ -357,6 +358,7 @@ impl CallRecord {
     fn new(quota: QuotaStore) -> Self {
         CallRecord {
             quota,
+            reached: true,
             sent_at: now_secs(),
             headers: None,
             exhausted: None,
@@ -366,8 +368,10 @@ impl CallRecord {
 
 impl Drop for CallRecord {
     fn drop(&mut self) {
-        self.quota
-            .record(self.sent_at, self.headers, self.exhausted, now_secs());
+        if self.reached {
+            self.quota
+                .record(self.sent_at, self.headers, self.exhausted, now_secs());
+        }
     }
 }
 

@@ -11,13 +11,13 @@ use hitl_core::contract;
 use hitl_core::demo::{Dataset, DEFAULT_COUNT, DEFAULT_SEED};
 use hitl_core::{ApiError, LoopList, RequestDetail, RequestPage, RequestQuery};
 
-use crate::browser::now_ms;
+use crate::browser::time::now_ms;
 
 /// Generated requests held in memory; cancelling changes them for the session. They are
 /// generated on first use, not when the source is made: a dashboard that starts live (a
 /// remembered key) never spends its start-up generating data it does not show.
 #[derive(Clone, Debug)]
-pub struct DemoSource {
+pub(crate) struct DemoSource {
     seed: u64,
     count: usize,
     data: Rc<RefCell<Option<Dataset>>>,
@@ -35,7 +35,7 @@ impl Default for DemoSource {
 
 impl DemoSource {
     /// `count` requests generated from `seed`, ending when first asked for.
-    pub fn new(seed: u64, count: usize) -> Self {
+    pub(crate) fn new(seed: u64, count: usize) -> Self {
         DemoSource {
             seed,
             count,

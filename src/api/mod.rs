@@ -1,11 +1,14 @@
 //! Where requests come from: the live API or the in-browser demo. Both answer the same
-//! contract, so every view and feature works the same on either.
+//! contract, so every view and feature works the same on either. This layer knows the browser
+//! layer below it and nothing above (no app state, no view).
 
 mod client;
 mod demo;
+mod quota;
 
-pub use client::ApiClient;
-pub use demo::DemoSource;
+pub(crate) use client::ApiClient;
+pub(crate) use demo::DemoSource;
+pub(crate) use quota::QuotaStore;
 
 use std::sync::Arc;
 
@@ -14,7 +17,7 @@ use hitl_core::{ApiError, LoopList, RequestDetail, RequestPage, RequestQuery};
 
 /// The data source the dashboard reads from.
 #[derive(Clone, Debug)]
-pub enum Source {
+pub(crate) enum Source {
     /// Generated data in the browser: no key, no calls.
     Demo(DemoSource),
     /// The HITL.sh API (or anything speaking its contract) with the user's key.
@@ -23,7 +26,11 @@ pub enum Source {
 
 impl Source {
     /// One page of requests. `fresh` skips the answer cache.
-    pub async fn list(&self, q: &RequestQuery, fresh: bool) -> Result<Arc<RequestPage>, ApiError> {
+    pub(crate) async fn list(
+        &self,
+        q: &RequestQuery,
+        fresh: bool,
+    ) -> Result<Arc<RequestPage>, ApiError> {
         match self {
             Source::Demo(d) => d.list(q),
             Source::Live(c) => c.list(q, fresh).await,
@@ -31,7 +38,7 @@ impl Source {
     }
 
     /// One request with detail fields.
-    pub async fn request(&self, id: &str) -> Result<Arc<RequestDetail>, ApiError> {
+    pub(crate) async fn request(&self, id: &str) -> Result<Arc<RequestDetail>, ApiError> {
         match self {
             Source::Demo(d) => d.request(id),
             Source::Live(c) => c.request(id).await,
@@ -39,7 +46,7 @@ impl Source {
     }
 
     /// Loop names and members.
-    pub async fn loops(&self) -> Result<Arc<LoopList>, ApiError> {
+    pub(crate) async fn loops(&self) -> Result<Arc<LoopList>, ApiError> {
         match self {
             Source::Demo(d) => Ok(d.loops()),
             Source::Live(c) => c.loops().await,
@@ -47,7 +54,7 @@ impl Source {
     }
 
     /// Cancels a pending request.
-    pub async fn cancel(&self, id: &str) -> Result<Cancelled, ApiError> {
+    pub(crate) async fn cancel(&self, id: &str) -> Result<Cancelled, ApiError> {
         match self {
             Source::Demo(d) => d.cancel(id),
             Source::Live(c) => c.cancel(id).await,
@@ -55,12 +62,12 @@ impl Source {
     }
 
     /// True for the demo source.
-    pub fn is_demo(&self) -> bool {
+    pub(crate) fn is_demo(&self) -> bool {
         matches!(self, Source::Demo(_))
     }
 
     /// What an action that makes `calls` API calls costs here: demo calls are free.
-    pub fn cost(&self, calls: u64) -> u64 {
+    pub(crate) fn cost(&self, calls: u64) -> u64 {
         if self.is_demo() {
             0
         } else {
@@ -69,7 +76,7 @@ impl Source {
     }
 
     /// Drops cached answers (Refresh).
-    pub fn clear_cache(&self) {
+    pub(crate) fn clear_cache(&self) {
         if let Source::Live(c) = self {
             c.clear_cache();
         }

@@ -3,15 +3,15 @@
 use leptos::prelude::*;
 use std::time::Duration;
 
-use crate::browser::now_ms;
+use super::time::now_ms;
 
 /// Milliseconds since the epoch, updated every second.
 #[derive(Clone, Copy)]
-pub struct Clock(pub RwSignal<f64>);
+pub(crate) struct Clock(pub RwSignal<f64>);
 
 impl Clock {
     /// Starts the clock (once, at the root).
-    pub fn start() -> Self {
+    pub(crate) fn start() -> Self {
         let now = RwSignal::new(now_ms());
         if let Ok(handle) =
             set_interval_with_handle(move || now.set(now_ms()), Duration::from_secs(1))
@@ -22,17 +22,17 @@ impl Clock {
     }
 
     /// Now, in ms (tracked).
-    pub fn ms(&self) -> f64 {
+    pub(crate) fn ms(&self) -> f64 {
         self.0.get()
     }
 
     /// Now, in unix seconds (tracked).
-    pub fn secs(&self) -> i64 {
+    pub(crate) fn secs(&self) -> i64 {
         (self.0.get() / 1000.0) as i64
     }
 
     /// Now as a chrono instant (tracked).
-    pub fn instant(&self) -> chrono::DateTime<chrono::Utc> {
+    pub(crate) fn instant(&self) -> chrono::DateTime<chrono::Utc> {
         chrono::DateTime::from_timestamp_millis(self.0.get() as i64).unwrap_or_default()
     }
 }

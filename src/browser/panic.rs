@@ -7,7 +7,7 @@ use std::panic;
 const NOTICE_ID: &str = "crash-notice";
 
 /// Installs the hook (once).
-pub fn install() {
+pub(crate) fn install() {
     panic::set_hook(Box::new(|info| {
         web_sys::console::error_1(&format!("HITL dashboard crashed: {info}").into());
         show_notice();
@@ -15,7 +15,7 @@ pub fn install() {
 }
 
 /// Shows the crash notice (public so the browser tests can check it without crashing).
-pub fn show_notice() {
+pub(crate) fn show_notice() {
     let Some(doc) = crate::browser::document() else {
         return;
     };

@@ -8,9 +8,12 @@ use hitl_core::query::{decode_pairs, encode_pairs, PARAMS};
 use hitl_core::{QueryError, RequestQuery};
 use leptos::prelude::*;
 
+/// The parameter naming the request whose detail is open (`?request=<id>`).
+pub(crate) const REQUEST_PARAM: &str = "request";
+
 /// How a change enters the history.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum HistoryMode {
+pub(crate) enum HistoryMode {
     /// Filter edits: the entry is rewritten (no history spam while typing or picking).
     Replace,
     /// Navigation (pages, opening a request): back/forward return to it.
@@ -19,7 +22,7 @@ pub enum HistoryMode {
 
 /// The app's handle on the query string.
 #[derive(Clone, Copy)]
-pub struct UrlState {
+pub(crate) struct UrlState {
     search: RwSignal<String>,
 }
 
@@ -31,7 +34,7 @@ fn current_search() -> String {
 
 impl UrlState {
     /// Mirrors `location.search` and follows back/forward. Call once, at the root.
-    pub fn install() -> Self {
+    pub(crate) fn install() -> Self {
         let search = RwSignal::new(current_search());
         let handle = window_event_listener(leptos::ev::popstate, move |_| {
             search.set(current_search());
@@ -41,7 +44,7 @@ impl UrlState {
     }
 
     /// The list query the URL describes, or the API's reason to refuse it.
-    pub fn request_query(&self) -> Result<RequestQuery, QueryError> {
+    pub(crate) fn request_query(&self) -> Result<RequestQuery, QueryError> {
         // Every invalid parameter at once, so that one look at the banner fixes the URL.
         self.search.with(|s| {
             let (q, errors) = RequestQuery::from_query_string_lenient(s);
@@ -50,13 +53,13 @@ impl UrlState {
     }
 
     /// The usable part of the URL's list query (invalid parameters dropped).
-    pub fn lenient_query(&self) -> RequestQuery {
+    pub(crate) fn lenient_query(&self) -> RequestQuery {
         self.search
             .with(|s| RequestQuery::from_query_string_lenient(s).0)
     }
 
     /// One app-level parameter (e.g. `request`).
-    pub fn param(&self, name: &str) -> Option<String> {
+    pub(crate) fn param(&self, name: &str) -> Option<String> {
         self.search.with(|s| {
             decode_pairs(s)
                 .into_iter()
@@ -66,7 +69,7 @@ impl UrlState {
     }
 
     /// Sets the list query, keeping app parameters (like `request`) as they are.
-    pub fn set_query(&self, q: &RequestQuery, mode: HistoryMode) {
+    pub(crate) fn set_query(&self, q: &RequestQuery, mode: HistoryMode) {
         let app: Vec<(String, String)> = self.search.with_untracked(|s| {
             decode_pairs(s)
                 .into_iter()
@@ -83,7 +86,7 @@ impl UrlState {
     }
 
     /// Sets (or with `None` removes) one app-level parameter.
-    pub fn set_param(&self, name: &str, value: Option<&str>, mode: HistoryMode) {
+    pub(crate) fn set_param(&self, name: &str, value: Option<&str>, mode: HistoryMode) {
         let mut pairs: Vec<(String, String)> = self.search.with_untracked(|s| {
             decode_pairs(s)
                 .into_iter()

@@ -4,15 +4,16 @@
 
 use leptos::prelude::*;
 
+use crate::browser::clock::Clock;
 use crate::browser::{storage_get, storage_set};
-use crate::components::clock::Clock;
 use crate::state::Dashboard;
 
 const ENTRY: &str = "hitl.autorefresh";
 /// Below this many calls left, auto-refresh stops spending them.
-pub const QUOTA_FLOOR: u64 = 10;
+pub(crate) const QUOTA_FLOOR: u64 = 10;
 /// The offered intervals, in seconds (0 = off).
-pub const INTERVALS: [(u32, &str); 4] = [(0, "Off"), (30, "30 s"), (60, "1 min"), (300, "5 min")];
+pub(crate) const INTERVALS: [(u32, &str); 4] =
+    [(0, "Off"), (30, "30 s"), (60, "1 min"), (300, "5 min")];
 
 fn tab_visible() -> bool {
     crate::browser::document()
@@ -21,7 +22,7 @@ fn tab_visible() -> bool {
 
 /// The auto-refresh select and its state line.
 #[component]
-pub fn AutoRefresh() -> impl IntoView {
+pub(crate) fn AutoRefresh() -> impl IntoView {
     let dash = expect_context::<Dashboard>();
     let clock = expect_context::<Clock>();
     let every = RwSignal::new(

@@ -2,15 +2,16 @@
 //! Quota errors add the usage figures and a countdown to the reset.
 
 use hitl_core::format::format_duration;
+use hitl_core::quota::QuotaSource;
 use hitl_core::ApiError;
 use leptos::prelude::*;
 
-use crate::components::clock::Clock;
+use crate::browser::clock::Clock;
 use crate::state::Connection;
 
 /// Shows `error` when there is one; renders nothing otherwise.
 #[component]
-pub fn ErrorBanner(#[prop(into)] error: Signal<Option<ApiError>>) -> impl IntoView {
+pub(crate) fn ErrorBanner(#[prop(into)] error: Signal<Option<ApiError>>) -> impl IntoView {
     let clock = expect_context::<Clock>();
     let conn = expect_context::<Connection>();
     move || {
@@ -34,10 +35,20 @@ pub fn ErrorBanner(#[prop(into)] error: Signal<Option<ApiError>>) -> impl IntoVi
                 } else {
                     None
                 };
+                // Without the API's rate-limit headers the reset is this browser's estimate (an
+                // hour after the first call it counted), and the banner says so.
+                let estimated = conn.quota.get().is_some_and(|q| {
+                    q.view(clock.secs()).source == QuotaSource::LocalCount
+                });
                 reset_at.map(|t| {
                     let left = (t - clock.secs()).max(0);
                     if left == 0 {
                         "The quota has reset; loading resumes.".to_owned()
+                    } else if estimated {
+                        format!(
+                            "Quota resets in about {} (estimated from this browser's own count of calls).",
+                            format_duration(left as f64)
+                        )
                     } else {
                         format!("Quota resets in {}.", format_duration(left as f64))
                     }

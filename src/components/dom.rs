@@ -26,7 +26,7 @@ fn finish(parent: &Element, el: Element, attrs: &[(&str, &str)]) -> Element {
 }
 
 /// Appends `<tag attrs…>` (HTML) to `parent` and returns it.
-pub fn el(parent: &Element, tag: &str, attrs: &[(&str, &str)]) -> Element {
+pub(crate) fn el(parent: &Element, tag: &str, attrs: &[(&str, &str)]) -> Element {
     let el = document()
         .create_element(tag)
         .expect("a valid element name");
@@ -34,7 +34,7 @@ pub fn el(parent: &Element, tag: &str, attrs: &[(&str, &str)]) -> Element {
 }
 
 /// Appends an SVG element to `parent` and returns it.
-pub fn svg(parent: &Element, tag: &str, attrs: &[(&str, &str)]) -> Element {
+pub(crate) fn svg(parent: &Element, tag: &str, attrs: &[(&str, &str)]) -> Element {
     let el = document()
         .create_element_ns(Some(SVG_NS), tag)
         .expect("a valid element name");
@@ -42,12 +42,17 @@ pub fn svg(parent: &Element, tag: &str, attrs: &[(&str, &str)]) -> Element {
 }
 
 /// Appends a text node.
-pub fn text(parent: &Element, text: &str) {
+pub(crate) fn text(parent: &Element, text: &str) {
     let _ = parent.append_with_str_1(text);
 }
 
 /// Appends `<tag attrs…>text</tag>` (HTML) to `parent` and returns it.
-pub fn el_text(parent: &Element, tag: &str, attrs: &[(&str, &str)], content: &str) -> Element {
+pub(crate) fn el_text(
+    parent: &Element,
+    tag: &str,
+    attrs: &[(&str, &str)],
+    content: &str,
+) -> Element {
     let el = el(parent, tag, attrs);
     text(&el, content);
     el
@@ -55,7 +60,7 @@ pub fn el_text(parent: &Element, tag: &str, attrs: &[(&str, &str)], content: &st
 
 /// Appends a status badge, `<span class="badge" data-status="pending">Pending</span>`: the
 /// stylesheet colours it by the value.
-pub fn status_badge(parent: &Element, s: &Status) {
+pub(crate) fn status_badge(parent: &Element, s: &Status) {
     el_text(
         parent,
         "span",
@@ -65,7 +70,7 @@ pub fn status_badge(parent: &Element, s: &Status) {
 }
 
 /// Appends a priority badge, like [`status_badge`].
-pub fn priority_badge(parent: &Element, p: &Priority) {
+pub(crate) fn priority_badge(parent: &Element, p: &Priority) {
     el_text(
         parent,
         "span",
@@ -75,7 +80,12 @@ pub fn priority_badge(parent: &Element, p: &Priority) {
 }
 
 /// Appends an SVG element holding `content` as text.
-pub fn svg_text(parent: &Element, tag: &str, attrs: &[(&str, &str)], content: &str) -> Element {
+pub(crate) fn svg_text(
+    parent: &Element,
+    tag: &str,
+    attrs: &[(&str, &str)],
+    content: &str,
+) -> Element {
     let el = svg(parent, tag, attrs);
     text(&el, content);
     el
@@ -83,7 +93,7 @@ pub fn svg_text(parent: &Element, tag: &str, attrs: &[(&str, &str)], content: &s
 
 /// Keeps the children of the element behind `target` equal to what `build` appends to it: built
 /// once the element is on the page, and again whenever a signal `build` reads changes.
-pub fn fill<E>(target: NodeRef<E>, build: impl Fn(&Element) + 'static)
+pub(crate) fn fill<E>(target: NodeRef<E>, build: impl Fn(&Element) + 'static)
 where
     E: ElementType,
     E::Output: JsCast + Clone + 'static,

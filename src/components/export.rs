@@ -18,11 +18,10 @@ use hitl_core::{contract, HitlRequest, RequestQuery};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::all_matching::{gap_text, refetched_text, Phase};
-use crate::browser::{download, now_ms, ShownZone};
-use crate::components::clock::Clock;
-use crate::components::preferences::TimeDisplay;
-use crate::state::Dashboard;
+use crate::browser::clock::Clock;
+use crate::browser::download;
+use crate::browser::time::{now_ms, ShownZone};
+use crate::state::{gap_text, refetched_text, Dashboard, Phase, TimeDisplay};
 
 /// Today's date in the zone times are shown in (Times: UTC or local), for the file name.
 fn today(time: Option<TimeDisplay>) -> NaiveDate {
@@ -70,7 +69,7 @@ fn save(
 
 /// The export controls.
 #[component]
-pub fn ExportBar() -> impl IntoView {
+pub(crate) fn ExportBar() -> impl IntoView {
     let dash = expect_context::<Dashboard>();
     let clock = expect_context::<Clock>();
     let time = use_context::<TimeDisplay>();

@@ -8,15 +8,15 @@ use hitl_core::{Priority, Sort, Status};
 use leptos::html;
 use leptos::prelude::*;
 
+use crate::browser::url::{HistoryMode, UrlState};
 use crate::components::dom;
 use crate::state::Loops;
-use crate::url::{HistoryMode, UrlState};
 
 const LOOP_DEBOUNCE: Duration = Duration::from_millis(400);
 
 /// The filter bar.
 #[component]
-pub fn FilterBar() -> impl IntoView {
+pub(crate) fn FilterBar() -> impl IntoView {
     let url = expect_context::<UrlState>();
     let loops = expect_context::<Loops>();
     // What the URL says, keeping valid parameters even when another one is invalid.

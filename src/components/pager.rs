@@ -5,11 +5,11 @@ use hitl_core::format::thousands;
 use hitl_core::{RequestQuery, Sort};
 use leptos::prelude::*;
 
+use crate::browser::url::{HistoryMode, UrlState};
 use crate::state::{Dashboard, Loaded};
-use crate::url::{HistoryMode, UrlState};
 
 /// "51–100 of 237" for a page at `offset` holding `count` of `total`.
-pub fn range_text(offset: u64, count: u64, total: u64) -> String {
+pub(crate) fn range_text(offset: u64, count: u64, total: u64) -> String {
     if count == 0 {
         return format!("0 of {}", thousands(total));
     }
@@ -23,7 +23,7 @@ pub fn range_text(offset: u64, count: u64, total: u64) -> String {
 
 /// The pager for the shown page.
 #[component]
-pub fn Pager(#[prop(into)] loaded: Signal<Option<Loaded>>) -> impl IntoView {
+pub(crate) fn Pager(#[prop(into)] loaded: Signal<Option<Loaded>>) -> impl IntoView {
     let url = expect_context::<UrlState>();
     let dash = expect_context::<Dashboard>();
     // Moves count from the page on screen. When the load of the page asked for failed, the URL
@@ -35,7 +35,10 @@ pub fn Pager(#[prop(into)] loaded: Signal<Option<Loaded>>) -> impl IntoView {
             .with_untracked(|cur| cur.as_ref().ok() == Some(&q));
         if !asked {
             url.set_query(&q, HistoryMode::Push);
-        } else if dash.page.with_untracked(|p| matches!(p, Some(Err(_)))) {
+        } else if dash
+            .page
+            .with_current_untracked(|p| p.is_some_and(|p| p.answer.is_err()))
+        {
             dash.reload();
         }
     };

@@ -1,41 +1,12 @@
-//! Display preferences, remembered on this device: colour theme (system, light, dark) and
-//! times in local time or UTC.
+//! The header's display preferences, remembered on this device: colour theme (system, light,
+//! dark) and times in local time or UTC ([`TimeDisplay`]).
 
 use leptos::prelude::*;
 
-use crate::browser::{storage_get, storage_set, ShownZone};
+use crate::browser::{storage_get, storage_set};
+use crate::state::TimeDisplay;
 
 const THEME_ENTRY: &str = "hitl.theme";
-const UTC_ENTRY: &str = "hitl.utc";
-
-/// How times are shown. Copy handle; provided as context.
-#[derive(Clone, Copy)]
-pub struct TimeDisplay {
-    pub utc: RwSignal<bool>,
-}
-
-impl TimeDisplay {
-    /// The remembered choice (local time by default).
-    pub fn restore() -> Self {
-        TimeDisplay {
-            utc: RwSignal::new(storage_get(UTC_ENTRY).as_deref() == Some("1")),
-        }
-    }
-
-    /// The zone times are shown in (tracked).
-    pub fn zone(&self) -> ShownZone {
-        if self.utc.get() {
-            ShownZone::Utc
-        } else {
-            ShownZone::Local
-        }
-    }
-
-    fn toggle(&self) {
-        self.utc.update(|u| *u = !*u);
-        storage_set(UTC_ENTRY, if self.utc.get_untracked() { "1" } else { "0" });
-    }
-}
 
 /// The colour theme.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -87,7 +58,7 @@ impl Theme {
 
 /// The header's theme and time-zone toggles.
 #[component]
-pub fn PreferenceToggles() -> impl IntoView {
+pub(crate) fn PreferenceToggles() -> impl IntoView {
     let time = expect_context::<TimeDisplay>();
     let theme = RwSignal::new(Theme::from_entry(storage_get(THEME_ENTRY).as_deref()));
     theme.get_untracked().apply();

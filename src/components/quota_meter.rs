@@ -5,12 +5,12 @@ use hitl_core::format::format_duration;
 use hitl_core::quota::QuotaSource;
 use leptos::prelude::*;
 
-use crate::components::clock::Clock;
+use crate::browser::clock::Clock;
 use crate::state::Connection;
 
 /// "87 / 100 calls left" with a bar; "Demo data: no calls" on demo.
 #[component]
-pub fn QuotaMeter() -> impl IntoView {
+pub(crate) fn QuotaMeter() -> impl IntoView {
     let conn = expect_context::<Connection>();
     let clock = expect_context::<Clock>();
     move || match conn.quota.get() {

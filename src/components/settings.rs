@@ -6,17 +6,23 @@ use hitl_core::key::key_problem;
 use leptos::html;
 use leptos::prelude::*;
 
-use crate::state::{Connection, Dashboard, DEFAULT_BASE};
+use hitl_core::key::DEFAULT_BASE;
+
+use crate::state::{Connection, Dashboard};
 
 /// The settings form.
 #[component]
-pub fn SettingsPanel() -> impl IntoView {
+pub(crate) fn SettingsPanel() -> impl IntoView {
     let conn = expect_context::<Connection>();
     let dash = expect_context::<Dashboard>();
     let key_input = NodeRef::<html::Input>::new();
     let base_input = NodeRef::<html::Input>::new();
     let remember_input = NodeRef::<html::Input>::new();
     let (problem, set_problem) = signal(None::<&'static str>);
+    // Once the key works the form folds into one line, out of the way of the data; "Change"
+    // opens it again. It stays open while there is no working connection.
+    let editing = RwSignal::new(false);
+    let folded = move || dash.connected() && !editing.get();
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -44,6 +50,7 @@ pub fn SettingsPanel() -> impl IntoView {
         set_problem.set(None);
         let remember = remember_input.get().is_some_and(|el| el.checked());
         dash.connect(&base, &key, remember);
+        editing.set(false);
         // The key now lives in the client only; the field is emptied so it is not left on screen.
         key_el.set_value("");
     };
@@ -57,11 +64,24 @@ pub fn SettingsPanel() -> impl IntoView {
         }
     };
 
+    let host = move || {
+        conn.base_url.with(|b| {
+            let rest = b.split_once("://").map_or(b.as_str(), |(_, rest)| rest);
+            rest.to_owned()
+        })
+    };
+
     view! {
-        <section class="settings" aria-labelledby="settings-title">
+        <section class="settings" class:folded=folded aria-labelledby="settings-title">
             <h2 id="settings-title">"Connection"</h2>
-            <p class="settings-mode" role="status">{mode}</p>
-            <form on:submit=on_submit autocomplete="off">
+            <p class="settings-line" hidden=move || !folded()>
+                "Live API · " <span class="settings-host">{host}</span> " · "
+                <button type="button" class="link" aria-expanded="false"
+                    on:click=move |_| editing.set(true)>"Change"</button>
+            </p>
+            <p class="settings-mode" role="status" hidden=folded>{mode}</p>
+            {move || conn.base_note.get().map(|n| view! { <p class="settings-note" hidden=folded>{n}</p> })}
+            <form on:submit=on_submit autocomplete="off" hidden=folded>
                 <div class="field">
                     <label for="api-key">"API key"</label>
                     <input

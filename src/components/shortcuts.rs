@@ -6,10 +6,10 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::browser::document;
-use crate::components::detail::focus_later;
+use crate::browser::focus::{event_row, focus_later, in_field, move_row};
 
 /// (keys, what they do), as listed in the help.
-pub const SHORTCUTS: [(&str, &str); 7] = [
+pub(crate) const SHORTCUTS: [(&str, &str); 7] = [
     ("/", "Focus the filters"),
     ("j or ↓", "Next row"),
     ("k or ↑", "Previous row"),
@@ -18,50 +18,6 @@ pub const SHORTCUTS: [(&str, &str); 7] = [
     ("Esc", "Close the request detail or this help"),
     ("?", "Show or hide these shortcuts"),
 ];
-
-pub(crate) fn in_field(ev: &web_sys::KeyboardEvent) -> bool {
-    ev.target()
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .is_some_and(|el| {
-            matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA")
-                || el.has_attribute("contenteditable")
-        })
-}
-
-/// True when the event comes from a table row (which has focus).
-fn on_row(ev: &web_sys::KeyboardEvent) -> bool {
-    crate::components::table::event_row(ev).is_some()
-}
-
-/// Moves focus `step` rows from the focused one (or to the first row).
-fn move_row(step: i32) {
-    let Some(doc) = document() else { return };
-    let Ok(rows) = doc.query_selector_all("table.requests tbody tr[data-id]") else {
-        return;
-    };
-    let n = rows.length() as i32;
-    if n == 0 {
-        return;
-    }
-    let active = doc.active_element();
-    let current = (0..n).find(|&i| {
-        rows.item(i as u32)
-            .zip(active.as_ref())
-            .is_some_and(|(row, a)| row.is_same_node(Some(a.unchecked_ref())))
-    });
-    let next = match current {
-        Some(i) => (i + step).clamp(0, n - 1),
-        None => 0,
-    };
-    if let Some(row) = rows
-        .item(next as u32)
-        .and_then(|r| r.dyn_into::<web_sys::HtmlElement>().ok())
-    {
-        crate::components::table::take_tab_stop(&row);
-        let _ = row.focus();
-        row.scroll_into_view_with_bool(false);
-    }
-}
 
 fn focus_filters() {
     if let Some(el) = document()
@@ -77,7 +33,7 @@ const CLOSE_ID: &str = "shortcuts-close";
 
 /// Installs the shortcuts and renders the `?` help.
 #[component]
-pub fn Shortcuts() -> impl IntoView {
+pub(crate) fn Shortcuts() -> impl IntoView {
     let help = RwSignal::new(false);
     // Where focus was when the help opened: it goes back there when the help closes.
     let before = StoredValue::new_local(None::<web_sys::HtmlElement>);
@@ -116,7 +72,7 @@ pub fn Shortcuts() -> impl IntoView {
             "j" => move_row(1),
             "k" => move_row(-1),
             // On a row, the arrows move between rows instead of scrolling the page.
-            "ArrowDown" | "ArrowUp" if on_row(&ev) => {
+            "ArrowDown" | "ArrowUp" if event_row(&ev).is_some() => {
                 ev.prevent_default();
                 move_row(if key == "ArrowDown" { 1 } else { -1 });
             }

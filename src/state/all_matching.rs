@@ -24,11 +24,11 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::Source;
-use crate::browser::now_ms;
+use crate::browser::time::now_ms;
 
 /// Where a load stands.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Phase {
+pub(crate) enum Phase {
     /// Nothing loaded for this set.
     Idle,
     /// Pages are arriving.
@@ -45,14 +45,14 @@ pub enum Phase {
 
 impl Phase {
     /// Stopped or changed: what is loaded is not the whole set, and a load continues it.
-    pub fn resumable(&self) -> bool {
+    pub(crate) fn resumable(&self) -> bool {
         matches!(self, Phase::Stopped(_) | Phase::Changed(_))
     }
 }
 
 /// What a set that [`Phase::Changed`] may miss, and what to do, e.g. "7 matching requests
 /// changed while loading; this set may miss up to 7 of them".
-pub fn gap_text(gap: &Gap) -> String {
+pub(crate) fn gap_text(gap: &Gap) -> String {
     let up_to = thousands(gap.missing);
     match gap.changed {
         0 => format!(
@@ -70,7 +70,7 @@ pub fn gap_text(gap: &Gap) -> String {
 /// The pages a load fetched again because the requests changed while it ran, and their
 /// `calls` (0 on demo data), e.g. "Requests changed while loading: 1 page was loaded again
 /// (1 more call)."; `None` when there were none.
-pub fn refetched_text(pages: u64, calls: u64) -> Option<String> {
+pub(crate) fn refetched_text(pages: u64, calls: u64) -> Option<String> {
     (pages > 0).then(|| {
         let (unit, verb) = if pages == 1 {
             ("page", "was")
@@ -91,7 +91,7 @@ pub fn refetched_text(pages: u64, calls: u64) -> Option<String> {
 
 /// The shared loader. Copy handles; provided as context.
 #[derive(Clone, Copy)]
-pub struct AllMatching {
+pub(crate) struct AllMatching {
     /// The set the rows belong to (filters + server sort), if any.
     pub key: RwSignal<Option<RequestQuery>>,
     /// Loaded rows in server order, de-duplicated (partial while not `Done`).
@@ -117,7 +117,7 @@ impl Default for AllMatching {
 
 impl AllMatching {
     /// An empty loader.
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         AllMatching {
             key: RwSignal::new(None),
             rows: RwSignal::new(Arc::new(Vec::new())),
@@ -131,14 +131,14 @@ impl AllMatching {
     }
 
     /// True when the loaded set is complete for `query`'s filters (tracked).
-    pub fn is_complete_for(&self, query: &RequestQuery) -> bool {
+    pub(crate) fn is_complete_for(&self, query: &RequestQuery) -> bool {
         self.phase.with(|p| *p == Phase::Done)
             && self.key.with(|k| k.as_ref() == Some(&set_key(query)))
     }
 
     /// True when the set is complete and holds every request matching `view`'s filters,
     /// possibly as part of a wider set (`hitl_core::overview::covers`; tracked).
-    pub fn covers(&self, view: &RequestQuery) -> bool {
+    pub(crate) fn covers(&self, view: &RequestQuery) -> bool {
         self.phase.with(|p| *p == Phase::Done)
             && self
                 .key
@@ -148,7 +148,7 @@ impl AllMatching {
     /// True when the set is complete, holds every request matching `view`'s filters, and is in
     /// `view`'s order: an export of `view` is the set's matching rows, in the order the API
     /// would give them, at no call (tracked).
-    pub fn serves(&self, view: &RequestQuery) -> bool {
+    pub(crate) fn serves(&self, view: &RequestQuery) -> bool {
         self.covers(view)
             && self
                 .key
@@ -156,14 +156,14 @@ impl AllMatching {
     }
 
     /// True when this set (complete or partial) belongs to `query`'s filters (tracked).
-    pub fn belongs_to(&self, query: &RequestQuery) -> bool {
+    pub(crate) fn belongs_to(&self, query: &RequestQuery) -> bool {
         self.key.with(|k| k.as_ref() == Some(&set_key(query)))
     }
 
     /// Calls that loading everything for `query` would still cost, given the matching `total`:
     /// 0 when already loaded, only the missing pages after a partial load, the inconsistent
     /// pages after a load that ended [`Phase::Changed`] (all of them when no page can be named).
-    pub fn cost(&self, query: &RequestQuery, total: u64) -> u64 {
+    pub(crate) fn cost(&self, query: &RequestQuery, total: u64) -> u64 {
         if self.is_complete_for(query) {
             return 0;
         }
@@ -184,7 +184,7 @@ impl AllMatching {
 
     /// Tells the loader how many requests match before the first page arrives, so progress can
     /// say "0 of 1,234" at once. Switches to `query`'s set unless another load is running.
-    pub fn expect_total(&self, query: &RequestQuery, total: u64) {
+    pub(crate) fn expect_total(&self, query: &RequestQuery, total: u64) {
         let key = set_key(query);
         if self.key.with_untracked(|k| k.as_ref() == Some(&key)) {
             if self.progress.get_untracked().1 == 0 {
@@ -208,7 +208,7 @@ impl AllMatching {
     /// Takes `page` (the first page of `query`'s view, holding every matching request, as
     /// [`crate::state::Dashboard::complete_page`] finds it) as the whole set: exporting what is
     /// already on screen costs no call. Left alone while a load runs or when the set is loaded.
-    pub fn adopt(&self, query: &RequestQuery, page: Arc<RequestPage>) {
+    pub(crate) fn adopt(&self, query: &RequestQuery, page: Arc<RequestPage>) {
         let key = set_key(query);
         if self.phase.get_untracked() == Phase::Running || self.is_complete_for_untracked(&key) {
             return;
@@ -219,7 +219,7 @@ impl AllMatching {
     }
 
     /// Starts loading (or resumes) every request matching `query`'s filters in the background.
-    pub fn start(&self, source: Source, query: &RequestQuery) {
+    pub(crate) fn start(&self, source: Source, query: &RequestQuery) {
         let this = *self;
         let query = query.clone();
         spawn_local(async move {
@@ -230,7 +230,7 @@ impl AllMatching {
     /// Loads (or resumes loading) every request matching `query`'s filters from `source`, and
     /// returns how it ended. If a load of the same set is already running, waits for it instead
     /// of starting a second one.
-    pub async fn load(self, source: Source, query: &RequestQuery) -> Phase {
+    pub(crate) async fn load(self, source: Source, query: &RequestQuery) -> Phase {
         let key = set_key(query);
         if self.phase.get_untracked() == Phase::Running {
             if self.key.get_untracked().as_ref() == Some(&key) {
@@ -273,7 +273,7 @@ impl AllMatching {
     }
 
     /// Stops a running load; what arrived is kept and can be resumed.
-    pub fn cancel(&self) {
+    pub(crate) fn cancel(&self) {
         if let Some(h) = self.abort.get_value() {
             // Dropping the in-flight futures aborts their fetches.
             h.abort();
@@ -284,7 +284,7 @@ impl AllMatching {
     }
 
     /// Forgets the loaded set (Refresh, another source).
-    pub fn clear(&self) {
+    pub(crate) fn clear(&self) {
         self.cancel();
         self.merge.set_value(Merge::default());
         self.rows.set(Arc::new(Vec::new()));

@@ -80,57 +80,21 @@ impl Rng {
 
     /// Log-normal with the given median and spread (sigma of the underlying normal).
     pub fn log_normal(&mut self, median: f64, sigma: f64) -> f64 {
-        // Box–Muller.
-        let u1 = self.unit().max(f64::MIN_POSITIVE);
-        let u2 = self.unit();
-        let z = (-2.0 * u1.ln()).sqrt() * cos_turns(u2);
-        median * (sigma * z).exp()
+        median * (sigma * self.normal()).exp()
     }
-}
 
-/// cos(2π·u) for `u` in `[0, 1)`: what Box–Muller needs, reduced by symmetry to a quarter turn
-/// and summed as Taylor series (error below 1e-15). `f64::cos` would do, but its general
-/// argument reduction (for arguments up to 1e308, which never occur here) weighs about 6 KB of
-/// the app's wasm.
-pub fn cos_turns(u: f64) -> f64 {
-    use std::f64::consts::TAU;
-    let mut t = u - u.floor(); // [0, 1)
-    if t > 0.5 {
-        t = 1.0 - t; // cos is even and periodic: [0, 0.5]
+    /// A standard normal deviate by Marsaglia's polar method: a point drawn uniformly in the
+    /// unit disc gives one without any trigonometry (Box–Muller needs a cosine).
+    pub fn normal(&mut self) -> f64 {
+        loop {
+            let u = 2.0 * self.unit() - 1.0;
+            let v = 2.0 * self.unit() - 1.0;
+            let s = u * u + v * v;
+            if s > 0.0 && s < 1.0 {
+                return u * (-2.0 * s.ln() / s).sqrt();
+            }
+        }
     }
-    let sign = if t > 0.25 {
-        t = 0.5 - t; // cos(π - x) = -cos(x): [0, 0.25]
-        -1.0
-    } else {
-        1.0
-    };
-    let x = TAU * t; // [0, π/2]
-    if x > std::f64::consts::FRAC_PI_4 {
-        sign * sin_series(std::f64::consts::FRAC_PI_2 - x)
-    } else {
-        sign * cos_series(x)
-    }
-}
-
-/// Taylor series of cos on `[0, π/4]`, to x^16 (the next term is below 1e-17).
-fn cos_series(x: f64) -> f64 {
-    nested_series(x * x, 16.0)
-}
-
-/// Taylor series of sin on `[0, π/4]`, to x^17.
-fn sin_series(x: f64) -> f64 {
-    x * nested_series(x * x, 17.0)
-}
-
-/// 1 - x²/(a(a+1))·(1 - x²/((a+2)(a+3))·(1 - … x²/(n(n-1)))), innermost first, for `a` = 1
-/// (n even: cos) or 2 (n odd: sin/x).
-fn nested_series(x2: f64, mut n: f64) -> f64 {
-    let mut sum = 0.0;
-    while n > 1.0 {
-        sum = 1.0 - x2 / (n * (n - 1.0)) * sum;
-        n -= 2.0;
-    }
-    sum
 }
 
 /// A generated world: loops and the requests routed to them (newest first).
@@ -455,6 +419,79 @@ impl Dataset {
             answered.push(r.id.clone());
         }
         answered
+    }
+
+    /// Creates `count` new pending requests at `now` (a millisecond apart, the last at `now`),
+    /// each like an existing request (loop, type, text, configuration) with a new id. Returns
+    /// their ids, newest first. Loops' `pending_count` is left to the caller.
+    pub fn create_pending(&mut self, count: usize, now: DateTime<Utc>) -> Vec<String> {
+        if self.requests.is_empty() {
+            return Vec::new();
+        }
+        let prefix = u32::from_str_radix(self.requests[0].request.id.get(..8).unwrap_or("0"), 16)
+            .unwrap_or(0x65f0_0000);
+        let mut created = Vec::with_capacity(count);
+        for j in 0..count {
+            let n = self.requests.len() as u64;
+            let mut d =
+                self.requests[(n as usize).wrapping_mul(7919) % self.requests.len()].clone();
+            let at = now - Duration::milliseconds((count - 1 - j) as i64);
+            let r = &mut d.request;
+            r.id = hex_id(prefix, 0x0080_0000 + n);
+            r.status = Status::Pending;
+            r.response_data = None;
+            r.response_by = None;
+            r.response_at = None;
+            r.response_time_seconds = None;
+            r.created_at = Some(at);
+            r.updated_at = Some(at);
+            r.timeout_at = Some(
+                at + match r.processing_type {
+                    ProcessingType::TimeSensitive => Duration::hours(2),
+                    _ => Duration::days(3),
+                },
+            );
+            d.broadcasted_at = Some(at + Duration::seconds(1));
+            created.push(r.id.clone());
+            self.requests.insert(0, d);
+        }
+        created.reverse();
+        created
+    }
+
+    /// Times out the `count` oldest pending requests at `now`: status `timeout`, the default
+    /// response as the answer, `updated_at` (and a later `timeout_at`) = `now`. Returns their
+    /// ids.
+    pub fn time_out_oldest_pending(&mut self, count: usize, now: DateTime<Utc>) -> Vec<String> {
+        let mut done = Vec::new();
+        for d in self.requests.iter_mut().rev() {
+            if done.len() == count {
+                break;
+            }
+            if d.request.status != Status::Pending {
+                continue;
+            }
+            let r = &mut d.request;
+            r.status = Status::Timeout;
+            r.response_data = d.default_response.clone();
+            r.updated_at = Some(now);
+            r.timeout_at = r.timeout_at.map(|t| t.min(now));
+            done.push(r.id.clone());
+        }
+        done
+    }
+
+    /// Sets the status of request `id` as given (any value, undocumented ones included), at
+    /// `now`. False when there is no such request.
+    pub fn set_status(&mut self, id: &str, status: Status, now: DateTime<Utc>) -> bool {
+        match self.requests.iter_mut().find(|d| d.request.id == id) {
+            Some(d) => {
+                d.request.status = status;
+                d.request.updated_at = Some(now);
+                true
+            }
+            None => false,
+        }
     }
 
     /// Replaces the text of every `every`-th request with a hostile string (HTML/script

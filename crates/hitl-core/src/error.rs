@@ -151,6 +151,12 @@ impl ApiError {
                 "The cancel may or may not have reached the API: Refresh shows the request's status \
                  before you try again.",
             ),
+            // A server error is ambiguous: the cancel may have been carried out before it.
+            ApiError::Api { status, .. } if *status >= 500 => (
+                "The request may not have been cancelled",
+                "The API answered with a server error, which does not say whether the cancel was \
+                 carried out: Refresh shows the request's status before you try again.",
+            ),
             _ => (NOT, self.advice()),
         }
     }
@@ -399,9 +405,10 @@ mod tests {
             msg: String::new(),
             data: Value::Null,
         };
+        // A server error does not say whether the cancel was carried out.
         assert_eq!(
-            server.cancel_failure(),
-            ("The request was not cancelled", server.advice())
+            server.cancel_failure().0,
+            "The request may not have been cancelled"
         );
         let lost = ApiError::Network {
             detail: String::new(),
@@ -410,5 +417,21 @@ mod tests {
             lost.cancel_failure().0,
             "The request may not have been cancelled"
         );
+    }
+
+    #[test]
+    fn a_cancel_answered_with_a_server_error_may_have_gone_through() {
+        let e = |status| ApiError::Api {
+            status,
+            msg: String::new(),
+            data: Value::Null,
+        };
+        assert_eq!(e(400).cancel_failure().0, "The request was not cancelled");
+        assert_eq!(e(404).cancel_failure().0, "The request was not cancelled");
+        for status in [500, 502, 503] {
+            let (what, advice) = e(status).cancel_failure();
+            assert_eq!(what, "The request may not have been cancelled");
+            assert!(advice.contains("Refresh"));
+        }
     }
 }

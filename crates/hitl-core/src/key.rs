@@ -1,4 +1,4 @@
-//! What an API key may look like before it is sent.
+//! What an API key and an API base URL may look like before they are used.
 //!
 //! The key travels in an HTTP header (`Authorization: Bearer <key>`). A browser refuses, with an
 //! exception rather than an error status, to set a header holding a character above U+00FF, and
@@ -24,9 +24,55 @@ pub fn key_problem(key: &str) -> Option<&'static str> {
     }
 }
 
+/// The documented API base, used when the field is left empty.
+pub const DEFAULT_BASE: &str = "https://api.hitl.sh";
+
+/// An API base URL as the dashboard uses it, and what was changed in the one typed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Base {
+    /// Without a trailing slash or API path: the dashboard adds `/v1/api/…` itself.
+    pub url: String,
+    /// Said to the user when the typed URL was changed (a path the dashboard adds itself).
+    pub note: Option<String>,
+}
+
+/// The base URL for `typed`: empty means [`DEFAULT_BASE`]; trailing slashes go, and so does a
+/// trailing `/v1`, `/v1/api` or `/v1/api/requests` (pasted from the API's documentation), which
+/// would otherwise make every call go to `/v1/v1/api/…` and answer "Not found".
+pub fn normalize_base(typed: &str) -> Base {
+    let trimmed = typed.trim().trim_end_matches('/');
+    if trimmed.is_empty() {
+        return Base {
+            url: DEFAULT_BASE.to_owned(),
+            note: None,
+        };
+    }
+    for suffix in ["/v1/api/requests", "/v1/api", "/v1"] {
+        let cut = trimmed.len().saturating_sub(suffix.len());
+        if trimmed.len() > suffix.len()
+            && trimmed.is_char_boundary(cut)
+            && trimmed[cut..].eq_ignore_ascii_case(suffix)
+        {
+            let url = trimmed[..cut].trim_end_matches('/').to_owned();
+            let note = format!(
+                "Using {url}: the dashboard adds {} itself.",
+                &trimmed[cut..]
+            );
+            return Base {
+                url,
+                note: Some(note),
+            };
+        }
+    }
+    Base {
+        url: trimmed.to_owned(),
+        note: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::key_problem;
+    use super::{key_problem, normalize_base, DEFAULT_BASE};
 
     #[test]
     fn plain_keys_pass_and_surrounding_whitespace_is_ignored() {
@@ -59,5 +105,37 @@ mod tests {
             let problem = key_problem(key).unwrap_or_else(|| panic!("{key:?} passed"));
             assert!(problem.contains("invisible"), "{key:?}: {problem}");
         }
+    }
+
+    #[test]
+    fn a_base_url_loses_the_api_path_the_dashboard_adds_itself() {
+        let b = |s: &str| normalize_base(s);
+        assert_eq!(b("").url, DEFAULT_BASE);
+        assert_eq!(b("  https://api.hitl.sh/ ").url, "https://api.hitl.sh");
+        assert_eq!(b("https://api.hitl.sh").note, None);
+        for typed in [
+            "https://api.hitl.sh/v1",
+            "https://api.hitl.sh/v1/",
+            "https://api.hitl.sh/V1",
+            "https://api.hitl.sh/v1/api",
+            "https://api.hitl.sh/v1/api/requests/",
+        ] {
+            let base = b(typed);
+            assert_eq!(base.url, "https://api.hitl.sh", "{typed}");
+            assert!(base
+                .note
+                .unwrap()
+                .starts_with("Using https://api.hitl.sh: the dashboard adds /"));
+        }
+        // A proxy under a path keeps it; a path merely ending in "v1" is not cut.
+        assert_eq!(
+            b("https://example.com/hitl/v1").url,
+            "https://example.com/hitl"
+        );
+        assert_eq!(
+            b("https://example.com/apiv1").url,
+            "https://example.com/apiv1"
+        );
+        assert_eq!(b("/v1").url, "/v1");
     }
 }

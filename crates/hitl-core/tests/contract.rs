@@ -259,17 +259,16 @@ fn the_benchmarks_page_body_is_what_the_api_sends_for_their_rows() {
 /// keep libm's large-argument reduction out of the wasm): it agrees with `f64::cos` everywhere
 /// Box–Muller asks (to a few units in the last place), including the quadrant edges.
 #[test]
-fn the_demo_cos_agrees_with_std() {
-    use hitl_core::demo::cos_turns;
-    let grid = (0..=100_000).map(|i| i as f64 / 100_000.0);
-    let edges = [0.125, 0.25, 0.375, 0.5, 0.625, 0.75, 0.875]
-        .into_iter()
-        .flat_map(|e| [e - f64::EPSILON, e, e + f64::EPSILON]);
-    for u in grid.chain(edges).chain([1.0 - f64::EPSILON / 2.0]) {
-        let err = (cos_turns(u) - (std::f64::consts::TAU * u).cos()).abs();
-        // A few units in the last place: 2π·u and π/2 − x round on the way.
-        assert!(err < 3e-15, "cos_turns({u}) is off by {err}");
-    }
-    assert_eq!(cos_turns(0.0), 1.0);
-    assert_eq!(cos_turns(0.5), -1.0);
+fn the_demo_normal_deviates_have_mean_0_and_variance_1() {
+    let mut rng = hitl_core::demo::Rng::new(42);
+    let n = 200_000;
+    let xs: Vec<f64> = (0..n).map(|_| rng.normal()).collect();
+    let mean = xs.iter().sum::<f64>() / n as f64;
+    let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n as f64;
+    assert!(mean.abs() < 0.01, "mean {mean}");
+    assert!((var - 1.0).abs() < 0.02, "variance {var}");
+    // About 68.3 % within one standard deviation, 95.4 % within two.
+    let within = |k: f64| xs.iter().filter(|x| x.abs() < k).count() as f64 / n as f64;
+    assert!((within(1.0) - 0.6827).abs() < 0.01);
+    assert!((within(2.0) - 0.9545).abs() < 0.005);
 }

@@ -147,3 +147,64 @@ pub async fn dataset(State(s): State<Shared>) -> Response {
     };
     reply::json(200, &dump)
 }
+
+/// `POST /__mock/change`: moves the data on, as reviewers and clients would between two visits,
+/// at the mock's clock. The body is a JSON object, every field optional: `create` (new pending
+/// requests, newest), `answer` (the newest pending are completed), `time_out` (the oldest
+/// pending time out), `cancel` (the oldest pending are cancelled), `set_status` (a list of
+/// `[id, status]`, any status, undocumented ones included). Answers the ids changed per kind.
+pub async fn change(State(s): State<Shared>, body: String) -> Response {
+    let Ok(Value::Object(asked)) = serde_json::from_str::<Value>(&body) else {
+        return reply::json(
+            400,
+            &json!({"error": true, "msg": "expected a JSON object"}),
+        );
+    };
+    let count = |k: &str| asked.get(k).and_then(Value::as_u64).unwrap_or(0) as usize;
+    let now = s.clock();
+    let mut inner = s.lock();
+    let data = &mut inner.dataset;
+    let created = data.create_pending(count("create"), now);
+    let answered = data.answer_newest_pending(count("answer"), now);
+    let timed_out = data.time_out_oldest_pending(count("time_out"), now);
+    let oldest_pending: Vec<String> = data
+        .list_objects()
+        .filter(|r| r.status == hitl_core::Status::Pending)
+        .map(|r| r.id.clone())
+        .collect();
+    let cancelled: Vec<String> = oldest_pending
+        .iter()
+        .rev()
+        .take(count("cancel"))
+        .filter(|id| contract::cancel(&mut data.requests, id, now).is_ok())
+        .cloned()
+        .collect();
+    let mut set = Vec::new();
+    for pair in asked
+        .get("set_status")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        if let (Some(id), Some(status)) = (
+            pair.get(0).and_then(Value::as_str),
+            pair.get(1).and_then(Value::as_str),
+        ) {
+            let status = hitl_core::Status::from_wire(status);
+            if data.set_status(id, status, now) {
+                set.push(id.to_owned());
+            }
+        }
+    }
+    inner.recount_pending();
+    reply::json(
+        200,
+        &json!({
+            "created": created,
+            "answered": answered,
+            "timed_out": timed_out,
+            "cancelled": cancelled,
+            "set_status": set,
+        }),
+    )
+}

@@ -1,5 +1,5 @@
 //! `mock-api`: a real HTTP server implementing the HITL.sh requests API contract
-//! (`reference/API.md`) over generated data, with knobs for latency, quota, faults, CORS and
+//! (list, get, cancel, loops; the vendor's envelope and error wording) over generated data, with knobs for latency, quota, faults, CORS and
 //! hostile text, and an optional static file root for the built dashboard.
 //!
 //! - [`config`]: the command-line flags.
@@ -37,6 +37,7 @@ pub fn app(state: Shared) -> Router {
         .route("/__mock/stats", get(api::stats))
         .route("/__mock/reset-stats", post(api::reset_stats))
         .route("/__mock/dataset", get(api::dataset))
+        .route("/__mock/change", post(api::change))
         .method_not_allowed_fallback(api::method_not_allowed)
         .fallback(fallback)
         .with_state(state.clone());

@@ -12,39 +12,34 @@ use hitl_core::{ApiError, RequestQuery, Status};
 use leptos::prelude::*;
 
 use super::panels::panels;
-use super::{calls_text, current, fetch_pages};
+use super::{calls_text, pages_resource};
+use crate::browser::url::{HistoryMode, UrlState};
 use crate::state::Dashboard;
-use crate::url::{HistoryMode, UrlState};
 
 /// The status cards and the panels' disclosure.
 #[component]
-pub fn StatusCards() -> impl IntoView {
+pub(crate) fn StatusCards() -> impl IntoView {
     let dash = expect_context::<Dashboard>();
     let url = expect_context::<UrlState>();
     // Only a change of priority or loop (or of source, or Refresh) reloads the cards.
     let filters = Memo::new(move |_| dash.query.with(|q| q.as_ref().ok().map(card_filters)));
-    let retry = RwSignal::new(0u32);
-    let fetched = LocalResource::new(move || {
-        // The table first: the cards' calls, their answers and their rendering would land in
-        // the middle of the first page's, and the rows would come later (about 50 ms on a first
-        // visit). They wait for the source's first page to answer; later views do not. If that
-        // page failed, its error is the cards' answer too: asking the same server the same
-        // question (and three more) would only spend calls on it.
-        let source = dash.conn.source.get();
-        let generation = dash.conn.generation.get_untracked();
-        let answered = dash.first_answer.get().filter(|(g, _)| *g == generation);
-        let table_first = answered.is_some();
-        let refused = answered.and_then(|(_, e)| e);
-        let filters = filters.get().filter(|_| table_first);
-        dash.refresh.track();
-        retry.track();
-        // Untracked: which status the table shows decides what its page already tells, but a
-        // status change alone must not reload the cards.
-        let view = dash.query.get_untracked().ok();
-        // The view's own page first: it is the table's call, shared in flight or cached. A
-        // cursor page (`created_before`) counts only older requests: ask without the cursor.
-        let queries = match (filters, view) {
-            (Some(filters), Some(view)) => std::iter::once(if view.created_before.is_some() {
+    let fetched = pages_resource(
+        dash,
+        move || {
+            // The table first: the cards' calls, their answers and their rendering would land in
+            // the middle of the first page's, and the rows would come later (about 50 ms on a
+            // first visit). They wait for the source's first page to answer; later views do not.
+            // If that page failed, its error is the cards' answer too: asking the same server
+            // the same question (and three more) would only spend calls on it.
+            let generation = dash.conn.generation.get();
+            let (_, refused) = dash.first_answer.get().filter(|(g, _)| *g == generation)?;
+            let filters = filters.get()?;
+            // Untracked: which status the table shows decides what its page already tells, but
+            // a status change alone must not reload the cards.
+            let view = dash.query.get_untracked().ok()?;
+            // The view's own page first: it is the table's call, shared in flight or cached. A
+            // cursor page (`created_before`) counts only older requests: ask without the cursor.
+            let first = if view.created_before.is_some() {
                 RequestQuery {
                     created_before: None,
                     offset: 0,
@@ -52,25 +47,22 @@ pub fn StatusCards() -> impl IntoView {
                 }
             } else {
                 view.clone()
-            })
-            .chain(
-                card_plan(view.status.as_ref())
-                    .fetch
-                    .iter()
-                    .map(|s| status_total_query(&filters, s)),
-            )
-            .collect(),
-            _ => Vec::new(),
-        };
-        // A view with no status filter may hold every matching request on its first page:
-        // then its rows are the totals, and the three calls are not made (its page is asked
-        // first, and the totals' calls, if needed, wait for it: one round trip later).
-        fetch_pages(source, generation, queries, refused, true)
-    });
-    // Totals refused for the quota come back by themselves when it resets (cached ones are free).
-    dash.retry_after_pause(retry, move || {
-        fetched.with(|f| matches!(f, Some(Some((_, _, Err(e)))) if e.is_quota()))
-    });
+            };
+            let queries = std::iter::once(first)
+                .chain(
+                    card_plan(view.status.as_ref())
+                        .fetch
+                        .iter()
+                        .map(|s| status_total_query(&filters, s)),
+                )
+                .collect();
+            // A view with no status filter may hold every matching request on its first page:
+            // then its rows are the totals, and the three calls are not made (its page is asked
+            // first, and the totals' calls, if needed, wait for it: one round trip later).
+            Some((queries, refused))
+        },
+        true,
+    );
     // The cards, or why they are missing (`None` while loading). Requests the user changed
     // after the totals were counted (a cancel) are moved between cards here, not re-fetched.
     // The last totals that arrived are kept, with the connection and filters they count: a
@@ -79,29 +71,24 @@ pub fn StatusCards() -> impl IntoView {
     // last good rows.
     let cards = Memo::new(move |prev: Option<&Cards>| {
         let last = prev.and_then(|p| p.last.clone());
-        fetched.with(|f| {
+        fetched.with_current(|f| {
             // `counted_at`: changes made after it are applied over these totals.
-            let Some((counted_at, generation, answer)) = current(dash, f) else {
+            let Some(f) = f else {
                 return Cards {
                     last,
                     ..Cards::default()
                 };
             };
-            let pages = match answer {
+            let (counted_at, generation) = (f.at_ms, f.generation);
+            let pages = match &f.answer {
                 Ok(pages) => pages,
-                Err(ApiError::Aborted) => {
-                    return Cards {
-                        last,
-                        ..Cards::default()
-                    }
-                }
                 Err(e) => {
                     let same = |(g, f, _): &(u64, RequestQuery, _)| {
                         *g == generation && filters.with(|now| now.as_ref() == Some(f))
                     };
                     return Cards {
                         totals: last.clone().filter(same).map(|(_, _, c)| c),
-                        error: Some(e),
+                        error: Some(e.clone()),
                         last,
                     };
                 }

@@ -8,9 +8,9 @@
 //! serves every bar chart, the tables share one row function, and numbers are printed with
 //! integer formatting only.
 
-use hitl_core::format::{percent, thousands};
+use hitl_core::chart::stack;
+use hitl_core::format::{one_decimal, percent, thousands};
 use hitl_core::overview::{grouped_bars, label_step};
-use hitl_core::stats::stack;
 use web_sys::Element;
 
 use crate::components::dom::{el, el_text, svg, svg_text};
@@ -24,7 +24,7 @@ const BOTTOM: f64 = 42.0;
 const CHAR_W: f64 = 6.0;
 
 /// One series of a bar chart.
-pub struct Series {
+pub(crate) struct Series {
     /// Its name in the legend, tooltips and table.
     pub name: &'static str,
     /// The class that colours it from the theme (`k-chart-1`, `k-pending`, …; style/main.css):
@@ -35,7 +35,7 @@ pub struct Series {
 }
 
 /// What a bar chart shows.
-pub struct BarSpec {
+pub(crate) struct BarSpec {
     /// Unique on the page: the title's id derives from it.
     pub id: &'static str,
     /// The chart's accessible name and table caption.
@@ -55,20 +55,8 @@ pub struct BarSpec {
     pub shares: bool,
 }
 
-/// `x` with at most one decimal, through integer formatting (no float printing code).
-pub fn num(x: f64) -> String {
-    let tenths = (x * 10.0).round() as i64;
-    let sign = if tenths < 0 { "-" } else { "" };
-    let t = tenths.unsigned_abs();
-    if t.is_multiple_of(10) {
-        format!("{sign}{}", t / 10)
-    } else {
-        format!("{sign}{}.{}", t / 10, t % 10)
-    }
-}
-
 /// One table row in `tbody`: a header cell, then data cells.
-pub fn row(tbody: &Element, head: &str, cells: &[String]) {
+pub(crate) fn row(tbody: &Element, head: &str, cells: &[String]) {
     let tr = el(tbody, "tr", &[]);
     el_text(&tr, "th", &[("scope", "row")], head);
     for c in cells {
@@ -113,8 +101,11 @@ fn figure(parent: &Element, id: &str, title: &str, width: f64, height: f64) -> (
         &[
             ("role", "img"),
             ("aria-labelledby", &title_id),
-            ("width", &num(width)),
-            ("viewBox", &format!("0 0 {} {}", num(width), num(height))),
+            ("width", &one_decimal(width)),
+            (
+                "viewBox",
+                &format!("0 0 {} {}", one_decimal(width), one_decimal(height)),
+            ),
         ],
     );
     svg_text(&root, "title", &[("id", &title_id)], title);
@@ -123,7 +114,7 @@ fn figure(parent: &Element, id: &str, title: &str, width: f64, height: f64) -> (
 
 /// Appends a vertical bar chart: one or more series side by side per category, one shared
 /// scale.
-pub fn bar_chart(parent: &Element, spec: BarSpec) {
+pub(crate) fn bar_chart(parent: &Element, spec: BarSpec) {
     let BarSpec {
         id,
         title,
@@ -168,12 +159,12 @@ pub fn bar_chart(parent: &Element, spec: BarSpec) {
         "g",
         &[(
             "transform",
-            &format!("translate({},{})", num(LEFT), num(TOP)),
+            &format!("translate({},{})", one_decimal(LEFT), one_decimal(TOP)),
         )],
     );
-    let plot_w_text = num(plot_w);
+    let plot_w_text = one_decimal(plot_w);
     for &t in &g.ticks {
-        let y = num(PLOT_H - t / top * PLOT_H);
+        let y = one_decimal(PLOT_H - t / top * PLOT_H);
         let tick = svg(&plot, "g", &[("class", "tick")]);
         svg(
             &tick,
@@ -207,10 +198,10 @@ pub fn bar_chart(parent: &Element, spec: BarSpec) {
                 &bar,
                 "rect",
                 &[
-                    ("x", &num(b.x)),
-                    ("y", &num(b.y)),
-                    ("width", &num(b.w)),
-                    ("height", &num(b.h)),
+                    ("x", &one_decimal(b.x)),
+                    ("y", &one_decimal(b.y)),
+                    ("width", &one_decimal(b.w)),
+                    ("height", &one_decimal(b.h)),
                     ("class", s.color),
                 ],
             );
@@ -225,8 +216,8 @@ pub fn bar_chart(parent: &Element, spec: BarSpec) {
                 "text",
                 &[
                     ("class", "value"),
-                    ("x", &num(b.x + b.w / 2.0)),
-                    ("y", &num(b.y - 4.0)),
+                    ("x", &one_decimal(b.x + b.w / 2.0)),
+                    ("y", &one_decimal(b.y - 4.0)),
                     ("text-anchor", "middle"),
                 ],
                 &label,
@@ -240,8 +231,8 @@ pub fn bar_chart(parent: &Element, spec: BarSpec) {
             ("class", "axis"),
             ("x1", "0"),
             ("x2", &plot_w_text),
-            ("y1", &num(PLOT_H)),
-            ("y2", &num(PLOT_H)),
+            ("y1", &one_decimal(PLOT_H)),
+            ("y2", &one_decimal(PLOT_H)),
         ],
     );
     for (i, c) in categories.iter().enumerate().filter(|(i, _)| i % step == 0) {
@@ -249,8 +240,8 @@ pub fn bar_chart(parent: &Element, spec: BarSpec) {
             &plot,
             "text",
             &[
-                ("x", &num((i as f64 + 0.5) * g.slot)),
-                ("y", &num(PLOT_H + 14.0)),
+                ("x", &one_decimal((i as f64 + 0.5) * g.slot)),
+                ("y", &one_decimal(PLOT_H + 14.0)),
                 ("text-anchor", "middle"),
             ],
             c,
@@ -261,8 +252,8 @@ pub fn bar_chart(parent: &Element, spec: BarSpec) {
         "text",
         &[
             ("class", "axis-title"),
-            ("x", &num(plot_w / 2.0)),
-            ("y", &num(PLOT_H + 34.0)),
+            ("x", &one_decimal(plot_w / 2.0)),
+            ("y", &one_decimal(PLOT_H + 34.0)),
             ("text-anchor", "middle"),
         ],
         x_label,
@@ -274,7 +265,7 @@ pub fn bar_chart(parent: &Element, spec: BarSpec) {
             ("class", "axis-title"),
             (
                 "transform",
-                &format!("translate(-36,{}) rotate(-90)", num(PLOT_H / 2.0)),
+                &format!("translate(-36,{}) rotate(-90)", one_decimal(PLOT_H / 2.0)),
             ),
             ("text-anchor", "middle"),
         ],
@@ -306,7 +297,7 @@ pub fn bar_chart(parent: &Element, spec: BarSpec) {
 }
 
 /// One part of a stacked bar.
-pub struct Part {
+pub(crate) struct Part {
     pub label: String,
     /// The class that colours it, e.g. `k-pending`.
     pub color: &'static str,
@@ -314,7 +305,7 @@ pub struct Part {
 }
 
 /// Appends a horizontal 100 % stacked bar with a labelled legend and a table.
-pub fn stacked_bar(parent: &Element, id: &'static str, title: &str, parts: &[Part]) {
+pub(crate) fn stacked_bar(parent: &Element, id: &'static str, title: &str, parts: &[Part]) {
     // No wider than the Overview grid's narrowest cell (26rem, `.ov-grid`), so it is never
     // drawn smaller than its units: 640 wide, its 10-unit labels came out at 7 px in a cell of
     // 462 px (a 1920 px screen).
@@ -338,10 +329,10 @@ pub fn stacked_bar(parent: &Element, id: &'static str, title: &str, parts: &[Par
             &bar,
             "rect",
             &[
-                ("x", &num(s.x)),
+                ("x", &one_decimal(s.x)),
                 ("y", "0"),
-                ("width", &num(s.w)),
-                ("height", &num(BAR_H)),
+                ("width", &one_decimal(s.w)),
+                ("height", &one_decimal(BAR_H)),
                 ("class", p.color),
             ],
         );
@@ -357,20 +348,24 @@ pub fn stacked_bar(parent: &Element, id: &'static str, title: &str, parts: &[Par
             &bar,
             "text",
             &[
-                ("x", &num(s.x + s.w / 2.0)),
-                ("y", &num(BAR_H + 14.0)),
+                ("x", &one_decimal(s.x + s.w / 2.0)),
+                ("y", &one_decimal(BAR_H + 14.0)),
                 ("text-anchor", "middle"),
             ],
             &label,
         );
     }
     let tick = svg(&root, "g", &[("class", "tick")]);
-    let below = num(BAR_H + 30.0);
+    let below = one_decimal(BAR_H + 30.0);
     svg_text(&tick, "text", &[("x", "0"), ("y", &below)], "0%");
     svg_text(
         &tick,
         "text",
-        &[("x", &num(W)), ("y", &below), ("text-anchor", "end")],
+        &[
+            ("x", &one_decimal(W)),
+            ("y", &below),
+            ("text-anchor", "end"),
+        ],
         "100%",
     );
 

@@ -9,22 +9,21 @@
 
 mod analysis;
 mod cards;
-pub(crate) mod charts;
+mod charts;
 mod panels;
 
-pub use analysis::Overview;
-pub use cards::StatusCards;
+pub(crate) use analysis::Overview;
+pub(crate) use cards::StatusCards;
 
 use std::sync::Arc;
 
 use hitl_core::format::thousands;
 use hitl_core::{ApiError, RequestPage, RequestQuery};
-use leptos::prelude::Get;
 
 use hitl_core::overview::{may_hold_all, page_holds_all};
 
 use crate::api::Source;
-use crate::state::Dashboard;
+use crate::state::{Dashboard, SourceBound};
 
 /// "1 call" / "3 calls".
 fn calls_text(n: u64) -> String {
@@ -35,20 +34,23 @@ fn calls_text(n: u64) -> String {
     }
 }
 
-/// When the answer arrived (ms since epoch), the source generation it came from, and the pages
-/// with the queries that asked for them; `None` when nothing was asked.
-type Fetched = Option<(
-    f64,
-    u64,
-    Result<Vec<(RequestQuery, Arc<RequestPage>)>, ApiError>,
-)>;
+/// The pages a card or panel resource asked for, each with its query.
+type Pages = Vec<(RequestQuery, Arc<RequestPage>)>;
+/// What the status cards and the panels ask: the queries, and an error that stands for their
+/// answer without asking (the table's, see [`fetch_pages`]).
+type Asked = (Vec<RequestQuery>, Option<ApiError>);
+/// The status cards' and the panels' resource (one type for both keeps the wasm smaller).
+type PagesResource = SourceBound<Asked, Pages>;
 
-/// The answer, if it came from the current source (tracked). A resource keeps its last value
-/// while the next one loads: right after Connect that is the demo's (or the previous key's),
-/// which must not be shown as the live API's.
-fn current(dash: Dashboard, f: &Option<Fetched>) -> Fetched {
-    let generation = dash.conn.generation.get();
-    f.clone().flatten().filter(|(_, g, _)| *g == generation)
+/// A [`PagesResource`] over what `ask` (tracked) gives; `counts`: see [`fetch_pages`].
+fn pages_resource(
+    dash: Dashboard,
+    ask: impl Fn() -> Option<Asked> + 'static,
+    counts: bool,
+) -> PagesResource {
+    SourceBound::new(dash.binding(), ask, move |source, _, (queries, refused)| {
+        fetch_pages(source, queries, refused, counts)
+    })
 }
 
 /// Lists every query concurrently. `Source::list` answers from its one-minute cache and shares
@@ -57,30 +59,25 @@ fn current(dash: Dashboard, f: &Option<Fetched>) -> Fetched {
 /// [`Dashboard::first_answer`]). `counts`: the other queries count what the first one asks
 /// for (the status cards' totals of the view): when its page may hold every request
 /// ([`may_hold_all`]) it is asked alone first — the table's own call, shared or cached — and if
-/// it does hold them all, the others are not asked at all ([`page_holds_all`]). (One future
-/// type for both overview resources keeps the wasm smaller.)
+/// it does hold them all, the others are not asked at all ([`page_holds_all`]).
 async fn fetch_pages(
     source: Source,
-    generation: u64,
     queries: Vec<RequestQuery>,
     refused: Option<ApiError>,
     counts: bool,
-) -> Fetched {
+) -> Result<Pages, ApiError> {
     if let Some(e) = refused {
-        return Some((crate::browser::now_ms(), generation, Err(e)));
+        return Err(e);
     }
-    let first = queries.first()?;
-    if counts && queries.len() > 1 && may_hold_all(first) {
-        match source.list(first, false).await {
-            Ok(page) if !page_holds_all(first, &page) => {}
-            // The page alone, or its error (as from the joined calls below: not asked again).
-            answer => {
-                let pages = answer.map(|page| vec![(first.clone(), page)]);
-                return Some((crate::browser::now_ms(), generation, pages));
+    if let Some(first) = queries.first().filter(|_| counts && queries.len() > 1) {
+        if may_hold_all(first) {
+            match source.list(first, false).await {
+                Ok(page) if !page_holds_all(first, &page) => {}
+                // The page alone, or its error (as from the joined calls below: not asked again).
+                answer => return answer.map(|page| vec![(first.clone(), page)]),
             }
         }
     }
     let pages = futures::future::try_join_all(queries.iter().map(|q| source.list(q, false))).await;
-    let pages = pages.map(|pages| queries.into_iter().zip(pages).collect());
-    Some((crate::browser::now_ms(), generation, pages))
+    pages.map(|pages| queries.into_iter().zip(pages).collect())
 }

@@ -17,15 +17,14 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 
-use super::{calls_text, current, fetch_pages};
-use crate::components::clock::Clock;
-use crate::components::detail;
+use super::{calls_text, pages_resource};
+use crate::browser::clock::Clock;
+use crate::browser::url::{HistoryMode, UrlState, REQUEST_PARAM};
 use crate::components::dom::{self, el, el_text, fill};
 use crate::state::Dashboard;
-use crate::url::{HistoryMode, UrlState};
 
 /// The disclosure and, once opened, the two lists.
-pub fn panels(dash: Dashboard) -> impl IntoView {
+pub(super) fn panels(dash: Dashboard) -> impl IntoView {
     let open = RwSignal::new(false);
     // The panels follow the loop filter; status and priority are their own.
     let scope = Memo::new(move |_| {
@@ -36,25 +35,19 @@ pub fn panels(dash: Dashboard) -> impl IntoView {
     });
     let all = dash.all;
     let covered = Memo::new(move |_| scope.with(|s| all.covers(s)));
-    let retry = RwSignal::new(0u32);
-    let fetched = LocalResource::new(move || {
-        let wanted = open.get() && !covered.get();
-        let source = dash.conn.source.get();
-        let generation = dash.conn.generation.get_untracked();
-        let loop_id = scope.with(|s| s.loop_id.clone());
-        dash.refresh.track();
-        retry.track();
-        let queries = if wanted {
-            let [high, critical] = urgent_queries(loop_id.as_deref());
-            vec![high, critical, recent_query(loop_id.as_deref())]
-        } else {
-            Vec::new()
-        };
-        fetch_pages(source, generation, queries, None, false)
-    });
-    dash.retry_after_pause(retry, move || {
-        fetched.with(|f| matches!(f, Some(Some((_, _, Err(e)))) if e.is_quota()))
-    });
+    let fetched = pages_resource(
+        dash,
+        move || {
+            let wanted = open.get() && !covered.get();
+            let loop_id = scope.with(|s| s.loop_id.clone());
+            wanted.then(|| {
+                let [high, critical] = urgent_queries(loop_id.as_deref());
+                let queries = vec![high, critical, recent_query(loop_id.as_deref())];
+                (queries, None)
+            })
+        },
+        false,
+    );
     let cost = move || match dash.conn.source.with(|s| s.cost(3)) {
         0 => "0 calls (demo data)".to_owned(),
         _ if covered.get() => "0 calls (from the loaded set)".to_owned(),
@@ -67,9 +60,9 @@ pub fn panels(dash: Dashboard) -> impl IntoView {
             let loop_id = scope.with(|s| s.loop_id.clone());
             return Some(Ok(Lists::from_rows(&rows, loop_id.as_deref())));
         }
-        fetched.with(|f| {
-            current(dash, f).map(|(_, _, answer)| {
-                answer.map(|pages| {
+        fetched.with_current(|f| {
+            f.map(|f| {
+                f.answer.as_ref().map_err(Clone::clone).map(|pages| {
                     // Shown with this session's changes: a request cancelled here leaves
                     // "Urgent pending" at once, without another call.
                     let mut urgent = dash
@@ -135,7 +128,7 @@ pub fn panels(dash: Dashboard) -> impl IntoView {
             .and_then(|t| t.dyn_into::<Element>().ok())
             .and_then(|t| t.closest("button[data-request]").ok().flatten());
         if let Some(id) = link.and_then(|b| b.get_attribute("data-request")) {
-            url.set_param(detail::PARAM, Some(&id), HistoryMode::Push);
+            url.set_param(REQUEST_PARAM, Some(&id), HistoryMode::Push);
         }
     };
 

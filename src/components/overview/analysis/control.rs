@@ -1,0 +1,127 @@
+//! The "Analyze all matching" control: its cost before it starts, progress, Cancel, Resume and
+//! Load again.
+
+use hitl_core::format::thousands;
+use hitl_core::loader::set_key;
+use hitl_core::RequestQuery;
+use leptos::prelude::*;
+
+use crate::components::overview::calls_text;
+use crate::state::{gap_text, refetched_text, Dashboard, Phase};
+
+/// The "Analyze all matching" button with its cost, progress, cancel and resume. `complete`:
+/// the analysed rows are every matching request already.
+pub(super) fn analyze_all(
+    dash: Dashboard,
+    complete: Signal<bool>,
+    page_total: Memo<Option<u64>>,
+) -> impl IntoView {
+    let all = dash.all;
+    let running = move || all.phase.with(|p| *p == Phase::Running);
+    // Pages still to load for the current view (0 when the analysed rows are all of them).
+    let pages = move || {
+        if complete.get() {
+            return Some(0);
+        }
+        let total = page_total.get()?;
+        dash.query
+            .with(|q| q.as_ref().ok().map(|q| all.cost(q, total)))
+    };
+    let resumable = move || {
+        all.phase.with(Phase::resumable)
+            && dash
+                .query
+                .with(|q| q.as_ref().is_ok_and(|q| all.belongs_to(q)))
+    };
+    let cursor = move || {
+        dash.query
+            .with(|q| q.as_ref().is_ok_and(|q| q.created_before.is_some()))
+    };
+    let cost = move || {
+        if cursor() && pages().is_none() {
+            return Some("Back to newest to see what loading everything costs".to_owned());
+        }
+        pages().map(|n| {
+            if n == 0 {
+                return "0 calls — already loaded".to_owned();
+            }
+            let calls = dash.conn.source.with(|s| s.cost(n));
+            let more = if resumable() { " more" } else { "" };
+            let unit = if n == 1 { "page" } else { "pages" };
+            let demo = if calls == 0 { " (demo data)" } else { "" };
+            format!("Loads {n}{more} {unit}: {}{demo}", calls_text(calls))
+        })
+    };
+    // The loader is shared with Export: the button is labelled "Resume" only for a set it
+    // started itself (Export has its own Resume); either way, a click resumes what is there.
+    let started = RwSignal::new(None::<RequestQuery>);
+    let start = move |_| {
+        if let Ok(q) = dash.query.get_untracked() {
+            // Progress says "0 of 900" at once, and so does a load cancelled before a page.
+            if let Some(total) = untrack(|| dash.matching_total(&q)) {
+                all.expect_total(&q, total);
+            }
+            all.start(dash.conn.source.get_untracked(), &q);
+            started.set(Some(set_key(&q)));
+        }
+    };
+    let started_here = move || started.with(|s| all.key.with(|k| s.is_some() && s == k));
+    let changed = move || all.phase.with(|p| matches!(p, Phase::Changed(_)));
+    let progress = move || {
+        let (received, total) = all.progress.get();
+        let phase = all.phase.get();
+        let again = all.refetched.get();
+        (phase != Phase::Idle).then(|| {
+            let (note, class) = match &phase {
+                Phase::Running if total == 0 => ("Starting…".to_owned(), "muted"),
+                Phase::Running if again > 0 => (
+                    "Requests changed while loading; loading those pages again…".to_owned(),
+                    "muted",
+                ),
+                Phase::Done => {
+                    let calls = dash.conn.source.with_untracked(|s| s.cost(again));
+                    let note = refetched_text(again, calls)
+                        .map(|t| format!(" {t}"))
+                        .unwrap_or_default();
+                    (format!("Complete.{note}"), "muted")
+                }
+                Phase::Stopped(None) => ("Cancelled; what arrived is kept.".to_owned(), "muted"),
+                Phase::Stopped(Some(e)) => (format!("Stopped: {}", e.title()), "stop-reason"),
+                Phase::Changed(gap) => (
+                    format!(
+                        "{}. Not a complete set: Load again to fetch the pages that changed again.",
+                        gap_text(gap)
+                    ),
+                    "stop-reason",
+                ),
+                _ => (String::new(), "muted"),
+            };
+            view! {
+                <div class="progress-line">
+                    <progress max=total.max(1) value=received aria-label="Requests loaded"></progress>
+                    <span class="progress-text">{format!("{} of {}", thousands(received), thousands(total))}</span>
+                    <span class=class role="status">{note}</span>
+                </div>
+            }
+        })
+    };
+    view! {
+        <div class="analyze">
+            <button type="button" class="primary" on:click=start
+                disabled=move || running() || pages().is_none_or(|n| n == 0)>
+                {move || if resumable() && changed() {
+                    "Load again"
+                } else if resumable() && started_here() {
+                    "Resume"
+                } else {
+                    "Analyze all matching"
+                }}
+            </button>
+            <span class="cost">{cost}</span>
+            {move || running().then(|| view! {
+                <button type="button" on:click=move |_| all.cancel()>"Cancel"</button>
+            })}
+            {progress}
+        </div>
+    }
+}
