@@ -63,13 +63,24 @@ pub(crate) fn App() -> impl IntoView {
     // A memo: the quota part is read every second, and the banner changes far less often.
     let banner = Memo::new(move |_| dash.banner(clock.secs()));
     let loading = move || dash.loading();
-    let stale = move || {
-        // Rows on screen that are not the answer to the current view (a failed or pending load).
+    // The rows on screen are another view's while the current one loads (a page move, a slow
+    // answer): said as loading, not as a failure.
+    let other_view = move || {
         let current = dash.query.get().ok();
         dash.shown
             .with(|s| s.as_ref().map(|l| Some(&l.query) != current.as_ref()))
             .unwrap_or(false)
-            || error.with(Option::is_some)
+    };
+    // The last answer failed: the rows on screen are the last good ones.
+    let stale = move || error.with(Option::is_some) && dash.shown.with(Option::is_some);
+    let status_note = move || {
+        if stale() {
+            Some(" · not current")
+        } else if other_view() && loading() {
+            Some(" · loading…")
+        } else {
+            None
+        }
     };
     // An empty page says why: nothing matches, or (a link's offset) it lies past the last page.
     let empty_text = move || {
@@ -134,7 +145,7 @@ pub(crate) fn App() -> impl IntoView {
                     </span>
                     <span class="updated" data-stale=move || stale().to_string()>
                         {updated}
-                        {move || stale().then_some(" · not current")}
+                        {status_note}
                     </span>
                     <Show when=all_available>
                         <label class="show-all">

@@ -29,12 +29,19 @@ export class Dashboard {
 
   /** Connects to the mock (same origin) with `key`. */
   async connect(key = KEY, base = this.mock.url, remember = false) {
+    await this.openConnection();
     await this.page.getByLabel('API key').fill(key);
     await this.page.getByLabel('API base URL').fill(base);
     if (remember) await this.page.getByLabel('Remember on this device').check();
     await this.page.getByRole('button', { name: 'Connect' }).click();
     // From here on nothing of the demo source is on screen.
     await expect(this.page.locator('.source-badge')).toHaveText('Live API');
+  }
+
+  /** Opens the Connection form when it is folded into its one line (a working connection). */
+  async openConnection() {
+    const change = this.page.locator('.settings-line').getByRole('button', { name: 'Change' });
+    if (await change.isVisible()) await change.click();
   }
 
   /** As a returning user who ticked "Remember": the key and base URL are in localStorage

@@ -460,6 +460,7 @@ test.describe('a detail open while the source changes', () => {
     await expect.poll(() => callsFor(mock, id!)).toBe(1);
 
     // And back to the demo: the demo's request again, at no call.
+    await page.locator('.settings-line').getByRole('button', { name: 'Change' }).press('Enter');
     await page.getByRole('button', { name: 'Demo data' }).press('Enter');
     await expect(page.locator('.source-badge')).toHaveText('Demo data');
     await expect(created).not.toContainText(mockDay);

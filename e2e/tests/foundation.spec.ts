@@ -64,6 +64,7 @@ test('the key stays out of URLs and storage unless remembered', async ({ dashboa
   // call joins it: one call, not two.
   const pageCalls = (await dashboard.mock.stats()).log.filter((c) => c.uri === '/v1/api/requests');
   expect(pageCalls.length).toBe(1);
+  await dashboard.openConnection();
   await page.getByRole('button', { name: 'Forget key' }).click();
   await expect(page.locator('.source-badge')).toHaveText('Demo data');
   expect(await page.evaluate(() => localStorage.getItem('hitl.api_key'))).toBeNull();

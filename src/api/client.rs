@@ -229,7 +229,11 @@ fn encode_segment(s: &str) -> String {
 /// `/requests/..` would ask `/v1/api/` instead, and an empty id would ask for the list.
 fn request_path(id: &str) -> Result<String, ApiError> {
     if matches!(id, "" | "." | "..") {
-        return Err(hitl_core::contract::not_found(id).into());
+        // Refused here, before any call, so it carries no HTTP status.
+        return Err(ApiError::Invalid(hitl_core::QueryError {
+            msg: "Request not found",
+            data: format!("“{id}” cannot be a request id; no call was made."),
+        }));
     }
     Ok(format!("/v1/api/requests/{}", encode_segment(id)))
 }

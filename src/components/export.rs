@@ -12,8 +12,8 @@ use std::sync::Arc;
 use chrono::{DateTime, NaiveDate};
 use hitl_core::csv::{to_csv, CsvOptions};
 use hitl_core::export::{export_filename, to_json, ExportFormat};
-use hitl_core::format::thousands;
 use hitl_core::format::Zone as _;
+use hitl_core::format::{count, thousands};
 use hitl_core::{contract, HitlRequest, RequestQuery};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -21,7 +21,7 @@ use leptos::task::spawn_local;
 use crate::browser::clock::Clock;
 use crate::browser::download;
 use crate::browser::time::{now_ms, ShownZone};
-use crate::state::{gap_text, refetched_text, Dashboard, Phase, TimeDisplay};
+use crate::state::{gap_text, refetched_text, Afford, Dashboard, Phase, TimeDisplay};
 
 /// Today's date in the zone times are shown in (Times: UTC or local), for the file name.
 fn today(time: Option<TimeDisplay>) -> NaiveDate {
@@ -109,6 +109,8 @@ pub(crate) fn ExportBar() -> impl IntoView {
             && cost() != Some(0)
             && quota_left().is_some_and(|(left, paused)| paused || left == 0)
     };
+    // What the quota allows of the export's calls (it loads that much, then stops).
+    let afford = move || dash.afford(cost().unwrap_or(0), clock.secs());
     let export = move |format: ExportFormat| {
         let Some((q, total)) = view() else { return };
         exported.set(true);
@@ -130,8 +132,9 @@ pub(crate) fn ExportBar() -> impl IntoView {
             all.expect_total(&q, total);
         }
         let refetched_before = all.refetched.get_untracked();
+        let budget = untrack(afford).budget();
         spawn_local(async move {
-            if all.load(source.clone(), &q).await == Phase::Done {
+            if all.load(source.clone(), &q, budget).await == Phase::Done {
                 // Pages this export fetched again because the requests changed meanwhile.
                 let again = all
                     .refetched
@@ -157,9 +160,12 @@ pub(crate) fn ExportBar() -> impl IntoView {
     };
     let cost_text = move || {
         view()?;
-        let quota = quota_left()
-            .map(|(left, _)| format!(" · {} calls left this hour", thousands(left)))
-            .unwrap_or_default();
+        let quota = match afford() {
+            Afford::All => quota_left()
+                .map(|(left, _)| format!(" · {} left this hour", count(left, "call", "calls")))
+                .unwrap_or_default(),
+            short => short.note(clock.secs()),
+        };
         let Some(c) = cost() else {
             return Some(format!(
                 "Export costs one call per 100 matching requests{quota}"

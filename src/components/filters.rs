@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use hitl_core::query::{page_sizes, RequestQuery};
+use hitl_core::query::{encode_pairs, page_sizes, RequestQuery};
 use hitl_core::{Priority, Sort, Status};
 use leptos::html;
 use leptos::prelude::*;
@@ -66,6 +66,14 @@ pub(crate) fn FilterBar() -> impl IntoView {
     // The selects' options, built with the plain DOM builder (one non-generic function, far
     // less wasm than a reactive `view!` list per select). Page size offers the view's own size
     // too when a URL asked for another one (`?limit=25`).
+    // A parameter the URL holds but the API would refuse (`?status=bogus`): its select shows it,
+    // marked, rather than "All", so that choosing "All" is a change that fixes the URL.
+    let invalid = move |name: &'static str| {
+        url.param(name).filter(|raw| {
+            let qs = encode_pairs([(name, raw.as_str())]);
+            !RequestQuery::from_query_string_lenient(&qs).1.is_empty()
+        })
+    };
     let status = NodeRef::<html::Select>::new();
     let priority = NodeRef::<html::Select>::new();
     let sort = NodeRef::<html::Select>::new();
@@ -78,7 +86,11 @@ pub(crate) fn FilterBar() -> impl IntoView {
             let chosen = current.with(|q| q.status.as_ref().map(|s| s.as_str().to_owned()));
             let items = std::iter::once(all())
                 .chain(Status::ALL.iter().map(|s| pair(s.as_str(), s.label())));
-            (items.collect(), chosen.unwrap_or_default())
+            with_invalid(
+                items.collect(),
+                chosen.unwrap_or_default(),
+                invalid("status"),
+            )
         }),
     );
     choices(
@@ -87,7 +99,11 @@ pub(crate) fn FilterBar() -> impl IntoView {
             let chosen = current.with(|q| q.priority.as_ref().map(|p| p.as_str().to_owned()));
             let items = std::iter::once(all())
                 .chain(Priority::ALL.iter().map(|p| pair(p.as_str(), p.label())));
-            (items.collect(), chosen.unwrap_or_default())
+            with_invalid(
+                items.collect(),
+                chosen.unwrap_or_default(),
+                invalid("priority"),
+            )
         }),
     );
     choices(
@@ -97,7 +113,11 @@ pub(crate) fn FilterBar() -> impl IntoView {
                 .iter()
                 .map(|s| pair(s.as_str(), s.label()))
                 .collect();
-            (items, current.with(|q| q.sort.as_str().to_owned()))
+            with_invalid(
+                items,
+                current.with(|q| q.sort.as_str().to_owned()),
+                invalid("sort"),
+            )
         }),
     );
     choices(
@@ -108,7 +128,7 @@ pub(crate) fn FilterBar() -> impl IntoView {
                 .into_iter()
                 .map(|n| (n.to_string(), n.to_string()))
                 .collect();
-            (items, limit.to_string())
+            with_invalid(items, limit.to_string(), invalid("limit"))
         }),
     );
 
@@ -144,6 +164,22 @@ pub(crate) fn FilterBar() -> impl IntoView {
                 {move || loops.options().into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
             </datalist>
         </section>
+    }
+}
+
+/// `items` and `chosen`, or with `raw` (a value the URL holds that the API would refuse) one
+/// more option, "(invalid: raw)", chosen.
+fn with_invalid(
+    mut items: Vec<(String, String)>,
+    chosen: String,
+    raw: Option<String>,
+) -> (Vec<(String, String)>, String) {
+    match raw {
+        Some(raw) => {
+            items.push((raw.clone(), format!("(invalid: {raw})")));
+            (items, raw)
+        }
+        None => (items, chosen),
     }
 }
 

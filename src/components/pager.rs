@@ -50,6 +50,15 @@ pub(crate) fn Pager(#[prop(into)] loaded: Signal<Option<Loaded>>) -> impl IntoVi
                 let limit = u64::from(q.limit.max(1));
                 let pages = p.total.div_ceil(limit).max(1);
                 let current = q.offset / limit + 1;
+                // An offset off the page grid (a link's `?offset=7`): the page shown counts as
+                // the one after those before it, and the pages after it follow from there.
+                let (current, shown_pages) = if q.offset % limit == 0 {
+                    (current, pages)
+                } else {
+                    let before = q.offset.div_ceil(limit);
+                    let after = p.total.saturating_sub(q.offset + limit).div_ceil(limit);
+                    (before + 1, before + 1 + after)
+                };
                 (
                     q.clone(),
                     p.count,
@@ -58,6 +67,7 @@ pub(crate) fn Pager(#[prop(into)] loaded: Signal<Option<Loaded>>) -> impl IntoVi
                     limit,
                     pages,
                     current,
+                    shown_pages,
                 )
             })
         })
@@ -73,7 +83,7 @@ pub(crate) fn Pager(#[prop(into)] loaded: Signal<Option<Loaded>>) -> impl IntoVi
     // and Previous both lead back to it.
     let last_offset = |limit: u64, pages: u64| (pages - 1) * limit;
     let on_last = move || {
-        info().is_none_or(|(q, _, _, has_more, limit, pages, _)| {
+        info().is_none_or(|(q, _, _, has_more, limit, pages, _, _)| {
             !has_more && q.offset <= last_offset(limit, pages)
         })
     };
@@ -84,7 +94,7 @@ pub(crate) fn Pager(#[prop(into)] loaded: Signal<Option<Loaded>>) -> impl IntoVi
         }
     };
     let prev = move |_| {
-        if let Some((q, _, _, _, limit, pages, _)) = info() {
+        if let Some((q, _, _, _, limit, pages, _, _)) = info() {
             go(q.with_offset(
                 q.offset
                     .saturating_sub(limit)
@@ -98,7 +108,7 @@ pub(crate) fn Pager(#[prop(into)] loaded: Signal<Option<Loaded>>) -> impl IntoVi
         }
     };
     let last = move |_| {
-        if let Some((q, _, _, _, limit, pages, _)) = info() {
+        if let Some((q, _, _, _, limit, pages, _, _)) = info() {
             go(q.with_offset(last_offset(limit, pages)));
         }
     };
@@ -135,7 +145,7 @@ pub(crate) fn Pager(#[prop(into)] loaded: Signal<Option<Loaded>>) -> impl IntoVi
         move || info().is_some_and(|(_, _, _, has_more, ..)| has_more) && last_created().is_some();
     let jump = move |ev: leptos::ev::Event| {
         let input = event_target::<web_sys::HtmlInputElement>(&ev);
-        let Some((q, _, _, _, limit, pages, current)) = info() else {
+        let Some((q, _, _, _, limit, pages, current, _)) = info() else {
             return;
         };
         match input
@@ -167,7 +177,7 @@ pub(crate) fn Pager(#[prop(into)] loaded: Signal<Option<Loaded>>) -> impl IntoVi
                 <input type="number" min="1" inputmode="numeric" aria-label="Page number"
                     prop:value=move || info().map(|i| i.6.to_string()).unwrap_or_default()
                     on:change=jump/>
-                {move || info().map(|i| format!(" of {}", thousands(i.5)))}
+                {move || info().map(|i| format!(" of {}", thousands(i.7)))}
             </label>
         </nav>
         <p class="pager-help">

@@ -102,6 +102,9 @@ pub(crate) struct AllMatching {
     /// Pages fetched again because the requests changed while this set loaded (each a call).
     pub refetched: RwSignal<u64>,
     merge: StoredValue<Merge>,
+    /// Calls the running load may still make (`None`: as many as it needs): a load started with
+    /// fewer calls left than it needs stops where the quota would, and resumes after the reset.
+    budget: StoredValue<Option<u64>>,
     abort: StoredValue<Option<AbortHandle>>,
     progress_at: StoredValue<f64>,
 }
@@ -125,6 +128,7 @@ impl AllMatching {
             phase: RwSignal::new(Phase::Idle),
             refetched: RwSignal::new(0),
             merge: StoredValue::new(Merge::default()),
+            budget: StoredValue::new(None),
             abort: StoredValue::new(None),
             progress_at: StoredValue::new(0.0),
         }
@@ -218,19 +222,25 @@ impl AllMatching {
         self.finish(Ok(()));
     }
 
-    /// Starts loading (or resumes) every request matching `query`'s filters in the background.
-    pub(crate) fn start(&self, source: Source, query: &RequestQuery) {
+    /// Starts loading (or resumes) every request matching `query`'s filters in the background,
+    /// making at most `budget` calls (`None`: as many as needed).
+    pub(crate) fn start(&self, source: Source, query: &RequestQuery, budget: Option<u64>) {
         let this = *self;
         let query = query.clone();
         spawn_local(async move {
-            this.load(source, &query).await;
+            this.load(source, &query, budget).await;
         });
     }
 
     /// Loads (or resumes loading) every request matching `query`'s filters from `source`, and
     /// returns how it ended. If a load of the same set is already running, waits for it instead
     /// of starting a second one.
-    pub(crate) async fn load(self, source: Source, query: &RequestQuery) -> Phase {
+    pub(crate) async fn load(
+        self,
+        source: Source,
+        query: &RequestQuery,
+        budget: Option<u64>,
+    ) -> Phase {
         let key = set_key(query);
         if self.phase.get_untracked() == Phase::Running {
             if self.key.get_untracked().as_ref() == Some(&key) {
@@ -251,6 +261,7 @@ impl AllMatching {
             self.switch_to(key.clone());
         }
         self.phase.set(Phase::Running);
+        self.budget.set_value(budget);
         let (handle, registration) = AbortHandle::new_pair();
         self.abort.set_value(Some(handle));
         // When cancelled (`Err(Aborted)`), `cancel` has already recorded the stop.
@@ -341,6 +352,7 @@ impl AllMatching {
         let mut total = match self.merge.with_value(|m| m.has(0).then_some(m.total)) {
             Some(total) => total,
             None => {
+                self.spend(1)?;
                 let page = source.list(&first, fresh).await.map_err(Some)?;
                 self.record(0, Arc::clone(&page));
                 page.total
@@ -357,12 +369,14 @@ impl AllMatching {
             if missing.is_empty() {
                 break;
             }
+            let (missing, cut) = self.within_budget(missing);
             self.fetch(&source, missing, fresh, &mut |offset, page| {
                 total = total.max(page.total);
                 self.record(offset, page);
             })
             .await
             .map_err(Some)?;
+            cut?;
         }
         // Every page is in. Pages served before the requests changed disagree with the latest
         // total: fetch them again, fresh (the cache holds their old answers), so that every
@@ -379,15 +393,44 @@ impl AllMatching {
             if again.is_empty() {
                 break;
             }
+            let (again, cut) = self.within_budget(again);
             self.fetch(&source, again, true, &mut |offset, page| {
                 self.refetched.update(|n| *n += 1);
                 self.record(offset, page);
             })
             .await
             .map_err(Some)?;
+            cut?;
         }
         self.merge.update_value(Merge::drop_past_end);
         Ok(())
+    }
+
+    /// Takes `calls` from the budget, or stops the load where the quota would.
+    fn spend(&self, calls: u64) -> Result<(), Option<ApiError>> {
+        self.within_budget(vec![(); calls as usize]).1
+    }
+
+    /// As many of `queries` as the budget allows, and the stop to report after them when
+    /// that is not all of them.
+    fn within_budget<Q>(&self, mut queries: Vec<Q>) -> (Vec<Q>, Result<(), Option<ApiError>>) {
+        let Some(left) = self.budget.get_value() else {
+            return (queries, Ok(()));
+        };
+        let take = (left as usize).min(queries.len());
+        let cut = queries.len() > take;
+        queries.truncate(take);
+        self.budget.set_value(Some(left - take as u64));
+        let stop = if cut {
+            Err(Some(ApiError::QuotaPaused {
+                reset_at: None,
+                usage_count: None,
+                usage_limit: None,
+            }))
+        } else {
+            Ok(())
+        };
+        (queries, stop)
     }
 
     /// Asks for `queries`, [`CONCURRENCY`] in flight, and hands each page to `got` (with its

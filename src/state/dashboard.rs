@@ -322,6 +322,20 @@ impl Dashboard {
         })
     }
 
+    /// What the key's quota allows of an action that makes `calls` calls (tracked).
+    pub fn afford(&self, calls: u64, now: i64) -> Afford {
+        match self.conn.quota.get().map(|q| q.view(now)) {
+            Some(v) if calls > 0 && (v.paused || v.remaining == 0) => Afford::Nothing {
+                reset_at: v.reset_at,
+            },
+            Some(v) if calls > v.remaining => Afford::Part {
+                left: v.remaining,
+                reset_at: v.reset_at,
+            },
+            _ => Afford::All,
+        }
+    }
+
     /// What the one banner shows (tracked): the page's error, or else, while the key's quota is
     /// spent, the quota's refusal, whichever call met it (cards, panels, detail, export…).
     pub fn banner(&self, now: i64) -> Option<ApiError> {
@@ -445,4 +459,52 @@ fn changed_ids(old: &[HitlRequest], new: &[HitlRequest]) -> HashSet<String> {
         })
         .map(|r| r.id.clone())
         .collect()
+}
+
+/// What the key's quota allows of an action, before it starts ([`Dashboard::afford`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Afford {
+    /// Every call it needs (or no quota: demo data).
+    All,
+    /// Only `left` calls until the quota resets.
+    Part { left: u64, reset_at: Option<i64> },
+    /// None until the quota resets.
+    Nothing { reset_at: Option<i64> },
+}
+
+impl Afford {
+    /// The calls to spend now (`None`: as many as needed).
+    pub fn budget(self) -> Option<u64> {
+        match self {
+            Afford::All => None,
+            Afford::Part { left, .. } => Some(left),
+            Afford::Nothing { .. } => Some(0),
+        }
+    }
+
+    /// What to say before the action starts, e.g. " — only 2 calls left this hour: 2 pages now,
+    /// the rest after the quota resets in 40 minutes"; empty when it can be paid in full.
+    pub fn note(self, now: i64) -> String {
+        let reset = |at: Option<i64>| {
+            at.map(|t| {
+                format!(
+                    " in {}",
+                    hitl_core::format::format_duration((t - now).max(0) as f64)
+                )
+            })
+            .unwrap_or_default()
+        };
+        match self {
+            Afford::All => String::new(),
+            Afford::Part { left, reset_at } => format!(
+                " — only {} left this hour: {} now, the rest after the quota resets{}",
+                hitl_core::format::count(left, "call", "calls"),
+                hitl_core::format::count(left, "page", "pages"),
+                reset(reset_at)
+            ),
+            Afford::Nothing { reset_at } => {
+                format!(" — no calls left: the quota resets{}", reset(reset_at))
+            }
+        }
+    }
 }

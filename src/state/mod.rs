@@ -11,7 +11,7 @@ mod resource;
 
 pub(crate) use all_matching::{gap_text, refetched_text, AllMatching, Phase};
 pub(crate) use connection::Connection;
-pub(crate) use dashboard::{Dashboard, Loaded};
+pub(crate) use dashboard::{Afford, Dashboard, Loaded};
 pub(crate) use display::TimeDisplay;
 pub(crate) use loops::{Loops, Names};
 #[cfg(all(test, target_arch = "wasm32"))]

@@ -80,6 +80,11 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// `n` with its noun in the right number: "1 call", "2 calls", "1,204 requests".
+pub fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+}
+
 /// `x` with at most one decimal: 238.84 → "238.8", 3.0 → "3", −0.44 → "-0.4" (chart labels,
 /// exact response times). Printed from whole tenths with integer formatting, like [`percent`].
 pub fn one_decimal(x: f64) -> String {

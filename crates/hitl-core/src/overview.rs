@@ -142,6 +142,30 @@ pub fn cards_counted(rows: &[HitlRequest]) -> Vec<StatusCard> {
     }))
 }
 
+/// Cards counted from the statuses of every request matching the cards' filters (a loaded set
+/// that holds them all): exact, whatever the API's undocumented statuses.
+pub fn cards_of<'a>(statuses: impl Iterator<Item = &'a Status>) -> Vec<StatusCard> {
+    let mut counts = [0u64; 4];
+    for s in statuses {
+        if let Some(i) = Status::ALL.iter().position(|x| x == s) {
+            counts[i] += 1;
+        }
+    }
+    with_shares(Status::ALL.iter().zip(counts).map(|(s, n)| (s, n, true)))
+}
+
+/// `cards` with `status`'s total replaced by `total` (a newer count of it: the page of that
+/// status reloaded), shares recomputed.
+pub fn with_total(cards: &[StatusCard], status: &Status, total: u64) -> Vec<StatusCard> {
+    with_shares(cards.iter().map(|c| {
+        if &c.status == status {
+            (&c.status, total, true)
+        } else {
+            (&c.status, c.total, c.exact)
+        }
+    }))
+}
+
 /// Whether the answer to `view` can hold every request matching the cards' filters: the first
 /// page of a view with no status filter and no cursor.
 pub fn may_hold_all(view: &RequestQuery) -> bool {

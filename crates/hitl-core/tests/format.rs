@@ -296,3 +296,10 @@ fn one_decimal_keeps_at_most_one_digit_after_the_point() {
     assert_eq!(one_decimal(0.05), "0.1");
     assert_eq!(one_decimal(86_400.25), "86400.3");
 }
+
+#[test]
+fn count_says_one_or_many() {
+    assert_eq!(count(1, "call", "calls"), "1 call");
+    assert_eq!(count(0, "call", "calls"), "0 calls");
+    assert_eq!(count(1204, "request", "requests"), "1,204 requests");
+}

@@ -442,3 +442,24 @@ fn a_page_holding_every_request_gives_the_cards_by_counting() {
         .iter()
         .all(|c| c.total == 0 && c.share == 0.0));
 }
+
+#[test]
+fn cards_of_count_every_documented_status_exactly_and_with_total_replaces_one() {
+    use hitl_core::overview::{cards_of, with_total};
+    let statuses = [
+        Status::Pending,
+        Status::Cancelled,
+        Status::Other("escalated".into()),
+        Status::Cancelled,
+        Status::Completed,
+    ];
+    let cards = cards_of(statuses.iter());
+    let totals: Vec<u64> = cards.iter().map(|c| c.total).collect();
+    assert_eq!(totals, [1, 1, 0, 2]);
+    assert!(cards.iter().all(|c| c.exact));
+    assert!((cards[3].share - 0.5).abs() < 1e-12);
+    let moved = with_total(&cards, &Status::Pending, 5);
+    let totals: Vec<u64> = moved.iter().map(|c| c.total).collect();
+    assert_eq!(totals, [5, 1, 0, 2]);
+    assert!((moved[0].share - 5.0 / 8.0).abs() < 1e-12);
+}

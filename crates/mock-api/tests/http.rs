@@ -842,3 +842,74 @@ fn churn_answers_the_newest_pending_requests_after_the_nth_list_call() {
     assert_eq!(total(&s.page(q)), pending.len() as u64 - 6);
     assert_eq!(total(&s.page(q)), pending.len() as u64 - 9);
 }
+
+#[test]
+fn change_moves_the_data_on_as_between_two_visits() {
+    let s = Server::start(&[]);
+    let (before, _) = s.dataset();
+    let pending: Vec<&HitlRequest> = before
+        .iter()
+        .filter(|r| r.status == Status::Pending)
+        .collect();
+    assert!(pending.len() >= 4, "the data has pending requests");
+    let body = r#"{"create": 3, "answer": 1, "time_out": 1, "cancel": 1,
+                   "set_status": [["nope", "escalated"]]}"#;
+    let url = format!("{}/__mock/change", s.base);
+    let mut resp = s
+        .agent
+        .run(
+            ureq::http::Request::builder()
+                .method("POST")
+                .uri(url)
+                .body(body.to_owned())
+                .unwrap(),
+        )
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    let changed: Value = serde_json::from_str(&resp.body_mut().read_to_string().unwrap()).unwrap();
+    assert_eq!(changed["created"].as_array().unwrap().len(), 3);
+    assert_eq!(changed["set_status"], serde_json::json!([]));
+    let (after, loops) = s.dataset();
+    assert_eq!(after.len(), before.len() + 3);
+    // The new requests are the newest, pending, and listed first by the API.
+    let created: Vec<&str> = changed["created"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    let first: Vec<&str> = after[..3].iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(first, created);
+    assert!(after[..3].iter().all(|r| r.status == Status::Pending));
+    let status_of = |id: &Value| {
+        let id = id.as_str().unwrap();
+        after.iter().find(|r| r.id == id).unwrap().status.clone()
+    };
+    assert_eq!(status_of(&changed["answered"][0]), Status::Completed);
+    assert_eq!(status_of(&changed["timed_out"][0]), Status::Timeout);
+    assert_eq!(status_of(&changed["cancelled"][0]), Status::Cancelled);
+    // Loops' pending counts stay true.
+    for lp in &loops {
+        let n = after
+            .iter()
+            .filter(|r| r.loop_id == lp.id && r.status == Status::Pending)
+            .count() as u64;
+        assert_eq!(lp.pending_count, n, "{}", lp.name);
+    }
+    // Any status, undocumented ones included.
+    let id = after[5].id.clone();
+    let body = format!(r#"{{"set_status": [["{id}", "escalated"]]}}"#);
+    let resp = s
+        .agent
+        .run(
+            ureq::http::Request::builder()
+                .method("POST")
+                .uri(format!("{}/__mock/change", s.base))
+                .body(body)
+                .unwrap(),
+        )
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    let (after, _) = s.dataset();
+    assert_eq!(after[5].status.as_str(), "escalated");
+}

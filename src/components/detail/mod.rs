@@ -121,6 +121,12 @@ pub(crate) fn DetailPanel() -> impl IntoView {
                             .to_owned(),
                     ],
                 ),
+                // An id no URL path can carry, refused before any call.
+                Some(Err(e @ ApiError::Invalid(_))) => Notice::error(
+                    "Could not load the request",
+                    &e,
+                    "Open a request from the table, or check the link.",
+                ),
                 Some(Err(e)) => Notice::error("Could not load the request", &e, e.advice()),
                 _ => Notice::loading("Loading request…"),
             }

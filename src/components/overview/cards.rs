@@ -3,16 +3,17 @@
 
 use std::sync::Arc;
 
-use hitl_core::format::{percent, thousands};
+use hitl_core::contract;
+use hitl_core::format::{count, percent, thousands};
 use hitl_core::overview::{
-    apply_moves, card_filters, card_plan, cards_counted, page_holds_all, status_total_query,
-    StatusCard,
+    apply_moves, card_filters, card_plan, cards_counted, cards_of, page_holds_all,
+    status_total_query, with_total, StatusCard,
 };
 use hitl_core::{ApiError, RequestQuery, Status};
 use leptos::prelude::*;
 
+use super::pages_resource;
 use super::panels::panels;
-use super::{calls_text, pages_resource};
 use crate::browser::url::{HistoryMode, UrlState};
 use crate::state::Dashboard;
 
@@ -23,6 +24,9 @@ pub(crate) fn StatusCards() -> impl IntoView {
     let url = expect_context::<UrlState>();
     // Only a change of priority or loop (or of source, or Refresh) reloads the cards.
     let filters = Memo::new(move |_| dash.query.with(|q| q.as_ref().ok().map(card_filters)));
+    // The cards' filters when a loaded set holds every request matching them.
+    let all = dash.all;
+    let covered = Memo::new(move |_| filters.get().filter(|f| all.covers(f)));
     let fetched = pages_resource(
         dash,
         move || {
@@ -33,7 +37,7 @@ pub(crate) fn StatusCards() -> impl IntoView {
             // the same question (and three more) would only spend calls on it.
             let generation = dash.conn.generation.get();
             let (_, refused) = dash.first_answer.get().filter(|(g, _)| *g == generation)?;
-            let filters = filters.get()?;
+            let filters = filters.get().filter(|_| covered.with(Option::is_none))?;
             // Untracked: which status the table shows decides what its page already tells, but
             // a status change alone must not reload the cards.
             let view = dash.query.get_untracked().ok()?;
@@ -71,6 +75,21 @@ pub(crate) fn StatusCards() -> impl IntoView {
     // last good rows.
     let cards = Memo::new(move |prev: Option<&Cards>| {
         let last = prev.and_then(|p| p.last.clone());
+        // Every request of the cards' filters is loaded (Analyze all matching, an export): the
+        // cards are counted from those rows, exactly, with this session's changes.
+        if let Some(f) = covered.get() {
+            let rows = dash.all.rows.with(|r| dash.with_updates_arc(r));
+            let totals = cards_of(
+                rows.iter()
+                    .filter(|r| contract::matches(r, &f))
+                    .map(|r| &r.status),
+            );
+            return Cards {
+                last: Some((dash.conn.generation.get(), f, totals.clone())),
+                totals: Some(totals),
+                error: None,
+            };
+        }
         fetched.with_current(|f| {
             // `counted_at`: changes made after it are applied over these totals.
             let Some(f) = f else {
@@ -119,6 +138,19 @@ pub(crate) fn StatusCards() -> impl IntoView {
                 let totals: Vec<u64> = pages[1..].iter().map(|(_, p)| p.total).collect();
                 plan.cards_from_page(&totals, page)
             };
+            // The page of another status on screen, reloaded since the totals were counted
+            // (a status picked in the page, then auto-refresh): its total is that card's.
+            let other = dash.shown.with(|s| {
+                s.as_ref()
+                    .filter(|l| moves.is_empty() && l.at_ms > counted_at)
+                    .filter(|l| l.query.created_before.is_none() && l.query.status != view.status)
+                    .filter(|l| card_filters(&l.query) == card_filters(view))
+                    .and_then(|l| l.query.status.clone().map(|s| (s, l.page.total)))
+            });
+            let counted = match other {
+                Some((status, total)) => with_total(&counted, &status, total),
+                None => counted,
+            };
             let totals = apply_moves(&counted, &moves);
             Cards {
                 last: Some((generation, card_filters(view), totals.clone())),
@@ -153,12 +185,18 @@ pub(crate) fn StatusCards() -> impl IntoView {
     };
     let cost = move || {
         let n = dash.conn.source.with(|s| s.cost(3));
-        if n > 0 && counted() {
+        if n > 0 && covered.with(Option::is_some) {
+            "Totals: 0 calls (counted from the loaded set, which holds every matching request)"
+                .to_owned()
+        } else if n > 0 && counted() {
             "Totals: 0 calls (counted from the page, which holds every matching request)".to_owned()
         } else if n == 0 {
             "Totals: 0 calls (demo data)".to_owned()
         } else {
-            format!("Totals: {} (limit=1), cached for a minute", calls_text(n))
+            format!(
+                "Totals: {} (limit=1), cached for a minute",
+                count(n, "call", "calls")
+            )
         }
     };
     let scope = move || {

@@ -17,22 +17,12 @@ pub(crate) use cards::StatusCards;
 
 use std::sync::Arc;
 
-use hitl_core::format::thousands;
 use hitl_core::{ApiError, RequestPage, RequestQuery};
 
 use hitl_core::overview::{may_hold_all, page_holds_all};
 
 use crate::api::Source;
 use crate::state::{Dashboard, SourceBound};
-
-/// "1 call" / "3 calls".
-fn calls_text(n: u64) -> String {
-    if n == 1 {
-        "1 call".to_owned()
-    } else {
-        format!("{} calls", thousands(n))
-    }
-}
 
 /// The pages a card or panel resource asked for, each with its query.
 type Pages = Vec<(RequestQuery, Arc<RequestPage>)>;

@@ -8,7 +8,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
-use hitl_core::format::{format_duration, one_line, relative};
+use hitl_core::format::{count, format_duration, one_line, relative};
 use hitl_core::overview::{merge_urgent, recent_query, urgent_queries, Panels as Lists};
 use hitl_core::response::ResponseValue;
 use hitl_core::{ApiError, HitlRequest, RequestQuery, Status};
@@ -17,7 +17,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 
-use super::{calls_text, pages_resource};
+use super::pages_resource;
 use crate::browser::clock::Clock;
 use crate::browser::url::{HistoryMode, UrlState, REQUEST_PARAM};
 use crate::components::dom::{self, el, el_text, fill};
@@ -51,7 +51,7 @@ pub(super) fn panels(dash: Dashboard) -> impl IntoView {
     let cost = move || match dash.conn.source.with(|s| s.cost(3)) {
         0 => "0 calls (demo data)".to_owned(),
         _ if covered.get() => "0 calls (from the loaded set)".to_owned(),
-        n => format!("{}, cached for a minute", calls_text(n)),
+        n => format!("{}, cached for a minute", count(n, "call", "calls")),
     };
     let lists = move || -> Option<Result<Lists, ApiError>> {
         if covered.get() {
@@ -197,7 +197,10 @@ fn list(
         );
         let meta = el(&li, "span", &[("class", "muted")]);
         if let Some(t) = r.created_at {
-            times.push((el_text(&meta, "span", &[], &relative(t, now)), t));
+            times.push((
+                el_text(&meta, "span", &[("class", "when")], &relative(t, now)),
+                t,
+            ));
         }
         if completed {
             let answer = ResponseValue::interpret(&r.response_type, r.response_data.as_ref());

@@ -67,6 +67,9 @@ pub(crate) struct BuiltRow {
     created: Option<DateTime<Utc>>,
     created_el: Element,
     created_text: String,
+    /// The creation date, shown under the age once that is more than a day.
+    date_el: Element,
+    old: bool,
     timeout_at: Option<DateTime<Utc>>,
     pending: bool,
     timeout_el: Element,
@@ -94,6 +97,7 @@ impl BuiltRow {
         let created_td = dom::el(&tr, "td", &[("class", "c-created")]);
         let datetime = r.created_at.map(|t| t.to_rfc3339()).unwrap_or_default();
         let created_el = dom::el(&created_td, "time", &[("datetime", &datetime)]);
+        let date_el = dom::el(&created_td, "span", &[("class", "c-date"), ("hidden", "")]);
         dom::status_badge(&dom::el(&tr, "td", &[("class", "c-status")]), &r.status);
         dom::priority_badge(&dom::el(&tr, "td", &[("class", "c-priority")]), &r.priority);
         dom::el_text(&tr, "td", &[("class", "c-type")], r.content_type.label());
@@ -148,6 +152,8 @@ impl BuiltRow {
             created: r.created_at,
             created_el,
             created_text: String::new(),
+            date_el,
+            old: false,
             timeout_at: r.timeout_at,
             pending: r.status == Status::Pending,
             timeout_el,
@@ -170,6 +176,16 @@ impl BuiltRow {
             .map(|t| relative(t, now))
             .unwrap_or_else(|| "—".to_owned());
         set_text(&self.created_el, &mut self.created_text, created);
+        // "1 mo ago" on every row of an older set says little: the date goes under the age.
+        let old = self.created.is_some_and(|t| (now - t).num_hours() >= 24);
+        if old != self.old {
+            self.old = old;
+            let _ = if old {
+                self.date_el.remove_attribute("hidden")
+            } else {
+                self.date_el.set_attribute("hidden", "")
+            };
+        }
         if let (true, Some(t)) = (self.pending, self.timeout_at) {
             let left = (t - now).num_seconds();
             let text = if left > 0 {
@@ -186,6 +202,13 @@ impl BuiltRow {
         let Live { names, fresh, .. } = live;
         let stamp = |t: Option<DateTime<Utc>>| t.map(|t| stamp(t, &live.zone)).unwrap_or_default();
         let _ = self.created_el.set_attribute("title", &stamp(self.created));
+        if let Some(t) = self.created {
+            let date = local_datetime(t, live.zone.offset_at(t));
+            let day = date.split(' ').next().unwrap_or_default();
+            if self.date_el.text_content().as_deref() != Some(day) {
+                self.date_el.set_text_content(Some(day));
+            }
+        }
         let _ = self
             .timeout_el
             .set_attribute("title", &stamp(self.timeout_at));

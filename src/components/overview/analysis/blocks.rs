@@ -323,14 +323,16 @@ pub(super) fn daily_block(grid: &Element, d: &DailySeries) {
                         color: "k-chart-1",
                         values: d.days.iter().map(|x| x.created as f64).collect(),
                     },
+                    // The colour "Completed" has in the other charts.
                     Series {
                         name: "Completed",
-                        color: "k-chart-3",
+                        color: "k-chart-2",
                         values: d.days.iter().map(|x| x.completed as f64).collect(),
                     },
                 ],
                 width: 960.0,
-                value_labels: false,
+                // Values over the bars while they fit (two bars a day, 960 units wide).
+                value_labels: d.days.len() <= 16,
                 shares: false,
             },
         );

@@ -1,12 +1,12 @@
 //! The "Analyze all matching" control: its cost before it starts, progress, Cancel, Resume and
 //! Load again.
 
-use hitl_core::format::thousands;
+use hitl_core::format::{count, thousands};
 use hitl_core::loader::set_key;
 use hitl_core::RequestQuery;
 use leptos::prelude::*;
 
-use crate::components::overview::calls_text;
+use crate::browser::clock::Clock;
 use crate::state::{gap_text, refetched_text, Dashboard, Phase};
 
 /// The "Analyze all matching" button with its cost, progress, cancel and resume. `complete`:
@@ -17,7 +17,10 @@ pub(super) fn analyze_all(
     page_total: Memo<Option<u64>>,
 ) -> impl IntoView {
     let all = dash.all;
+    let clock = expect_context::<Clock>();
     let running = move || all.phase.with(|p| *p == Phase::Running);
+    // Nothing can be sent until the quota resets: Start and Resume wait for it.
+    let paused = move || dash.paused.get();
     // Pages still to load for the current view (0 when the analysed rows are all of them).
     let pages = move || {
         if complete.get() {
@@ -49,7 +52,12 @@ pub(super) fn analyze_all(
             let more = if resumable() { " more" } else { "" };
             let unit = if n == 1 { "page" } else { "pages" };
             let demo = if calls == 0 { " (demo data)" } else { "" };
-            format!("Loads {n}{more} {unit}: {}{demo}", calls_text(calls))
+            // What the quota allows, said before the click.
+            let note = dash.afford(calls, clock.secs()).note(clock.secs());
+            format!(
+                "Loads {n}{more} {unit}: {}{demo}{note}",
+                count(calls, "call", "calls")
+            )
         })
     };
     // The loader is shared with Export: the button is labelled "Resume" only for a set it
@@ -61,7 +69,11 @@ pub(super) fn analyze_all(
             if let Some(total) = untrack(|| dash.matching_total(&q)) {
                 all.expect_total(&q, total);
             }
-            all.start(dash.conn.source.get_untracked(), &q);
+            // With fewer calls left than it needs, it loads what the quota allows and stops
+            // there (Resume after the reset).
+            let calls = untrack(|| pages().map(|n| dash.conn.source.with(|s| s.cost(n))));
+            let budget = untrack(|| dash.afford(calls.unwrap_or(0), clock.secs()).budget());
+            all.start(dash.conn.source.get_untracked(), &q, budget);
             started.set(Some(set_key(&q)));
         }
     };
@@ -108,7 +120,7 @@ pub(super) fn analyze_all(
     view! {
         <div class="analyze">
             <button type="button" class="primary" on:click=start
-                disabled=move || running() || pages().is_none_or(|n| n == 0)>
+                disabled=move || running() || paused() || pages().is_none_or(|n| n == 0)>
                 {move || if resumable() && changed() {
                     "Load again"
                 } else if resumable() && started_here() {
