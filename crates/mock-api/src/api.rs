@@ -149,9 +149,9 @@ pub async fn dataset(State(s): State<Shared>) -> Response {
 }
 
 /// `POST /__mock/change`: moves the data on, as reviewers and clients would between two visits,
-/// at the mock's clock. The body is a JSON object, every field optional: `create` (new pending
-/// requests, newest), `answer` (the newest pending are completed), `time_out` (the oldest
-/// pending time out), `cancel` (the oldest pending are cancelled), `set_status` (a list of
+/// at the mock's clock. The body is a JSON object, every field optional: `answer` (the newest
+/// pending are completed), `time_out` (the oldest pending time out), `cancel` (the oldest
+/// pending are cancelled), then `create` (new pending requests, newest), `set_status` (a list of
 /// `[id, status]`, any status, undocumented ones included). Answers the ids changed per kind.
 pub async fn change(State(s): State<Shared>, body: String) -> Response {
     let Ok(Value::Object(asked)) = serde_json::from_str::<Value>(&body) else {
@@ -164,7 +164,7 @@ pub async fn change(State(s): State<Shared>, body: String) -> Response {
     let now = s.clock();
     let mut inner = s.lock();
     let data = &mut inner.dataset;
-    let created = data.create_pending(count("create"), now);
+    // The changes to requests already there first, then the new ones (which stay pending).
     let answered = data.answer_newest_pending(count("answer"), now);
     let timed_out = data.time_out_oldest_pending(count("time_out"), now);
     let oldest_pending: Vec<String> = data
@@ -179,6 +179,7 @@ pub async fn change(State(s): State<Shared>, body: String) -> Response {
         .filter(|id| contract::cancel(&mut data.requests, id, now).is_ok())
         .cloned()
         .collect();
+    let created = data.create_pending(count("create"), now);
     let mut set = Vec::new();
     for pair in asked
         .get("set_status")
