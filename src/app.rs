@@ -19,7 +19,7 @@ use crate::components::quota_meter::QuotaMeter;
 use crate::components::settings::SettingsPanel;
 use crate::components::shortcuts::Shortcuts;
 use crate::components::table::RequestsTable;
-use crate::state::{AllMatching, Connection, Dashboard, Loops, TimeDisplay};
+use crate::state::{AllMatching, Connection, Dashboard, History, Loops, TimeDisplay};
 
 /// How long the main area waits for the first page before it shows its loading state.
 const REVEAL_AFTER: std::time::Duration = std::time::Duration::from_millis(500);
@@ -40,6 +40,8 @@ pub(crate) fn App() -> impl IntoView {
     provide_context(all);
     let loops = Loops::new(conn);
     provide_context(loops);
+    let history = History::new(conn);
+    provide_context(history);
 
     // The table shows the page, or every loaded matching request when the user asks for it.
     let show_all = RwSignal::new(false);
@@ -109,6 +111,24 @@ pub(crate) fn App() -> impl IntoView {
         })
     };
 
+    // Where the view comes from: the demo, the live API, or the copy on this device.
+    let badge = move || {
+        if conn.is_demo() {
+            return "Demo data".to_owned();
+        }
+        match history.copy().filter(|c| c.serving) {
+            Some(copy) => {
+                let now = clock.instant();
+                let ago = copy
+                    .synced_at
+                    .and_then(|ms| chrono::DateTime::from_timestamp_millis(ms as i64))
+                    .map(|t| format!(" · synced {}", relative(t.min(now), now)))
+                    .unwrap_or_default();
+                format!("History on this device{ago}")
+            }
+            None => "Live API".to_owned(),
+        }
+    };
     // The main area appears with its first rows, not before them: a skeleton painted first
     // costs a whole style and layout pass on the way to the rows (on a cold start, with V8
     // still compiling, the rows came 20–100 ms later in paired runs), and its empty table
@@ -123,7 +143,7 @@ pub(crate) fn App() -> impl IntoView {
         <header class="topbar">
             <h1>"HITL Requests"</h1>
             <span class="source-badge" data-demo=move || conn.is_demo().to_string()>
-                {move || if conn.is_demo() { "Demo data" } else { "Live API" }}
+                {badge}
             </span>
             <QuotaMeter/>
             <PreferenceToggles/>
@@ -155,7 +175,14 @@ pub(crate) fn App() -> impl IntoView {
                         </label>
                     </Show>
                     <AutoRefresh/>
-                    <button type="button" on:click=move |_| dash.refresh()
+                    <button type="button" on:click=move |_| {
+                        dash.refresh();
+                        // A copy on this device is brought up to date instead of the views
+                        // asking the API again.
+                        if history.kept() {
+                            history.sync(None);
+                        }
+                    }
                         // Not `disabled` while refreshing: that would throw the keyboard's
                         // focus off the button for the length of one call.
                         disabled=quota_paused

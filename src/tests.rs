@@ -385,3 +385,51 @@ async fn a_refresh_while_the_answer_is_on_its_way_asks_again_when_it_arrives() {
         Some(Ok("after the refresh".to_owned()))
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// The copy on this device, in the browser's own IndexedDB.
+// ---------------------------------------------------------------------------------------------
+
+#[wasm_bindgen_test]
+async fn the_history_database_keeps_writes_across_opens_and_forgets() {
+    use crate::browser::history_db::{db_name, forget, HistoryDb};
+    let name = db_name("unit-test-key", "http://127.0.0.1:9");
+    assert!(!name.contains("unit-test-key"), "no key in the name");
+    let _ = forget(&name).await;
+    let request = |id: &str, status: Status| hitl_core::HitlRequest {
+        id: id.to_owned(),
+        status,
+        request_text: "<b>text</b> stays text".to_owned(),
+        ..Default::default()
+    };
+    let db = HistoryDb::open(&name).await.expect("opens");
+    assert_eq!(db.read().await.expect("reads"), (Vec::new(), None));
+    db.write(
+        &[
+            request("a", Status::Pending),
+            request("b", Status::Completed),
+        ],
+        None,
+    )
+    .await
+    .expect("writes");
+    // A later write replaces a request by id, and records when the copy was in step.
+    db.write(
+        &[request("a", Status::Cancelled)],
+        Some(1_700_000_000_000.0),
+    )
+    .await
+    .expect("writes");
+    db.remove(&["b".to_owned()]).await.expect("removes");
+    drop(db);
+    let again = HistoryDb::open(&name).await.expect("opens again");
+    let (rows, synced_at) = again.read().await.expect("reads");
+    assert_eq!(rows, vec![request("a", Status::Cancelled)]);
+    assert_eq!(synced_at, Some(1_700_000_000_000.0));
+    drop(again);
+    forget(&name).await.expect("deletes");
+    let fresh = HistoryDb::open(&name).await.expect("opens");
+    assert_eq!(fresh.read().await.expect("reads").0, Vec::new());
+    drop(fresh);
+    let _ = forget(&name).await;
+}

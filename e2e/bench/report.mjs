@@ -61,6 +61,7 @@ const date = new Date(STARTED || Date.now()).toISOString().replace(/\.\d+Z$/, 'Z
 const first = readJson('first-rows');
 const exp = readJson('export');
 const table = readJson('table');
+const hist = readJson('history');
 
 const benchNames = [...fs.readFileSync(path.join(ROOT, 'crates/hitl-core/benches/core.rs'), 'utf8').matchAll(/bench_function\("([^"]+)"/g)].map((m) => m[1]);
 const core = {};
@@ -129,6 +130,23 @@ if (table) {
     ok: worst < 100,
   });
 }
+if (hist) {
+  targets.push({
+    target: `History on this device: a returning visit with ${int(hist.requests)} stored and nothing changed ≤ 4 calls`,
+    measured: `median ${int(hist.returningVisitCalls.median)} calls (max ${int(hist.returningVisitCalls.max)})`,
+    ok: hist.returningVisitCalls.max <= 4,
+  });
+  targets.push({
+    target: `History: the Overview over ${int(hist.requests)} stored requests within 100 ms of the copy being open`,
+    measured: `Analyze all matching → "Based on all": median ${ms(hist.overviewFromCopyMs.median)}`,
+    ok: hist.overviewFromCopyMs.median <= 100,
+  });
+  targets.push({
+    target: `History: an export of ${int(hist.requests)} requests from the copy, 0 calls, within 2 s`,
+    measured: `median ${ms(hist.exportFromCopyMs.median)}, ${int(hist.exportFromCopyCalls.max)} calls at most`,
+    ok: hist.exportFromCopyMs.median <= 2000 && hist.exportFromCopyCalls.max === 0,
+  });
+}
 if (core.response_time_stats_100k) {
   targets.push({
     target: 'Statistics over 100,000 requests < 20 ms native',
@@ -157,6 +175,9 @@ p('## Headline', '');
 if (first) p(`- **First rows**, first visit (cold HTTP cache): ${ms(first.summary.navToFirstRows.median)} from navigation, ${ms(first.summary.firstRowsAfterWasmStart.median)} after the wasm starts (one API round trip of ${ms(first.summary.roundTrip.median)} with ${first.latencyMs} ms mock latency included)` +
   (first.warm ? `; returning visit: ${ms(first.warm.navToFirstRows.median)} from navigation, ${ms(first.warm.firstRowsAfterWasmStart.median)} after the wasm starts.` : '.'));
 if (exp) p(`- **Load all + export ${int(exp.records)} requests**: ${ms(exp.summary.appWall.median)} vs ${ms(exp.summary.seedTotal.median)} for the seed's sequential loop against the same server — **${num(exp.summary.ratioWall.median, 2)}×** its time (${(1 / exp.summary.ratioWall.median).toFixed(1)}× faster), same ${int(exp.summary.appCalls.median)} calls.`);
+if (hist) {
+  p(`- **History on this device** (${int(hist.requests)} requests): first load ${int(hist.firstLoad.calls)} calls in ${ms(hist.firstLoad.ms)}; a returning visit shows rows from the copy ${ms(hist.returningFirstRowsMs.median)} after navigation (seen from Playwright) and syncs with ${int(hist.returningVisitCalls.median)} calls; the Overview over every stored request ${ms(hist.overviewFromCopyMs.median)}; an export of all of them ${ms(hist.exportFromCopyMs.median)}, ${int(hist.exportFromCopyCalls.max)} calls.`);
+}
 if (table) {
   const c = table.summary.scroll;
   p(`- **Sort ${int(table.records)} loaded rows** (header click → next paint): ${ms(table.summary.sortAllClicksPaint.median)}.`);

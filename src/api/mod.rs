@@ -4,10 +4,12 @@
 
 mod client;
 mod demo;
+mod history;
 mod quota;
 
 pub(crate) use client::ApiClient;
 pub(crate) use demo::DemoSource;
+pub(crate) use history::{Copy, HistorySource};
 pub(crate) use quota::QuotaStore;
 
 use std::sync::Arc;
@@ -22,6 +24,8 @@ pub(crate) enum Source {
     Demo(DemoSource),
     /// The HITL.sh API (or anything speaking its contract) with the user's key.
     Live(ApiClient),
+    /// The live API with the key's requests kept on this device, answering lists while in step.
+    History(HistorySource),
 }
 
 impl Source {
@@ -34,6 +38,7 @@ impl Source {
         match self {
             Source::Demo(d) => d.list(q),
             Source::Live(c) => c.list(q, fresh).await,
+            Source::History(h) => h.list(q, fresh).await,
         }
     }
 
@@ -42,6 +47,7 @@ impl Source {
         match self {
             Source::Demo(d) => d.request(id),
             Source::Live(c) => c.request(id).await,
+            Source::History(h) => h.request(id).await,
         }
     }
 
@@ -50,6 +56,7 @@ impl Source {
         match self {
             Source::Demo(d) => Ok(d.loops()),
             Source::Live(c) => c.loops().await,
+            Source::History(h) => h.loops().await,
         }
     }
 
@@ -58,6 +65,7 @@ impl Source {
         match self {
             Source::Demo(d) => d.cancel(id),
             Source::Live(c) => c.cancel(id).await,
+            Source::History(h) => h.cancel(id).await,
         }
     }
 
@@ -66,18 +74,46 @@ impl Source {
         matches!(self, Source::Demo(_))
     }
 
-    /// What an action that makes `calls` API calls costs here: demo calls are free.
+    /// What an action that makes `calls` list calls costs here: on demo data, and from a copy
+    /// on this device that is in step, nothing.
     pub(crate) fn cost(&self, calls: u64) -> u64 {
-        if self.is_demo() {
-            0
-        } else {
-            calls
+        match self {
+            Source::Demo(_) => 0,
+            Source::History(h) if h.copy().serving => 0,
+            _ => calls,
+        }
+    }
+
+    /// Why list calls cost nothing here, for the cost notes: "demo data", "history on this
+    /// device"; `None` when they are paid.
+    pub(crate) fn free_because(&self) -> Option<&'static str> {
+        match self {
+            Source::Demo(_) => Some("demo data"),
+            Source::History(h) if h.copy().serving => Some("history on this device"),
+            _ => None,
+        }
+    }
+
+    /// The live client, when there is one.
+    pub(crate) fn live(&self) -> Option<&ApiClient> {
+        match self {
+            Source::Demo(_) => None,
+            Source::Live(c) => Some(c),
+            Source::History(h) => Some(h.live()),
+        }
+    }
+
+    /// The copy on this device, when the source keeps one.
+    pub(crate) fn history(&self) -> Option<&HistorySource> {
+        match self {
+            Source::History(h) => Some(h),
+            _ => None,
         }
     }
 
     /// Drops cached answers (Refresh).
     pub(crate) fn clear_cache(&self) {
-        if let Source::Live(c) = self {
+        if let Some(c) = self.live() {
             c.clear_cache();
         }
     }

@@ -5,6 +5,7 @@
 
 pub(crate) mod clock;
 pub(crate) mod focus;
+pub(crate) mod history_db;
 pub(crate) mod panic;
 pub(crate) mod time;
 pub(crate) mod url;

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::browser::clock::Clock;
 use crate::browser::{storage_get, storage_set};
-use crate::state::Dashboard;
+use crate::state::{Dashboard, History};
 
 const ENTRY: &str = "hitl.autorefresh";
 /// Below this many calls left, auto-refresh stops spending them.
@@ -25,6 +25,7 @@ fn tab_visible() -> bool {
 pub(crate) fn AutoRefresh() -> impl IntoView {
     let dash = expect_context::<Dashboard>();
     let clock = expect_context::<Clock>();
+    let history = use_context::<History>();
     let every = RwSignal::new(
         storage_get(ENTRY)
             .and_then(|s| s.parse::<u32>().ok())
@@ -58,7 +59,17 @@ pub(crate) fn AutoRefresh() -> impl IntoView {
             return;
         }
         last.set_value(now);
-        dash.reload();
+        // A copy on this device is brought up to date; else the view's page is asked again.
+        match history {
+            Some(h) if untrack(|| h.kept()) => {
+                // Against the API as it is now: the status totals it checks are asked again.
+                dash.conn
+                    .source
+                    .with_untracked(crate::api::Source::clear_cache);
+                h.sync(None);
+            }
+            _ => dash.reload(),
+        }
     });
     let on_change = move |ev| {
         let v: u32 = event_target_value(&ev).parse().unwrap_or(0);
@@ -71,7 +82,13 @@ pub(crate) fn AutoRefresh() -> impl IntoView {
         if secs == 0 || dash.conn.is_demo() {
             return String::new();
         }
-        let per_hour = 3600 / secs;
+        // A sync is a list call and the three status totals.
+        let per_call = if history.is_some_and(|h| h.kept()) {
+            4
+        } else {
+            1
+        };
+        let per_hour = 3600 / secs * per_call;
         let over = if per_hour > 100 {
             ", more than the hourly quota"
         } else {

@@ -8,6 +8,7 @@ pub(crate) mod detail;
 pub(crate) mod dom;
 pub(crate) mod export;
 pub(crate) mod filters;
+pub(crate) mod history;
 pub(crate) mod overview;
 pub(crate) mod pager;
 pub(crate) mod preferences;

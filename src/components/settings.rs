@@ -8,6 +8,7 @@ use leptos::prelude::*;
 
 use hitl_core::key::DEFAULT_BASE;
 
+use crate::components::history::HistoryControls;
 use crate::state::{Connection, Dashboard};
 
 /// The settings form.
@@ -81,6 +82,7 @@ pub(crate) fn SettingsPanel() -> impl IntoView {
             </p>
             <p class="settings-mode" role="status" hidden=folded>{mode}</p>
             {move || conn.base_note.get().map(|n| view! { <p class="settings-note" hidden=folded>{n}</p> })}
+            <HistoryControls folded=Signal::derive(folded)/>
             <form on:submit=on_submit autocomplete="off" hidden=folded>
                 <div class="field">
                     <label for="api-key">"API key"</label>

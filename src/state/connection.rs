@@ -4,7 +4,8 @@
 use hitl_core::key::{key_problem, normalize_base};
 use leptos::prelude::*;
 
-use crate::api::{ApiClient, DemoSource, QuotaStore, Source};
+use crate::api::{ApiClient, DemoSource, HistorySource, QuotaStore, Source};
+use crate::browser::history_db::{db_name, kept_entry};
 use crate::browser::{storage_get, storage_remove, storage_set};
 
 /// localStorage entry of the remembered key (only when the user ticks "Remember").
@@ -26,6 +27,9 @@ pub(crate) struct Connection {
     /// Bumped at every change of source, so data of the previous source is never shown as
     /// the current one's.
     pub generation: RwSignal<u64>,
+    /// The name of the history database of the connected key and base URL (fingerprints only);
+    /// `None` on demo data.
+    pub history_name: RwSignal<Option<String>>,
 }
 
 impl Connection {
@@ -45,6 +49,7 @@ impl Connection {
             base_note: RwSignal::new(None),
             remembered: RwSignal::new(key.is_some()),
             generation: RwSignal::new(0),
+            history_name: RwSignal::new(None),
         };
         if let Some(key) = key {
             conn.connect(&base, &key, true);
@@ -68,8 +73,17 @@ impl Connection {
         self.remembered.set(remember);
         self.quota.set(Some(quota));
         self.generation.update(|g| *g += 1);
-        self.source
-            .set(Source::Live(ApiClient::new(base, key, quota)));
+        let client = ApiClient::new(base, key, quota);
+        // A key whose history is kept here starts from its copy: a returning visit's views are
+        // answered from it while it syncs.
+        let name = db_name(key, base);
+        let source = if storage_get(&kept_entry(&name)).is_some() {
+            Source::History(HistorySource::open(client, name.clone()))
+        } else {
+            Source::Live(client)
+        };
+        self.history_name.set(Some(name));
+        self.source.set(source);
     }
 
     /// Switches to demo data; forgets a remembered key when asked.
@@ -77,8 +91,16 @@ impl Connection {
         if forget_key {
             storage_remove(KEY_ENTRY);
             self.remembered.set(false);
+            // The key's history goes with it.
+            if let Some(name) = self.history_name.get_untracked() {
+                storage_remove(&kept_entry(&name));
+                leptos::task::spawn_local(async move {
+                    let _ = crate::browser::history_db::forget(&name).await;
+                });
+            }
         }
         self.quota.set(None);
+        self.history_name.set(None);
         self.generation.update(|g| *g += 1);
         self.source.set(Source::Demo(DemoSource::default()));
     }

@@ -6,6 +6,7 @@ mod all_matching;
 mod connection;
 mod dashboard;
 mod display;
+mod history;
 mod loops;
 mod resource;
 
@@ -13,6 +14,7 @@ pub(crate) use all_matching::{gap_text, refetched_text, AllMatching, Phase};
 pub(crate) use connection::Connection;
 pub(crate) use dashboard::{Afford, Dashboard, Loaded};
 pub(crate) use display::TimeDisplay;
+pub(crate) use history::{History, HistoryState};
 pub(crate) use loops::{Loops, Names};
 #[cfg(all(test, target_arch = "wasm32"))]
 pub(crate) use resource::Binding;

@@ -108,7 +108,7 @@ impl Cancelling {
             }
             let busy = state == Some(Cancel::InFlight);
             let asking = pending && this.confirming.get().as_ref() == Some(&id);
-            let title = match dash.conn.source.with(|s| s.cost(1)) {
+            let title = match dash.conn.source.with(|s| u64::from(!s.is_demo())) {
                 0 => "Demo data: cancelling costs no API calls.".to_owned(),
                 n => format!(
                     "Sends DELETE /v1/api/requests/{{id}}: costs {n} API call, not retried."

@@ -191,7 +191,11 @@ pub(crate) fn StatusCards() -> impl IntoView {
         } else if n > 0 && counted() {
             "Totals: 0 calls (counted from the page, which holds every matching request)".to_owned()
         } else if n == 0 {
-            "Totals: 0 calls (demo data)".to_owned()
+            let why = dash
+                .conn
+                .source
+                .with(|s| s.free_because().unwrap_or("demo data"));
+            format!("Totals: 0 calls ({why})")
         } else {
             format!(
                 "Totals: {} (limit=1), cached for a minute",

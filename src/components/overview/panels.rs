@@ -49,7 +49,13 @@ pub(super) fn panels(dash: Dashboard) -> impl IntoView {
         false,
     );
     let cost = move || match dash.conn.source.with(|s| s.cost(3)) {
-        0 => "0 calls (demo data)".to_owned(),
+        0 => {
+            let why = dash
+                .conn
+                .source
+                .with(|s| s.free_because().unwrap_or("demo data"));
+            format!("0 calls ({why})")
+        }
         _ if covered.get() => "0 calls (from the loaded set)".to_owned(),
         n => format!("{}, cached for a minute", count(n, "call", "calls")),
     };

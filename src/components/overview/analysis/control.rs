@@ -51,7 +51,13 @@ pub(super) fn analyze_all(
             let calls = dash.conn.source.with(|s| s.cost(n));
             let more = if resumable() { " more" } else { "" };
             let unit = if n == 1 { "page" } else { "pages" };
-            let demo = if calls == 0 { " (demo data)" } else { "" };
+            let demo = dash
+                .conn
+                .source
+                .with(|s| s.free_because())
+                .filter(|_| calls == 0)
+                .map(|why| format!(" ({why})"))
+                .unwrap_or_default();
             // What the quota allows, said before the click.
             let note = dash.afford(calls, clock.secs()).note(clock.secs());
             format!(
