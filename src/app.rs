@@ -131,8 +131,7 @@ pub(crate) fn App() -> impl IntoView {
     };
     // The main area appears with its first rows, not before them: a skeleton painted first
     // costs a whole style and layout pass on the way to the rows (on a cold start, with V8
-    // still compiling, the rows came 20–100 ms later in paired runs), and its empty table
-    // jumps when they arrive. The header shows at once. An answer slower than REVEAL_AFTER
+    // still compiling, that delays them), and its empty table jumps when they arrive. The header shows at once. An answer slower than REVEAL_AFTER
     // gets the skeleton and its loading state after all.
     let waited = RwSignal::new(false);
     set_timeout(move || waited.set(true), REVEAL_AFTER);

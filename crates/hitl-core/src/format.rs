@@ -100,7 +100,7 @@ pub fn one_decimal(x: f64) -> String {
 
 /// A share as a percentage with at most one decimal: 0.1234 → "12.3%", 1.0 → "100%".
 ///
-/// Printed from whole tenths with integer formatting: float formatting would add about 10 KB
+/// Printed from whole tenths with integer formatting: float formatting would add its tables
 /// to the wasm. (Exact for any share below 10^14, far beyond the [0, 1] of real shares.)
 pub fn percent(share: f64) -> String {
     if !share.is_finite() {
@@ -186,7 +186,7 @@ pub fn one_line(text: &str, max: usize) -> String {
 /// A JSON number as text: an integer exactly as sent (no detour through `f64`, which would turn
 /// 9007199254740993 into …992); any other number in serde_json's shortest form, without an
 /// integral value's trailing ".0" (`3.0` reads `3`, `1e300` reads `1e+300`). Not `f64`'s
-/// `Display`: core's float formatting would add some 11 KB to the wasm for this.
+/// `Display`: core's float formatting would add its tables to the wasm for this.
 pub fn json_number(n: &Number) -> String {
     let text = n.to_string();
     match text.strip_suffix(".0") {
@@ -198,7 +198,7 @@ pub fn json_number(n: &Number) -> String {
 /// A finite `x` as Rust's `{}` prints it — the shortest digits that read back as `x`, in plain
 /// decimal notation (`3`, `0.25`, `-0`, `1e21` as `1` and 21 zeros) — but through zmij, the
 /// shortest-digits printer serde_json already links, and not core's float `Display`, which
-/// would add some 9 KB to the wasm for the CSV's one number column. The one difference: when
+/// would add its tables to the wasm for the CSV's one number column. The one difference: when
 /// two shortest candidates are exactly as near `x`, the two printers may pick different ones
 /// (both read back as `x`; e.g. 231464110659834.125 prints as …834.12 here, …834.13 there).
 pub fn decimal(x: f64) -> String {

@@ -85,9 +85,9 @@ const POW10: [f64; 309] = [
 /// Decimal text as an `f64`: an optional sign, digits with an optional decimal point (at least
 /// one digit), an optional exponent (`e`/`E`, optional sign, digits). Too large is infinite.
 ///
-/// Not `str::parse::<f64>`: core's correctly rounded reader carries a 10 KB table of 128-bit
+/// Not `str::parse::<f64>`: core's correctly rounded reader carries a large table of 128-bit
 /// powers of five into the wasm. This one multiplies the first 19 significant digits by one
-/// power of ten from a 2.5 KB table, as serde_json's default reader does: exact (correctly
+/// power of ten from a small table, as serde_json's default reader does: exact (correctly
 /// rounded) whenever the digits fit in 53 bits and the exponent is within ±22 — response times,
 /// shares and counts as an API writes them (`12.5`, `0.25`, `3600`) — and otherwise within two
 /// units in the last place (tested).

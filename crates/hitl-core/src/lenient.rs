@@ -5,7 +5,7 @@
 //! once), then [`FromJson`] reads each object's fields by hand with the functions below. This is
 //! what keeps the decoders small in the wasm: serde's derived `Deserialize` compiles a visitor,
 //! a field matcher and a copy of the parser's struct walk for every type and every lenient field
-//! helper, about 30 KB of the gzipped app (measured with `scripts/size-floor.sh`).
+//! helper (docs/PERFORMANCE.md has what that weighed).
 
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};

@@ -244,7 +244,7 @@ pub struct Broadcast {
 /// The single-request object (`GET /v1/api/requests/{id}`): every list field plus detail.
 ///
 /// On the wire it is one flat object. It is serialised through [`FlatDetail`] rather than
-/// `#[serde(flatten)]`, whose buffering of every field costs tens of KB of wasm, and decoded
+/// `#[serde(flatten)]`, whose buffering of every field compiles a great deal of wasm, and decoded
 /// field by field like [`HitlRequest`], whose fields it shares.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(into = "FlatDetail")]
@@ -381,7 +381,7 @@ impl LoopList {
         if typed.is_empty() || self.loops.iter().any(|l| l.id == typed) {
             return None;
         }
-        // ASCII case only: Unicode's case tables would add some 9 KB to the wasm.
+        // ASCII case only: Unicode's case tables would weigh on the wasm for names that are ids.
         let mut named = self
             .loops
             .iter()

@@ -192,8 +192,8 @@ fn text_key(s: &str) -> Option<String> {
 /// for the capitals of Basic Latin, Latin-1, Latin Extended-A, modern Greek and Cyrillic (U+0000
 /// to U+017F, U+0386 to U+03AB, U+0400 to U+052F) and the regular pairs of Latin Extended-B
 /// (Romanian Ș Ț, Vietnamese Ơ Ư, Pinyin Ǎ…); any other character as it is (tested against
-/// `to_lowercase`). Not `str::to_lowercase`, whose Unicode case table adds some 11 KB to the
-/// wasm for the rare capital beyond these.
+/// `to_lowercase`). Not `str::to_lowercase`, whose Unicode case table would weigh on the wasm
+/// for the rare capital beyond these.
 pub fn fold_case(c: char) -> char {
     let u = c as u32;
     let even = u.is_multiple_of(2);
@@ -304,7 +304,7 @@ pub fn permutation_by_key<K: Ord>(keys: Vec<Option<K>>, direction: Direction) ->
 
 /// Sorts `items` stably by `cmp`, through the one compiled index sort below: a call to the
 /// standard library's `sort_by` compiles a sort of its own for each closure (and each
-/// instantiation of a generic caller), some 3 KB of wasm apiece; this costs only the reordering.
+/// instantiation of a generic caller); this costs only the reordering.
 pub fn sort_stable<T>(items: &mut Vec<T>, cmp: &dyn Fn(&T, &T) -> Ordering) {
     let order = permutation(
         items.len(),
@@ -317,7 +317,7 @@ pub fn sort_stable<T>(items: &mut Vec<T>, cmp: &dyn Fn(&T, &T) -> Ordering) {
 }
 
 /// The sort behind [`permutation_by_key`] and [`sort_stable`], not generic over the key: the
-/// standard library's sort is some 3 KB of wasm per instantiation, and every key type and
+/// standard library's sort is compiled once per instantiation, and every key type and
 /// direction would add one.
 /// Rows are compared through `cmp` (by index); `present` tells which rows have a key.
 fn permutation(

@@ -31,7 +31,7 @@ pub(crate) fn StatusCards() -> impl IntoView {
         dash,
         move || {
             // The table first: the cards' calls, their answers and their rendering would land in
-            // the middle of the first page's, and the rows would come later (about 50 ms on a
+            // the middle of the first page's, and the rows would come later (measurably, on a
             // first visit). They wait for the source's first page to answer; later views do not.
             // If that page failed, its error is the cards' answer too: asking the same server
             // the same question (and three more) would only spend calls on it.
