@@ -471,10 +471,11 @@ pub struct Outcome {
 impl Outcome {
     /// The UI line: "Synced: 37 new, 12 changed · 2 calls".
     pub fn summary(&self) -> String {
-        let plural = if self.calls == 1 { "" } else { "s" };
         format!(
-            "Synced: {} new, {} changed · {} call{plural}",
-            self.new, self.changed, self.calls
+            "Synced: {} new, {} changed · {}",
+            crate::format::thousands(self.new),
+            crate::format::thousands(self.changed),
+            crate::format::count(self.calls, "call", "calls")
         )
     }
 }

@@ -790,3 +790,17 @@ proptest! {
         prop_assert_eq!(first.new + second.new, api.rows.len() as u64 - stored);
     }
 }
+
+#[test]
+fn the_summary_writes_thousands_and_the_noun_in_the_right_number() {
+    let stored = Stored::new();
+    let mut sync = Sync::new(&stored);
+    sync.fail(hitl_core::ApiError::Aborted);
+    let Step::Done(mut outcome) = sync.next() else {
+        panic!("a failed sync is done")
+    };
+    outcome.new = 10_000;
+    outcome.changed = 1_234;
+    outcome.calls = 100;
+    assert_eq!(outcome.summary(), "Synced: 10,000 new, 1,234 changed · 100 calls");
+}
