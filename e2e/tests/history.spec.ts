@@ -25,7 +25,7 @@ async function keepHistory(dashboard: Dashboard, page: Page, n: number) {
     `History: nothing on this device yet. The first load costs ${Math.ceil(n / 100)} calls.`,
   );
   await page.getByRole('button', { name: 'Load history' }).click();
-  await expect(status(page)).toContainText(`Synced: ${n} new, 0 changed`);
+  await expect(status(page)).toContainText(`Synced: ${n.toLocaleString('en-US')} new, 0 changed`);
 }
 
 /** The cards' four totals as the mock's data has them. */

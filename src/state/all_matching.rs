@@ -19,7 +19,7 @@ use hitl_core::loader::{
     calls_for, page_queries, set_key, Gap, Merge, CONCURRENCY, PAGE, REPAIR_ROUNDS,
 };
 use hitl_core::overview::covers;
-use hitl_core::{ApiError, HitlRequest, RequestPage, RequestQuery};
+use hitl_core::{contract, ApiError, HitlRequest, RequestPage, RequestQuery};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -250,6 +250,21 @@ impl AllMatching {
         }
         if self.is_complete_for_untracked(&key) {
             return Phase::Done;
+        }
+        // A copy on this device that is in step holds the whole set: one pass over it, in the
+        // API's order, instead of a hundred pages asked of it one by one.
+        if let Some(copy) = source.history().map(|h| h.copy()).filter(|c| c.serving) {
+            let all = RequestQuery {
+                limit: u32::MAX,
+                offset: 0,
+                created_before: None,
+                ..key.clone()
+            };
+            let page = contract::list(&copy.rows, &all);
+            self.switch_to(key);
+            self.merge.update_value(|m| m.add(0, Arc::new(page)));
+            self.finish(Ok(()));
+            return self.phase.get_untracked();
         }
         // A set that changed while loading, where no page can be named to fetch again (they
         // agree on a total they do not add up to), is loaded again from the start, past the

@@ -802,5 +802,8 @@ fn the_summary_writes_thousands_and_the_noun_in_the_right_number() {
     outcome.new = 10_000;
     outcome.changed = 1_234;
     outcome.calls = 100;
-    assert_eq!(outcome.summary(), "Synced: 10,000 new, 1,234 changed · 100 calls");
+    assert_eq!(
+        outcome.summary(),
+        "Synced: 10,000 new, 1,234 changed · 100 calls"
+    );
 }
