@@ -338,8 +338,17 @@ impl Dashboard {
 
     /// What the one banner shows (tracked): the page's error, or else, while the key's quota is
     /// spent, the quota's refusal, whichever call met it (cards, panels, detail, export…).
-    pub fn banner(&self, now: i64) -> Option<ApiError> {
-        self.error().or_else(|| {
+    /// `invalid`: app parameters the URL holds that cannot be used (the time window's), said
+    /// with the list query's own invalid values, or alone.
+    pub fn banner(&self, now: i64, invalid: Option<QueryError>) -> Option<ApiError> {
+        let error = match (self.error(), invalid) {
+            (Some(ApiError::Invalid(q)), Some(w)) => {
+                QueryError::all(vec![q, w]).map(ApiError::Invalid)
+            }
+            (None, Some(w)) => Some(ApiError::Invalid(w)),
+            (e, _) => e,
+        };
+        error.or_else(|| {
             self.conn
                 .quota
                 .get()

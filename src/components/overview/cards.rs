@@ -12,9 +12,9 @@ use hitl_core::overview::{
 use hitl_core::{ApiError, RequestQuery, Status};
 use leptos::prelude::*;
 
-use super::pages_resource;
 use super::panels::panels;
 use crate::browser::url::{HistoryMode, UrlState};
+use crate::state::pages_resource;
 use crate::state::Dashboard;
 
 /// The status cards and the panels' disclosure.

@@ -1,0 +1,230 @@
+// Issue 22: operations analytics — the time window (URL, days in the shown zone, what it covers,
+// loading only the window), breakdowns by loop, reviewer and response type, trends per day and
+// per hour, and the SLA watch. Every expected figure is computed here from the mock's data set
+// (`mock.dataset()`), with the vendor's definitions (median = sorted[n/2]); calls are counted
+// on the mock.
+import * as fs from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
+import { test, expect, Page } from '../support/fixtures';
+import type { MockApi } from '../support/mock';
+import { parseCsv } from '../support/csv';
+
+const thousands = (n: number) => n.toLocaleString('en-US');
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+
+/** The vendor's format_duration (seed), with the singular for exactly one. */
+function formatDuration(seconds: number): string {
+  const s = Math.max(0, seconds);
+  const plural = (n: number, unit: string) => (n === 1 ? `1 ${unit}` : `${n} ${unit}s`);
+  if (s < 60) return plural(Math.trunc(s), 'second');
+  if (s < 3600) return plural(Math.trunc(s / 60), 'minute');
+  const whole = Math.trunc(s);
+  return `${Math.trunc(whole / 3600)}h ${Math.trunc((whole % 3600) / 60)}m`;
+}
+
+/** The start (ms) of the day `days` days before the day of `now`, in a zone `offset` minutes
+ *  east of UTC (a fixed offset: the zones used here have no daylight saving). */
+function dayStart(now: number, offset: number, days: number): number {
+  const local = now + offset * 60_000;
+  return Math.floor(local / DAY) * DAY - days * DAY - offset * 60_000;
+}
+
+/** Requests created in [start, end). */
+const createdIn = (requests: any[], start: number, end = Infinity) =>
+  requests.filter((r) => r.created_at && Date.parse(r.created_at) >= start && Date.parse(r.created_at) < end);
+
+/** The vendor's median (sorted[n/2]) and the nearest-rank 90th percentile of completed requests
+ *  with a truthy response time. */
+function times(requests: any[]) {
+  const t = requests
+    .filter((r) => r.status === 'completed' && r.response_time_seconds)
+    .map((r) => r.response_time_seconds as number)
+    .sort((a, b) => a - b);
+  return {
+    n: t.length,
+    median: t[Math.floor(t.length / 2)],
+    p90: t[Math.ceil(0.9 * t.length) - 1],
+    average: t.reduce((a, b) => a + b, 0) / Math.max(1, t.length),
+  };
+}
+
+/** List calls in the mock's log (the loops call is not a list call). */
+async function listCalls(mock: MockApi): Promise<string[]> {
+  return (await mock.stats()).log
+    .map((c) => c.uri.replace(/&$/, ''))
+    .filter((u) => /^\/v1\/api\/requests(\?|$)/.test(u));
+}
+
+const scope = (page: Page) => page.locator('.overview .scope');
+const covers = (page: Page) => page.locator('.window-count');
+const windowSelect = (page: Page) => page.getByLabel('Time window', { exact: true });
+
+async function seriousViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
+}
+
+test.describe('the time window in the URL', () => {
+  test.use({ timezoneId: 'UTC' });
+
+  test('the select and the From and To days write the URL; invalid values are explained, never a crash', async ({ dashboard, page, mock }) => {
+    await dashboard.open();
+    await expect(dashboard.rows).toHaveCount(50);
+    await expect(windowSelect(page)).toHaveValue('all');
+    await expect(page.locator('#w-window option')).toHaveText(['Last 24 hours', 'Last 7 days', 'Last 30 days', 'All time', 'Custom range']);
+    await windowSelect(page).selectOption('7d');
+    await expect(page).toHaveURL(/\?window=7d$/);
+    await expect(covers(page)).toHaveText(/^Requests created in the last 7 days: \d[\d,]*$/);
+    // A filter keeps the window, and the window keeps the filter.
+    await dashboard.select('Status').selectOption('completed');
+    await expect(page).toHaveURL(/status=completed/);
+    await expect(page).toHaveURL(/window=7d/);
+    await page.getByLabel('From', { exact: true }).fill('2026-11-01');
+    await expect(page).toHaveURL(/window=7d/); // one day alone waits for the other
+    await page.getByLabel('To', { exact: true }).fill('2026-11-07');
+    await expect(page).toHaveURL(/\?status=completed&from=2026-11-01&to=2026-11-07$/);
+    await expect(windowSelect(page)).toHaveValue('custom');
+    await expect(covers(page)).toHaveText(/^Requests created 1 Nov – 7 Nov 2026: \d[\d,]*$/);
+    await windowSelect(page).selectOption('all');
+    await expect(page).toHaveURL(/\?status=completed$/);
+    await expect(page.getByLabel('From', { exact: true })).toHaveValue('');
+
+    // Invalid values: the banner says what is wrong, the table still loads.
+    for (const [search, says] of [
+      ['?window=bogus', 'window must be one of: 24h, 7d, 30d, all'],
+      ['?from=2026-11-07&to=2026-11-01', 'from must not be after to'],
+      ['?from=2026-13-01&to=2026-11-01', 'from must be a date (YYYY-MM-DD)'],
+      ['?from=2026-11-01', 'from and to must be given together'],
+      ['?window=7d&from=2026-11-01&to=2026-11-02', 'window cannot be combined with from and to'],
+    ]) {
+      await dashboard.open(search);
+      await expect(dashboard.banner).toContainText('Invalid time window');
+      await expect(dashboard.banner).toContainText(says);
+      await expect(dashboard.rows).toHaveCount(50);
+    }
+    // With an invalid filter too, both are said at once.
+    await dashboard.open('?status=bogus&window=1y');
+    await expect(dashboard.banner).toContainText('status must be one of');
+    await expect(dashboard.banner).toContainText('window must be one of');
+    // Demo data: no call at all.
+    expect(await mock.calls()).toBe(0);
+  });
+});
+
+test.describe('a 7-day window over 10,000 requests, about 1,000 of them in that week', () => {
+  // The mock's data spans the 30 days before its --now, most of it recent; the page's clock is
+  // six days later, so that the last 7 days (in UTC) hold only the mock's last seven hours.
+  test.use({
+    timezoneId: 'UTC',
+    mockFlags: ['--records', '10000', '--now', '2026-11-28T07:00:00Z'],
+    pageNow: '2026-12-04T12:00:00Z',
+  });
+
+  test('counts it for 1 call, loads only the window (⌈N/100⌉ calls) and a narrower window at 0 calls', async ({ dashboard, mock, page }) => {
+    const { requests } = await mock.dataset();
+    expect(requests.length).toBe(10_000);
+    const start = Date.parse('2026-11-28T00:00:00Z');
+    const week = createdIn(requests, start);
+    const n = week.length;
+    expect(n).toBeGreaterThan(800);
+    expect(n).toBeLessThan(1200);
+    const pages = Math.ceil(n / 100);
+
+    await dashboard.open('?window=7d');
+    await dashboard.connect();
+    await expect(covers(page)).toHaveText(`Requests created in the last 7 days: ${thousands(n)}`);
+    await expect(page.locator('.window-bar .cost')).toHaveText('Count: 1 call (limit=1), cached for a minute');
+    await expect(page.locator('.analyze .cost')).toHaveText(`Loads ${pages} pages of the requests created in the last 7 days: ${pages} calls`);
+    await expect(scope(page)).toHaveText(`Based on 50 of ${thousands(n)} requests in the last 7 days (the page on screen)`);
+    await dashboard.settled();
+    // The first load (table + cards) and the count: created_before the window's start.
+    const first = await listCalls(mock);
+    expect(first.filter((u) => u.includes('created_before'))).toEqual([
+      '/v1/api/requests?limit=1&created_before=2026-11-28T00%3A00%3A00Z',
+    ]);
+
+    await mock.resetStats();
+    await page.getByRole('button', { name: 'Analyze all matching' }).click();
+    await expect(scope(page)).toHaveText(`Based on ${thousands(n)} of ${thousands(n)} requests in the last 7 days`, { timeout: 30_000 });
+    await dashboard.settled();
+    const load = await listCalls(mock);
+    // Newest first, 100 at a time, the window's pages and no more.
+    expect(load.length, load.join('\n')).toBe(pages);
+    for (const [i, u] of [...load].sort((a, b) => Number(/offset=(\d+)/.exec(a)?.[1] ?? 0) - Number(/offset=(\d+)/.exec(b)?.[1] ?? 0)).entries()) {
+      // created_at_desc is the API's default sort: the canonical query leaves it out.
+      expect(u).toBe(`/v1/api/requests?limit=100${i ? `&offset=${i * 100}` : ''}`);
+    }
+    await expect(page.locator('.analyze .cost')).toHaveText('0 calls — already loaded');
+
+    // The figures are the window's.
+    const t = times(week);
+    await expect(page.locator('[data-stat="count"] dd')).toHaveText(thousands(t.n));
+    await expect(page.locator('[data-stat="median"] dd')).toHaveText(formatDuration(t.median));
+    await expect(page.locator('[data-stat="p90"] dd')).toHaveText(formatDuration(t.p90));
+
+    // Export: the window's requests, from the loaded set, at 0 calls.
+    await mock.resetStats();
+    await expect(page.locator('.export-cost')).toHaveText(/^Export costs 0 calls \(the requests created in the last 7 days: Time window\)/);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export CSV' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('hitl-requests-2026-12-04-window-7d.csv');
+    const rows = parseCsv(fs.readFileSync((await download.path())!, 'utf8')).slice(1);
+    expect(rows.map((r) => r[0]).sort()).toEqual(week.map((r) => r.id).sort());
+    // In the view's order: newest first.
+    const created = rows.map((r) => Date.parse(r[10]));
+    expect(created).toEqual([...created].sort((a, b) => b - a));
+
+    // A narrower window is served by the loaded set: no count, no load.
+    await page.getByLabel('From', { exact: true }).fill('2026-11-28');
+    await page.getByLabel('To', { exact: true }).fill('2026-11-28');
+    const day = createdIn(requests, start, start + DAY);
+    await expect(scope(page)).toHaveText(`Based on ${thousands(day.length)} of ${thousands(day.length)} requests created 28 Nov 2026`);
+    await expect(page.locator('.window-bar .cost')).toHaveText('Count: 0 calls (counted from what is loaded)');
+    await dashboard.settled();
+    expect(await listCalls(mock)).toEqual([]);
+  });
+});
+
+test.describe('a window whose requests are all loaded by Analyze all matching', () => {
+  test.use({ timezoneId: 'Asia/Kolkata', mockFlags: ['--records', '300'] });
+
+  test('days are counted in the zone Times shows, and the wider set serves every window at 0 calls', async ({ dashboard, mock, page }) => {
+    const { requests } = await mock.dataset();
+    const now = Date.parse(mock.now);
+    await dashboard.open();
+    await dashboard.connect();
+    await expect(dashboard.rows).toHaveCount(50);
+    await page.getByRole('button', { name: 'Analyze all matching' }).click();
+    await expect(scope(page)).toHaveText('Based on all 300 matching requests');
+    await mock.resetStats();
+    // Local time (UTC+05:30): the last 7 days start at local midnight six days ago.
+    const local = createdIn(requests, dayStart(now, 330, 6));
+    await windowSelect(page).selectOption('7d');
+    await expect(covers(page)).toHaveText(`Requests created in the last 7 days: ${local.length}`);
+    await expect(scope(page)).toHaveText(`Based on ${local.length} of ${local.length} requests in the last 7 days`);
+    // In UTC the same window starts 5 h 30 min later.
+    await page.getByRole('button', { name: /^Times:/ }).click();
+    await expect(page.getByRole('button', { name: /^Times:/ })).toHaveText('Times: UTC');
+    const utc = createdIn(requests, dayStart(now, 0, 6));
+    await expect(covers(page)).toHaveText(`Requests created in the last 7 days: ${utc.length}`);
+    // Custom days, both included.
+    const d = new Date(now - 3 * DAY).toISOString().slice(0, 10);
+    const e = new Date(now - 1 * DAY).toISOString().slice(0, 10);
+    await page.getByLabel('From', { exact: true }).fill(d);
+    await page.getByLabel('To', { exact: true }).fill(e);
+    const custom = createdIn(requests, Date.parse(`${d}T00:00:00Z`), Date.parse(`${e}T00:00:00Z`) + DAY);
+    await expect(scope(page)).toHaveText(new RegExp(`^Based on ${custom.length} of ${custom.length} requests created `));
+    // 24 hours: from the start of the hour 24 hours ago.
+    await windowSelect(page).selectOption('24h');
+    const hour = Math.floor(now / HOUR) * HOUR;
+    const last24 = createdIn(requests, hour - 24 * HOUR);
+    await expect(covers(page)).toHaveText(`Requests created in the last 24 hours: ${last24.length}`);
+    await dashboard.settled();
+    expect(await listCalls(mock)).toEqual([]);
+  });
+});
