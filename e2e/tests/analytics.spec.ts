@@ -170,7 +170,7 @@ test.describe('a 7-day window over 10,000 requests, about 1,000 of them in that 
     await expect(page.locator('.export-cost')).toHaveText(/^Export costs 0 calls \(the requests created in the last 7 days: Time window\)/);
     const [download] = await Promise.all([
       page.waitForEvent('download'),
-      page.getByRole('button', { name: 'Export CSV' }).click(),
+      page.locator('.export').getByRole('button', { name: 'Export CSV' }).click(),
     ]);
     expect(download.suggestedFilename()).toBe('hitl-requests-2026-12-04-window-7d.csv');
     const rows = parseCsv(fs.readFileSync((await download.path())!, 'utf8')).slice(1);
@@ -226,5 +226,139 @@ test.describe('a window whose requests are all loaded by Analyze all matching', 
     await expect(covers(page)).toHaveText(`Requests created in the last 24 hours: ${last24.length}`);
     await dashboard.settled();
     expect(await listCalls(mock)).toEqual([]);
+  });
+});
+
+/** Figures of a breakdown row as the dashboard writes them, computed from `requests`. */
+function figures(requests: any[]) {
+  const completed = requests.filter((r) => r.status === 'completed').length;
+  const timeouts = requests.filter((r) => r.status === 'timeout').length;
+  const share = (a: number, b: number) => (b === 0 ? 0 : a / b);
+  const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
+  const t = times(requests);
+  const time = (s: number | undefined) => (t.n ? formatDuration(s!) : '—');
+  return [
+    thousands(requests.length),
+    thousands(completed),
+    pct(share(completed, requests.length)),
+    thousands(timeouts),
+    pct(share(timeouts, completed + timeouts)),
+    time(t.median),
+    time(t.p90),
+    time(t.average),
+  ];
+}
+
+const TYPE_LABELS: Record<string, string> = {
+  text: 'Text', single_select: 'Single select', multi_select: 'Multi select', rating: 'Rating', number: 'Number', boolean: 'Yes/no',
+};
+
+function groupBy(requests: any[], key: (r: any) => string): Map<string, any[]> {
+  const m = new Map<string, any[]>();
+  for (const r of requests) m.set(key(r), [...(m.get(key(r)) ?? []), r]);
+  return m;
+}
+
+test.describe('breakdowns by loop, by reviewer and by response type', () => {
+  test.use({ timezoneId: 'UTC', mockFlags: ['--records', '300'] });
+
+  test('equal the data set, by loop name and reviewer email, sortable, a loop filters the table, each saves as CSV', async ({ dashboard, mock, page }) => {
+    const { requests, loops } = await mock.dataset();
+    const loopName = new Map<string, string>(loops.map((l: any) => [l.id, l.name]));
+    const email = new Map<string, string>(loops.flatMap((l: any) => l.members.map((m: any) => [m.user_id, m.email])));
+    await dashboard.open();
+    await dashboard.connect();
+    await expect(dashboard.rows).toHaveCount(50);
+    await mock.resetStats();
+    await page.getByRole('button', { name: 'Analyze all matching' }).click();
+    await expect(scope(page)).toHaveText('Based on all 300 matching requests');
+    for (const h of ['By loop', 'By reviewer', 'By response type']) {
+      await expect(page.getByRole('heading', { name: h, exact: true })).toBeVisible();
+    }
+    const byLoop = page.locator('#by-loop');
+    await byLoop.scrollIntoViewIfNeeded();
+    // The loops' names arrive with one call (GET /v1/api/loops), once.
+    for (const [id, rs] of groupBy(requests, (r) => r.loop_id)) {
+      const row = byLoop.locator('tbody tr').filter({ has: page.locator('th', { hasText: new RegExp(`^${loopName.get(id)}$`) }) });
+      await expect(row.locator('td')).toHaveText(figures(rs));
+    }
+    await expect(byLoop.locator('tbody tr.total td')).toHaveText(figures(requests));
+    await expect(byLoop.locator('p.muted')).toHaveText('Based on all 300 matching requests');
+
+    const byReviewer = page.locator('#by-reviewer');
+    const reviewers = groupBy(requests, (r) => r.response_by ?? '');
+    for (const [id, rs] of reviewers) {
+      const label = id ? email.get(id)! : 'No reviewer';
+      const row = byReviewer.locator('tbody tr').filter({ has: page.locator('th', { hasText: new RegExp(`^${label}$`) }) });
+      await expect(row.locator('td')).toHaveText(figures(rs));
+    }
+    // No reviewer is the last row whatever the order.
+    await expect(byReviewer.locator('tbody tr:not(.total) th').last()).toHaveText('No reviewer');
+
+    const byType = page.locator('#by-response-type');
+    for (const [type, rs] of groupBy(requests, (r) => r.response_type)) {
+      const row = byType.locator('tbody tr').filter({ has: page.locator('th', { hasText: new RegExp(`^${TYPE_LABELS[type]}$`) }) });
+      await expect(row.locator('td')).toHaveText(figures(rs));
+    }
+
+    // Sorting: by median, slowest first, then fastest first; aria-sort on the header cell.
+    const median = byLoop.locator('thead th').filter({ hasText: 'Median' });
+    await median.getByRole('button').click();
+    await expect(median).toHaveAttribute('aria-sort', 'descending');
+    await expect(byLoop.locator('thead th').filter({ hasText: 'Requests' })).toHaveAttribute('aria-sort', 'none');
+    const medians = [...groupBy(requests, (r) => r.loop_id)]
+      .map(([id, rs]) => ({ name: loopName.get(id)!, median: times(rs).median }))
+      .sort((a, b) => b.median - a.median || a.name.localeCompare(b.name));
+    await expect(byLoop.locator('tbody tr:not(.total) th')).toHaveText(medians.map((m) => m.name));
+    await median.getByRole('button').click();
+    await expect(median).toHaveAttribute('aria-sort', 'ascending');
+    await expect(byLoop.locator('tbody tr:not(.total) th')).toHaveText([...medians].reverse().map((m) => m.name));
+    // By name, A to Z.
+    const key = byLoop.locator('thead th').first();
+    await key.getByRole('button').click();
+    await expect(key).toHaveAttribute('aria-sort', 'ascending');
+    const names = [...loopName.values()].filter((n) => requests.some((r) => loopName.get(r.loop_id) === n));
+    await expect(byLoop.locator('tbody tr:not(.total) th')).toHaveText([...names].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase())));
+
+    // Each table saves as CSV, in the order shown, with a total line.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      byLoop.getByRole('button', { name: 'Save as CSV' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^hitl-by-loop-\d{4}-\d{2}-\d{2}\.csv$/);
+    const csv = parseCsv(fs.readFileSync((await download.path())!, 'utf8'));
+    expect(csv[0].slice(0, 3)).toEqual(['Loop', 'id', 'requests']);
+    expect(csv.slice(1, -1).map((r) => r[0])).toEqual([...names].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase())));
+    expect(csv[csv.length - 1].slice(0, 3)).toEqual(['All', '', '300']);
+
+    // Only list calls for the set, and the loops once.
+    const log = (await mock.stats()).log.map((c) => c.uri);
+    expect(log.filter((u) => u.startsWith('/v1/api/loops'))).toEqual(['/v1/api/loops']);
+
+    // A loop's name filters the table by that loop.
+    const [id, mine] = [...groupBy(requests, (r) => r.loop_id)][0];
+    await byLoop.getByRole('button', { name: loopName.get(id), exact: true }).click();
+    await expect(page).toHaveURL(new RegExp(`loop_id=${id}`));
+    await expect(dashboard.range).toHaveText(new RegExp(`of ${mine.length}$`));
+    await expect(page.getByLabel('Loop ID')).toHaveValue(id);
+  });
+
+  test('scroll inside their box on a phone and on a laptop, with readable labels; axe finds nothing serious', async ({ dashboard, page }) => {
+    for (const width of [390, 1280]) {
+      await page.setViewportSize({ width, height: 900 });
+      await dashboard.open();
+      await expect(dashboard.rows).toHaveCount(50);
+      await page.getByRole('button', { name: 'Analyze all matching' }).click();
+      await expect(scope(page)).toHaveText('Based on all 240 matching requests');
+      const wrap = page.locator('#by-loop .table-wrap');
+      await wrap.scrollIntoViewIfNeeded();
+      const pageOverflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(pageOverflow, `page at ${width} px`).toBeLessThanOrEqual(1);
+      const scrolls = await wrap.evaluate((el) => el.scrollWidth > el.clientWidth);
+      expect(scrolls, `the table scrolls in its box at ${width} px`).toBe(width < 1024);
+      const size = await page.locator('#by-loop tbody td').first().evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+      expect(size).toBeGreaterThanOrEqual(12);
+    }
+    expect(await seriousViolations(page)).toEqual([]);
   });
 });

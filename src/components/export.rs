@@ -9,10 +9,9 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, NaiveDate};
+use chrono::NaiveDate;
 use hitl_core::csv::{to_csv, CsvOptions};
 use hitl_core::export::{export_filename_in, to_json, ExportFormat};
-use hitl_core::format::Zone as _;
 use hitl_core::format::{count, thousands};
 use hitl_core::sorting::sort_stable;
 use hitl_core::window::{Bounds, TimeWindow};
@@ -22,17 +21,12 @@ use leptos::task::spawn_local;
 
 use crate::browser::clock::Clock;
 use crate::browser::download;
-use crate::browser::time::{now_ms, ShownZone};
+use crate::browser::time::{today_in, ShownZone};
 use crate::state::{gap_text, refetched_text, Afford, Dashboard, Phase, TimeDisplay, Window};
 
 /// Today's date in the zone times are shown in (Times: UTC or local), for the file name.
 fn today(time: Option<TimeDisplay>) -> NaiveDate {
-    let zone = time.map_or(ShownZone::Local, |t| untrack(|| t.zone()));
-    let ms = now_ms() as i64;
-    let offset = zone.offset_at(DateTime::from_timestamp_millis(ms).unwrap_or_default());
-    DateTime::from_timestamp_millis(ms + i64::from(offset) * 60_000)
-        .unwrap_or_default()
-        .date_naive()
+    today_in(time.map_or(ShownZone::Local, |t| untrack(|| t.zone())))
 }
 
 /// Writes the loaded set for `query` (in the time window `window`, whose instants are

@@ -91,8 +91,32 @@ pub fn export_filename_in(
     ext: &str,
     partial: Option<(u64, u64)>,
 ) -> String {
+    named("requests", date, query, window, ext, partial)
+}
+
+/// The file name of a breakdown's CSV, e.g. `hitl-by-loop-2026-11-28-window-7d.csv`: `what`
+/// ("by-loop") in place of "requests" in [`export_filename_in`].
+pub fn breakdown_filename(
+    what: &str,
+    date: NaiveDate,
+    query: &RequestQuery,
+    window: &TimeWindow,
+) -> String {
+    named(what, date, query, window, "csv", None)
+}
+
+fn named(
+    what: &str,
+    date: NaiveDate,
+    query: &RequestQuery,
+    window: &TimeWindow,
+    ext: &str,
+    partial: Option<(u64, u64)>,
+) -> String {
     let mut name = String::with_capacity(64);
-    name.push_str("hitl-requests-");
+    name.push_str("hitl-");
+    push_safe(&mut name, what);
+    name.push('-');
     // NaiveDate's Display is ISO 8601 (`2026-11-28`), without strftime's parser.
     push_safe(&mut name, &date.to_string());
     match (window.key(), window) {

@@ -5,9 +5,13 @@
 //! - cards: 3 `limit=1` calls per set of non-status filters (the page on screen gives the
 //!   fourth total), cached for a minute; paging, sorting and picking a status cost nothing;
 //! - panels: 3 calls when opened, or 0 when a loaded set already holds their answer;
-//! - analytics: 0 over what is loaded; "Analyze all matching" costs one call per 100 requests.
+//! - analytics: 0 over what is loaded; "Analyze all matching" costs one call per 100 requests
+//!   (of the time window's, newest first, when one is chosen; counting them: 1 call);
+//! - breakdowns: the loop names and reviewer emails, 1 call once, when the Overview comes near
+//!   the viewport.
 
 mod analysis;
+mod breakdowns;
 mod cards;
 mod charts;
 mod panels;

@@ -7,6 +7,9 @@ mod blocks;
 mod control;
 mod window;
 
+use std::sync::Arc;
+
+use hitl_core::breakdown::Breakdowns;
 use hitl_core::contract;
 use hitl_core::format::thousands;
 use hitl_core::stats::{
@@ -16,13 +19,16 @@ use hitl_core::window::TimeWindow;
 use hitl_core::{HitlRequest, RequestQuery};
 use leptos::html;
 use leptos::prelude::*;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
 
 use self::blocks::{daily_block, outcomes_block, priority_block, response_block, status_block};
 use self::control::analyze_all;
 use self::window::window_bar;
+use super::breakdowns::{breakdowns, BreakdownData};
 use crate::browser::time::ShownZone;
 use crate::components::dom::fill;
-use crate::state::{Dashboard, TimeDisplay, Window};
+use crate::state::{Dashboard, Loops, TimeDisplay, Window};
 
 /// Which rows the statistics cover.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -53,6 +59,7 @@ struct Analysis {
     priority: PriorityDistribution,
     statuses: StatusCounts,
     daily: DailySeries,
+    breakdowns: Breakdowns,
 }
 
 impl Analysis {
@@ -79,6 +86,7 @@ impl Analysis {
             priority: PriorityDistribution::compute(rows),
             statuses: StatusCounts::compute(rows),
             daily: DailySeries::compute(rows, zone),
+            breakdowns: Breakdowns::compute(rows.iter().copied()),
         }
     }
 
@@ -273,17 +281,73 @@ pub(crate) fn Overview() -> impl IntoView {
             }
         })
     });
+    // The breakdowns' data: a memo of its own, so that their tables redraw only when it changes.
+    let breakdown_data = Memo::new(move |_| {
+        analysis.with(|a| {
+            a.as_ref().filter(|a| a.loaded > 0).map(|a| {
+                Arc::new(BreakdownData {
+                    breakdowns: a.breakdowns.clone(),
+                    based_on: a.scope(),
+                })
+            })
+        })
+    });
+    let has_rows = move || breakdown_data.with(Option::is_some);
     let body = move || {
         has_analysis.get().then(|| {
             view! {
                 <p class="empty">{empty}</p>
                 <div class="ov-grid" node_ref=grid></div>
+                <Show when=has_rows>{breakdowns(breakdown_data)}</Show>
             }
         })
     };
+    // Loop names and reviewer emails (1 call, once) when the user looks at the Overview: it
+    // stays near the viewport for a second (`content-visibility: auto` says when it comes near
+    // and leaves) while the table is not loading. A table emptied while a view loads lets the
+    // Overview rise into view for a moment: that must not cost a call.
+    let loops = expect_context::<Loops>();
+    let section = NodeRef::<html::Section>::new();
+    let dwell = StoredValue::new_local(None::<TimeoutHandle>);
+    Effect::new(move |done: Option<bool>| {
+        if done == Some(true) {
+            return true;
+        }
+        let Some(section) = section.get() else {
+            return false;
+        };
+        let near = Closure::<dyn Fn(web_sys::Event)>::new(move |e: web_sys::Event| {
+            let skipped = js_sys::Reflect::get(&e, &"skipped".into())
+                .ok()
+                .and_then(|v| v.as_bool())
+                .unwrap_or(true);
+            if let Some(h) = dwell.get_value() {
+                h.clear();
+            }
+            let handle = (!skipped).then(|| {
+                set_timeout_with_handle(
+                    move || {
+                        if !untrack(|| dash.loading()) {
+                            loops.want();
+                        }
+                    },
+                    std::time::Duration::from_secs(1),
+                )
+                .ok()
+            });
+            dwell.set_value(handle.flatten());
+        });
+        let _ = section.add_event_listener_with_callback(
+            "contentvisibilityautostatechange",
+            near.as_ref().unchecked_ref(),
+        );
+        // Lives as long as the page: the section is never removed.
+        near.forget();
+        true
+    });
 
     view! {
-        <section class="overview panel" aria-labelledby="overview-h">
+        <section class="overview panel" aria-labelledby="overview-h" node_ref=section>
             <div class="overview-head">
                 <h2 id="overview-h">"Overview"</h2>
                 <p class="scope" aria-live="polite">{scope_text}</p>
