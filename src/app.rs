@@ -18,8 +18,9 @@ use crate::components::preferences::PreferenceToggles;
 use crate::components::quota_meter::QuotaMeter;
 use crate::components::settings::SettingsPanel;
 use crate::components::shortcuts::Shortcuts;
+use crate::components::sla::SlaWatch;
 use crate::components::table::RequestsTable;
-use crate::state::{AllMatching, Connection, Dashboard, Loops, TimeDisplay, Window};
+use crate::state::{AllMatching, Connection, Dashboard, Loops, Sla, TimeDisplay, Window};
 
 /// How long the main area waits for the first page before it shows its loading state.
 const REVEAL_AFTER: std::time::Duration = std::time::Duration::from_millis(500);
@@ -43,6 +44,7 @@ pub(crate) fn App() -> impl IntoView {
     provide_context(loops);
     let window = Window::new(dash, time, clock);
     provide_context(window);
+    provide_context(Sla::new(dash, clock));
 
     // The table shows the page, or every loaded matching request when the user asks for it.
     let show_all = RwSignal::new(false);
@@ -177,6 +179,7 @@ pub(crate) fn App() -> impl IntoView {
                     <p class="empty">{empty_text}</p>
                 </Show>
             </section>
+            <SlaWatch/>
             <Overview/>
         </main>
         <DetailPanel/>

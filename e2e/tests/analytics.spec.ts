@@ -219,7 +219,7 @@ test.describe('a window whose requests are all loaded by Analyze all matching', 
     await page.getByLabel('To', { exact: true }).fill(e);
     const custom = createdIn(requests, Date.parse(`${d}T00:00:00Z`), Date.parse(`${e}T00:00:00Z`) + DAY);
     await expect(scope(page)).toHaveText(new RegExp(`^Based on ${custom.length} of ${custom.length} requests created `));
-    // 24 hours: from the start of the hour 24 hours ago.
+    // 24 hours: from the start of the hour 24 hours ago (Times shows UTC now).
     await windowSelect(page).selectOption('24h');
     const hour = Math.floor(now / HOUR) * HOUR;
     const last24 = createdIn(requests, hour - 24 * HOUR);
@@ -276,8 +276,12 @@ test.describe('breakdowns by loop, by reviewer and by response type', () => {
       await expect(page.getByRole('heading', { name: h, exact: true })).toBeVisible();
     }
     const byLoop = page.locator('#by-loop');
-    await byLoop.scrollIntoViewIfNeeded();
-    // The loops' names arrive with one call (GET /v1/api/loops), once.
+    // Ids until the names are asked for: one call (GET /v1/api/loops), once, its cost said first.
+    const firstLoop = requests[0].loop_id;
+    await expect(byLoop.locator('tbody th').filter({ hasText: firstLoop })).toHaveCount(1);
+    await expect(page.locator('.breakdowns')).toContainText('Loops and reviewers are shown by id. Show loop names and reviewer emails (1 call, once)');
+    await page.getByRole('button', { name: 'Show loop names and reviewer emails' }).click();
+    await expect(page.locator('.breakdowns > p').first()).toHaveText('Loops by name, reviewers by email.');
     for (const [id, rs] of groupBy(requests, (r) => r.loop_id)) {
       const row = byLoop.locator('tbody tr').filter({ has: page.locator('th', { hasText: new RegExp(`^${loopName.get(id)}$`) }) });
       await expect(row.locator('td')).toHaveText(figures(rs));
@@ -360,5 +364,271 @@ test.describe('breakdowns by loop, by reviewer and by response type', () => {
       expect(size).toBeGreaterThanOrEqual(12);
     }
     expect(await seriousViolations(page)).toEqual([]);
+  });
+});
+
+/** The per-bucket trends of `requests` created in [start, end), buckets from `edges`
+ *  (ascending instants, one more than the buckets): created on creation, completed when
+ *  answered (response_at), timed out at timeout_at; median and p90 of those answered in it. */
+function trends(requests: any[], edges: number[]) {
+  const inWindow = createdIn(requests, edges[0], edges[edges.length - 1]);
+  const at = (t: string | null | undefined) => (t ? Date.parse(t) : NaN);
+  return edges.slice(0, -1).map((from, i) => {
+    const to = edges[i + 1];
+    const inside = (t: number) => t >= from && t < to;
+    const created = inWindow.filter((r) => inside(at(r.created_at))).length;
+    const answered = inWindow.filter((r) => r.status === 'completed' && inside(at(r.response_at)));
+    const timeouts = inWindow.filter((r) => r.status === 'timeout' && inside(at(r.timeout_at ?? r.updated_at))).length;
+    const t = times(answered);
+    const rate = answered.length + timeouts === 0 ? 0 : timeouts / (answered.length + timeouts);
+    return { created, completed: answered.length, timeouts, rate, ...t };
+  });
+}
+
+const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
+const mmdd = (ms: number, offset: number) => new Date(ms + offset * 60_000).toISOString().slice(5, 10);
+const ymd = (ms: number, offset: number) => new Date(ms + offset * 60_000).toISOString().slice(0, 10);
+
+test.describe('trends', () => {
+  test.use({ timezoneId: 'Asia/Kolkata', mockFlags: ['--records', '400'] });
+
+  test('per day in the zone Times shows: counts, median and 90th percentile, timeout rate, as charts and tables', async ({ dashboard, mock, page }) => {
+    const { requests } = await mock.dataset();
+    const now = Date.parse(mock.now);
+    const offset = 330; // Asia/Kolkata, no daylight saving
+    await dashboard.open('?window=7d');
+    await dashboard.connect();
+    await page.getByRole('button', { name: 'Analyze all matching' }).click();
+    const edges = [6, 5, 4, 3, 2, 1, 0, -1].map((d) => dayStart(now, offset, d));
+    const expected = trends(requests, edges);
+    const n = createdIn(requests, edges[0]).length;
+    await expect(scope(page)).toHaveText(`Based on ${n} of ${n} requests in the last 7 days`);
+    await expect(page.getByRole('heading', { name: 'Trends per day' })).toBeVisible();
+    await expect(page.locator('#trends > p').first()).toContainText('Per day in local time (UTC+05:30)');
+
+    // Counts: the bars' table.
+    const counts = page.locator('#chart-trend-counts');
+    await expect(counts.locator('svg > title')).toHaveText(new RegExp(`^Requests created, completed and timed out per day, ${ymd(edges[0], offset)} to ${ymd(edges[6], offset)}$`));
+    await expect(counts.locator('tbody tr')).toHaveCount(7);
+    for (const [i, b] of expected.entries()) {
+      const row = counts.locator('tbody tr').nth(i);
+      await expect(row.locator('th')).toHaveText(mmdd(edges[i], offset));
+      await expect(row.locator('td')).toHaveText([thousands(b.created), thousands(b.completed), thousands(b.timeouts)]);
+    }
+    // Median and p90: lines, each point with its hover value, and the table.
+    const lines = page.locator('#chart-trend-times');
+    await expect(lines.locator('svg path.line')).toHaveCount(2);
+    for (const [i, b] of expected.entries()) {
+      const row = lines.locator('tbody tr').nth(i);
+      await expect(row.locator('th')).toHaveText(ymd(edges[i], offset));
+      await expect(row.locator('td')).toHaveText([
+        thousands(b.n),
+        b.n ? formatDuration(b.median) : '—',
+        b.n ? formatDuration(b.p90) : '—',
+      ]);
+      if (b.n) {
+        await expect(lines.locator('circle title', { hasText: `${ymd(edges[i], offset)}: median ${formatDuration(b.median)} (n = ${thousands(b.n)})` })).toHaveCount(1);
+      }
+    }
+    // The timeout rate.
+    const rates = page.locator('#chart-trend-timeouts');
+    for (const [i, b] of expected.entries()) {
+      await expect(rates.locator('tbody tr').nth(i).locator('td').nth(3)).toHaveText(pct(b.rate));
+    }
+    await expect(rates.locator('legend, .legend li')).toHaveText(['Timeout rate']);
+  });
+
+  test('per hour for the last 24 hours', async ({ dashboard, mock, page }) => {
+    const { requests } = await mock.dataset();
+    const now = Date.parse(mock.now);
+    // Whole hours of the zone (UTC+05:30): the hour now began at :30 UTC.
+    const off = 330 * 60_000;
+    const hour = Math.floor((now + off) / HOUR) * HOUR - off;
+    await dashboard.open('?window=24h');
+    await expect(dashboard.rows).toHaveCount(50);
+    // Demo data first: then the mock's, loaded in full (400 requests, 4 pages).
+    await dashboard.connect();
+    await page.getByRole('button', { name: 'Analyze all matching' }).click();
+    const edges = Array.from({ length: 26 }, (_, i) => hour - 24 * HOUR + i * HOUR);
+    const expected = trends(requests, edges);
+    const n = createdIn(requests, edges[0]).length;
+    await expect(scope(page)).toHaveText(`Based on ${n} of ${n} requests in the last 24 hours`);
+    await expect(page.getByRole('heading', { name: 'Trends per hour' })).toBeVisible();
+    const counts = page.locator('#chart-trend-counts tbody tr');
+    await expect(counts).toHaveCount(25);
+    for (const [i, b] of expected.entries()) {
+      const local = new Date(edges[i] + off).toISOString().slice(11, 13);
+      await expect(counts.nth(i).locator('th')).toHaveText(`${local}:00`);
+      await expect(counts.nth(i).locator('td')).toHaveText([thousands(b.created), thousands(b.completed), thousands(b.timeouts)]);
+    }
+  });
+});
+
+const RANK: Record<string, number> = { low: 0, medium: 1, high: 2, critical: 3 };
+
+/** A pending request's state against its deadline at `now` (ms): the issue's definition. */
+function slaState(r: any, now: number): 'on-track' | 'at-risk' | 'overdue' {
+  const deadline = Date.parse(r.timeout_at);
+  const left = deadline - now;
+  if (left <= 0) return 'overdue';
+  const whole = deadline - Date.parse(r.created_at);
+  return left < 15 * 60_000 || (whole > 0 && left * 10 < whole) ? 'at-risk' : 'on-track';
+}
+
+/** The watch over `pending` at `now`: soonest deadline first (ties: higher priority, then id). */
+function watch(pending: any[], now: number) {
+  const rows = pending
+    .filter((r) => r.timeout_at)
+    .map((r) => ({ r, state: slaState(r, now), left: Date.parse(r.timeout_at) - now }))
+    .sort((a, b) => a.left - b.left || RANK[b.r.priority] - RANK[a.r.priority] || (a.r.id < b.r.id ? -1 : 1));
+  return {
+    rows,
+    flagged: rows.filter((x) => x.state !== 'on-track').length,
+    overdue: rows.filter((x) => x.state === 'overdue').length,
+  };
+}
+
+/** hitl_core::format::format_duration_short. */
+function short(seconds: number): string {
+  const s = Math.max(0, Math.trunc(seconds));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.trunc(s / 60)}m`;
+  if (s < 86_400) return `${Math.trunc(s / 3600)}h ${Math.trunc((s % 3600) / 60)}m`;
+  return `${Math.trunc(s / 86_400)}d ${Math.trunc((s % 86_400) / 3600)}h`;
+}
+
+async function change(mock: MockApi, body: object) {
+  await fetch(`${mock.url}/__mock/change`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+}
+
+test.describe('the SLA watch', () => {
+  // Playwright's clock, to move the page's time on; Times in UTC.
+  test.use({ timezoneId: 'UTC', pageClock: 'playwright' });
+
+  test('lists pending requests by time left with a live countdown; the Pending card and the tab title carry the at-risk count; no call of its own', async ({ dashboard, mock, page }) => {
+    // Five new pending requests at the mock's clock: in 1 h 50 min those with a 2-hour timeout
+    // have 10 minutes left.
+    await change(mock, { create: 5 });
+    const { requests } = await mock.dataset();
+    const pending = requests.filter((r) => r.status === 'pending');
+    expect(pending.length).toBeLessThanOrEqual(100); // the Pending card's call lists them all
+    await dashboard.open();
+    await dashboard.connect();
+    await dashboard.expectTotals();
+    await dashboard.settled();
+    const calls = await listCalls(mock);
+    expect(calls.length, calls.join('\n')).toBe(4);
+    expect(calls).toContain('/v1/api/requests?status=pending&sort=created_at_asc&limit=100');
+    await expect(page.locator('.sla .scope')).toHaveText(`Based on all ${pending.length} pending requests`);
+    await expect(page.locator('.sla .cost')).toHaveText("0 calls of its own: the Pending card's call lists the 100 oldest pending requests");
+
+    const expectWatch = async () => {
+      await expect.poll(async () => {
+        const w = watch(pending, await page.evaluate(() => Date.now()));
+        const shown = await page.locator('.sla-table tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-id')));
+        const title = await page.title();
+        const card = await page.locator('.status-card[data-status="pending"] .card-risk').textContent();
+        return [
+          shown.join(',') === w.rows.slice(0, 10).map((x) => x.r.id).join(','),
+          title === (w.flagged ? `(${w.flagged}) HITL Requests` : 'HITL Requests'),
+          card === (w.overdue ? `${w.flagged} at risk (${w.overdue} overdue)` : `${w.flagged} at risk`),
+        ];
+      }).toEqual([true, true, true]);
+    };
+    await expectWatch();
+    await page.clock.fastForward('01:50:00');
+    const later = watch(pending, await page.evaluate(() => Date.now()));
+    expect(later.flagged).toBeGreaterThan(0);
+    await expectWatch();
+    await expect(page).toHaveTitle(/^\(\d+\) HITL Requests$/);
+
+    // The countdown: a row with time to spare counts down each second.
+    const first = later.rows.find((x) => x.left > 10 * 60_000)!;
+    const cell = page.locator(`.sla-table tr[data-id="${first.r.id}"] .sla-left`);
+    await expect.poll(async () => (await cell.textContent()) === `${short((Date.parse(first.r.timeout_at) - (await page.evaluate(() => Date.now()))) / 1000)} left`).toBe(true);
+    await page.clock.fastForward('02:00');
+    await expect.poll(async () => (await cell.textContent()) === `${short((Date.parse(first.r.timeout_at) - (await page.evaluate(() => Date.now()))) / 1000)} left`).toBe(true);
+    // No call for any of it.
+    await dashboard.settled();
+    expect((await listCalls(mock)).length).toBe(4);
+    // At risk and overdue states keep their contrast, in both themes; a phone scrolls the list.
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: /^Theme:/ }).click();
+    await page.getByRole('button', { name: /^Theme:/ }).click(); // dark
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.setViewportSize({ width: 390, height: 800 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(1);
+  });
+
+  test('with the view on Pending the watch asks its one call (oldest first) and says so', async ({ dashboard, mock, page }) => {
+    await change(mock, { create: 20 });
+    const { requests } = await mock.dataset();
+    const pending = requests.filter((r) => r.status === 'pending');
+    expect(pending.length).toBeGreaterThan(10);
+    await dashboard.open('?status=pending&limit=10');
+    await dashboard.connect();
+    await dashboard.expectTotals();
+    await expect(page.locator('.sla .scope')).toHaveText(`Based on all ${pending.length} pending requests`);
+    await expect(page.locator('.sla .cost')).toHaveText('1 call per load or refresh (status=pending, oldest first, 100), cached for a minute');
+    await dashboard.settled();
+    const calls = await listCalls(mock);
+    expect(calls.filter((u) => u.includes('status=pending'))).toEqual([
+      '/v1/api/requests?status=pending&limit=10',
+      '/v1/api/requests?status=pending&sort=created_at_asc&limit=100',
+    ]);
+    expect(calls.length).toBe(5);
+  });
+
+  test('Notify me asks permission on its click only, then notifies each critical or high request once, with auto-refresh on', async ({ dashboard, mock, page }) => {
+    // A Notification that records what the page asks and shows.
+    await page.addInitScript(() => {
+      const w = window as any;
+      w.__asked = 0;
+      w.__notes = [];
+      class FakeNotification {
+        static permission = 'default';
+        static requestPermission() {
+          w.__asked++;
+          FakeNotification.permission = 'granted';
+          return Promise.resolve('granted');
+        }
+        constructor(title: string, options?: { body?: string; tag?: string }) {
+          w.__notes.push({ title, body: options?.body, tag: options?.tag });
+        }
+      }
+      w.Notification = FakeNotification;
+    });
+    await change(mock, { create: 20 });
+    const { requests } = await mock.dataset();
+    const pending = requests.filter((r) => r.status === 'pending');
+    expect(pending.length).toBeLessThanOrEqual(100);
+    await dashboard.open();
+    await dashboard.connect();
+    await dashboard.expectTotals();
+    await page.getByLabel('Auto-refresh').selectOption('300');
+    expect(await page.evaluate(() => (window as any).__asked)).toBe(0);
+    await page.getByRole('button', { name: 'Notify me', exact: true }).click();
+    await expect(page.locator('.sla-notify')).toContainText('Notifications on');
+    expect(await page.evaluate(() => (window as any).__asked)).toBe(1);
+    const before = watch(pending, await page.evaluate(() => Date.now()));
+    const flaggedBefore = new Set(before.rows.filter((x) => x.state !== 'on-track').map((x) => x.r.id));
+    // An hour and fifty minutes on: requests become at risk or pass their deadline.
+    await page.clock.fastForward('01:50:00');
+    const after = watch(pending, await page.evaluate(() => Date.now()));
+    const due = after.rows
+      .filter((x) => x.state !== 'on-track' && !flaggedBefore.has(x.r.id) && ['high', 'critical'].includes(x.r.priority))
+      .map((x) => x.r.id)
+      .sort();
+    expect(due.length).toBeGreaterThan(0);
+    await expect.poll(async () => (await page.evaluate(() => (window as any).__notes.map((n: any) => n.tag))).sort()).toEqual(due);
+    const notes = await page.evaluate(() => (window as any).__notes);
+    for (const n of notes) expect(n.title).toMatch(/^(At risk|Past its deadline): (Critical|High) priority request$/);
+    // Later still, they pass their deadline: no second notification for any of them.
+    await page.clock.fastForward('00:30:00');
+    await dashboard.settled();
+    const tags = await page.evaluate(() => (window as any).__notes.map((n: any) => n.tag));
+    expect(new Set(tags).size).toBe(tags.length);
+    for (const id of due) expect(tags.filter((t: string) => t === id)).toHaveLength(1);
+    expect(await page.evaluate(() => (window as any).__asked)).toBe(1);
   });
 });

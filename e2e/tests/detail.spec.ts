@@ -203,7 +203,7 @@ test('a cancel moves the request between the status cards and out of Urgent pend
   await expect(panel(page)).toHaveCount(0);
   await page.getByRole('button', { name: 'Refresh', exact: true }).click();
   await expect
-    .poll(async () => (await mock.stats()).log.slice(before).filter((c) => c.uri === '/v1/api/requests?status=pending&limit=1').length)
+    .poll(async () => (await mock.stats()).log.slice(before).filter((c) => c.uri === '/v1/api/requests?status=pending&sort=created_at_asc&limit=100').length)
     .toBe(1);
   await expect(count('pending')).toHaveText(String(total('pending') - 1));
   await expect(count('cancelled')).toHaveText(String(total('cancelled') + 1));

@@ -74,6 +74,8 @@ pub(crate) struct Dashboard {
     pub updated: RwSignal<HashMap<String, HitlRequest>>,
     /// True while the connected key's quota is paused (until its reset).
     pub paused: Memo<bool>,
+    /// The auto-refresh interval in seconds (0: off), as the Auto-refresh select sets it.
+    pub auto_every: RwSignal<u32>,
     /// Status changes made by the user this session, so that totals counted before them (the
     /// status cards) can say what the API would say now, without another call. Not a signal
     /// of its own: every change also goes through `updated`, which readers track instead.
@@ -212,6 +214,7 @@ impl Dashboard {
             all,
             updated: RwSignal::new(HashMap::new()),
             paused,
+            auto_every: RwSignal::new(0),
             moves: StoredValue::new(Vec::new()),
         }
     }

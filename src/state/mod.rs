@@ -9,6 +9,7 @@ mod display;
 mod loops;
 mod pages;
 mod resource;
+mod sla;
 mod window;
 
 pub(crate) use all_matching::{gap_text, refetched_text, window_key, AllMatching, Phase};
@@ -20,4 +21,5 @@ pub(crate) use pages::pages_resource;
 #[cfg(all(test, target_arch = "wasm32"))]
 pub(crate) use resource::Binding;
 pub(crate) use resource::SourceBound;
+pub(crate) use sla::Sla;
 pub(crate) use window::Window;

@@ -71,7 +71,7 @@ impl Window {
         let bounds = Memo::new(move |_| {
             let w = choice.get();
             let zone: ShownZone = time.zone();
-            w.bounds(w.now_for(clock.instant()), &zone)
+            w.bounds(w.now_for(clock.instant(), &zone), &zone)
         });
         let filters = Memo::new(move |_| {
             dash.query

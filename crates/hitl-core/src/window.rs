@@ -244,18 +244,16 @@ impl TimeWindow {
     }
 
     /// The "now" a view evaluates the window at, given the clock: the minute, or for the
-    /// 24-hour window the start of the clock hour (UTC). A window whose start moved every
+    /// 24-hour window the start of the clock hour in `zone`. A window whose start moved every
     /// second would ask for a new count and rebuild every figure each time; so the 24-hour
-    /// window runs from the start of the hour 24 hours ago to the end of this hour, and its
-    /// count (see [`older_query`]) is asked again once an hour.
-    pub fn now_for(&self, clock: DateTime<Utc>) -> DateTime<Utc> {
-        let unit = if *self == TimeWindow::Last24Hours {
-            HOUR
-        } else {
-            60
-        };
+    /// window runs from the start of the hour 24 hours ago to the end of this hour, in whole
+    /// hours of the zone, and its count (see [`older_query`]) is asked again once an hour.
+    pub fn now_for<Z: Zone + ?Sized>(&self, clock: DateTime<Utc>, zone: &Z) -> DateTime<Utc> {
+        if *self == TimeWindow::Last24Hours {
+            return first_instant(zone, local_index(zone, clock, HOUR), HOUR).unwrap_or(clock);
+        }
         let secs = clock.timestamp();
-        DateTime::from_timestamp(secs - secs.rem_euclid(unit), 0).unwrap_or(clock)
+        DateTime::from_timestamp(secs - secs.rem_euclid(60), 0).unwrap_or(clock)
     }
 
     /// Parses `key=value&…` (with or without a leading `?`): see [`TimeWindow::from_pairs`].

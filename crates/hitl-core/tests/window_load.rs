@@ -276,17 +276,27 @@ fn figures_and_files_say_which_window_they_cover() {
 fn the_24_hour_window_moves_by_whole_hours() {
     let clock = Utc.with_ymd_and_hms(2026, 11, 28, 12, 34, 56).unwrap();
     let w = TimeWindow::Last24Hours;
-    let at = w.now_for(clock);
+    let at = w.now_for(clock, &0);
     assert_eq!(at, Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap());
     let b = w.bounds(at, &0);
     assert_eq!(b.start, Some(at - Duration::hours(24)));
     assert_eq!(b.end, Some(at + Duration::hours(1)));
     // The same bounds (so the same count and figures) all hour long.
     let later = Utc.with_ymd_and_hms(2026, 11, 28, 12, 59, 59).unwrap();
-    assert_eq!(w.bounds(w.now_for(later), &0), b);
+    assert_eq!(w.bounds(w.now_for(later, &0), &0), b);
+    // Whole hours of the zone: at UTC+05:30, 12:34 UTC is 18:04, in the hour that began at
+    // 18:00 local, 12:30 UTC.
+    let india = w.now_for(clock, &330);
+    assert_eq!(
+        india,
+        Utc.with_ymd_and_hms(2026, 11, 28, 12, 30, 0).unwrap()
+    );
+    let b = w.bounds(india, &330);
+    assert_eq!(b.start, Some(india - Duration::hours(24)));
+    assert_eq!(b.end, Some(india + Duration::hours(1)));
     // Other windows at the minute.
     assert_eq!(
-        TimeWindow::Last7Days.now_for(clock),
+        TimeWindow::Last7Days.now_for(clock, &0),
         Utc.with_ymd_and_hms(2026, 11, 28, 12, 34, 0).unwrap()
     );
 }

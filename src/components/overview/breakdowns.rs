@@ -3,7 +3,8 @@
 //! as the vendor defines it, 90th percentile, average), a row per key and one for all.
 //!
 //! Loops are shown by name and reviewers by email once the loops are loaded (`state::Loops`:
-//! one call, asked once the user looks at the Overview; ids until then, or where it fails). Headers are
+//! one call, once; on demo data at once, on the live API when the user asks here or focuses
+//! Loop ID). Until then, or where the call fails, by id. Headers are
 //! sort buttons (`aria-sort` on the `<th>`); a loop's name filters the table by that loop (the
 //! URL's `loop_id`, history replace, as the filter bar does); each table saves as CSV. The
 //! header is a `view!` (controls), the rows are built with the DOM builder.
@@ -40,18 +41,36 @@ pub(super) struct BreakdownData {
 pub(super) fn breakdowns(data: Memo<Option<Arc<BreakdownData>>>) -> impl IntoView {
     let loops = expect_context::<Loops>();
     let failed = move || loops.list.with(|l| matches!(l, Some(Some(Err(_)))));
+    let loaded = move || loops.list.with(|l| matches!(l, Some(Some(Ok(_)))));
+    // The names cost a call on the live API: asked for here, with the cost said first.
+    let asked = RwSignal::new(false);
     let names_note = move || {
         if failed() {
             "The loop names could not be loaded: loops and reviewers are shown by id."
+        } else if loaded() {
+            "Loops by name, reviewers by email."
+        } else if asked.get() {
+            "Loading the loop names…"
         } else {
-            "Loops by name and reviewers by email once the account's loops are loaded (1 call, once; ids until then)."
+            "Loops and reviewers are shown by id."
         }
     };
+    let offer = move || !loaded() && !failed() && !asked.get();
     view! {
         <div class="breakdowns">
             <p class="muted">
                 {names_note}
-                " Response times of completed requests: the median is the vendor's sorted[n/2], the 90th percentile the nearest rank; timeout rate = timeouts ÷ (completed + timeouts)."
+                <Show when=offer>
+                    " "
+                    <button type="button" on:click=move |_| {
+                        asked.set(true);
+                        loops.want();
+                    }>"Show loop names and reviewer emails"</button>
+                    " (1 call, once)"
+                </Show>
+            </p>
+            <p class="muted">
+                "Response times of completed requests: the median is the vendor's sorted[n/2], the 90th percentile the nearest rank; timeout rate = timeouts ÷ (completed + timeouts)."
             </p>
             {Dimension::ALL.into_iter().map(|d| table(d, data)).collect_view()}
         </div>

@@ -7,8 +7,8 @@
 //! - panels: 3 calls when opened, or 0 when a loaded set already holds their answer;
 //! - analytics: 0 over what is loaded; "Analyze all matching" costs one call per 100 requests
 //!   (of the time window's, newest first, when one is chosen; counting them: 1 call);
-//! - breakdowns: the loop names and reviewer emails, 1 call once, when the Overview comes near
-//!   the viewport.
+//! - breakdowns: 0 over what is analysed; the loop names and reviewer emails, 1 call once, when
+//!   asked for (or when Loop ID was focused).
 
 mod analysis;
 mod breakdowns;

@@ -9,26 +9,29 @@ mod window;
 
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
 use hitl_core::breakdown::Breakdowns;
 use hitl_core::contract;
 use hitl_core::format::thousands;
 use hitl_core::stats::{
     DailySeries, Outcomes, PriorityDistribution, ResponseTimeStats, StatusCounts,
 };
+use hitl_core::trends::Trends;
 use hitl_core::window::TimeWindow;
 use hitl_core::{HitlRequest, RequestQuery};
 use leptos::html;
 use leptos::prelude::*;
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
 
-use self::blocks::{daily_block, outcomes_block, priority_block, response_block, status_block};
+use self::blocks::{
+    daily_block, outcomes_block, priority_block, response_block, status_block, trends_block,
+};
 use self::control::analyze_all;
 use self::window::window_bar;
 use super::breakdowns::{breakdowns, BreakdownData};
+use crate::browser::clock::Clock;
 use crate::browser::time::ShownZone;
 use crate::components::dom::fill;
-use crate::state::{Dashboard, Loops, TimeDisplay, Window};
+use crate::state::{Dashboard, TimeDisplay, Window};
 
 /// Which rows the statistics cover.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -60,6 +63,7 @@ struct Analysis {
     statuses: StatusCounts,
     daily: DailySeries,
     breakdowns: Breakdowns,
+    trends: Trends,
 }
 
 impl Analysis {
@@ -67,7 +71,7 @@ impl Analysis {
         rows: &[&HitlRequest],
         basis: Basis,
         total: Option<u64>,
-        window: TimeWindow,
+        (window, now): (TimeWindow, DateTime<Utc>),
         zone: ShownZone,
     ) -> Self {
         // Everything loaded is everything matching: say so whatever the source of the rows.
@@ -87,6 +91,7 @@ impl Analysis {
             statuses: StatusCounts::compute(rows),
             daily: DailySeries::compute(rows, zone),
             breakdowns: Breakdowns::compute(rows.iter().copied()),
+            trends: Trends::compute(rows, &window, now, &zone),
         }
     }
 
@@ -132,6 +137,7 @@ impl Analysis {
 pub(crate) fn Overview() -> impl IntoView {
     let dash = expect_context::<Dashboard>();
     let win = expect_context::<Window>();
+    let clock = expect_context::<Clock>();
     let all = dash.all;
     // Days are counted in the zone the Times toggle shows (local or UTC), like every time shown.
     let time = use_context::<TimeDisplay>();
@@ -176,6 +182,12 @@ pub(crate) fn Overview() -> impl IntoView {
         let zone = zone();
         let window = win.choice.get();
         let bounds = win.bounds.get();
+        // The instant the window's bounds were taken at (its minute, or hour): the trends'
+        // buckets end there. Untracked: the bounds change when it matters.
+        let now = window.now_for(
+            DateTime::from_timestamp_millis(clock.0.get_untracked() as i64).unwrap_or_default(),
+            &zone,
+        );
         let windowed = window != TimeWindow::All;
         // With this session's changes (a cancel); only the requests of the window (and, from a
         // loaded set, of the filters). By reference: 100,000 rows are not copied.
@@ -198,7 +210,7 @@ pub(crate) fn Overview() -> impl IntoView {
                 } else {
                     total
                 };
-                Analysis::compute(&rows, basis, total, window, zone)
+                Analysis::compute(&rows, basis, total, (window, now), zone)
             })
         };
         if covering.get() {
@@ -269,6 +281,12 @@ pub(crate) fn Overview() -> impl IntoView {
             _ => None,
         })
     };
+    // The zone the trends' days are in, as the Times toggle names it.
+    let zone_now = move || untrack(zone);
+    let zone_text = |z: ShownZone| match z {
+        ShownZone::Utc => "UTC".to_owned(),
+        ShownZone::Local => format!("local time ({})", z.label_now()),
+    };
     let grid = NodeRef::<html::Div>::new();
     fill(grid, move |grid| {
         analysis.with(|a| {
@@ -278,6 +296,7 @@ pub(crate) fn Overview() -> impl IntoView {
                 status_block(grid, &a.statuses);
                 priority_block(grid, &a.priority);
                 daily_block(grid, &a.daily);
+                trends_block(grid, &a.trends, &zone_text(zone_now()));
             }
         })
     });
@@ -302,52 +321,8 @@ pub(crate) fn Overview() -> impl IntoView {
             }
         })
     };
-    // Loop names and reviewer emails (1 call, once) when the user looks at the Overview: it
-    // stays near the viewport for a second (`content-visibility: auto` says when it comes near
-    // and leaves) while the table is not loading. A table emptied while a view loads lets the
-    // Overview rise into view for a moment: that must not cost a call.
-    let loops = expect_context::<Loops>();
-    let section = NodeRef::<html::Section>::new();
-    let dwell = StoredValue::new_local(None::<TimeoutHandle>);
-    Effect::new(move |done: Option<bool>| {
-        if done == Some(true) {
-            return true;
-        }
-        let Some(section) = section.get() else {
-            return false;
-        };
-        let near = Closure::<dyn Fn(web_sys::Event)>::new(move |e: web_sys::Event| {
-            let skipped = js_sys::Reflect::get(&e, &"skipped".into())
-                .ok()
-                .and_then(|v| v.as_bool())
-                .unwrap_or(true);
-            if let Some(h) = dwell.get_value() {
-                h.clear();
-            }
-            let handle = (!skipped).then(|| {
-                set_timeout_with_handle(
-                    move || {
-                        if !untrack(|| dash.loading()) {
-                            loops.want();
-                        }
-                    },
-                    std::time::Duration::from_secs(1),
-                )
-                .ok()
-            });
-            dwell.set_value(handle.flatten());
-        });
-        let _ = section.add_event_listener_with_callback(
-            "contentvisibilityautostatechange",
-            near.as_ref().unchecked_ref(),
-        );
-        // Lives as long as the page: the section is never removed.
-        near.forget();
-        true
-    });
-
     view! {
-        <section class="overview panel" aria-labelledby="overview-h" node_ref=section>
+        <section class="overview panel" aria-labelledby="overview-h">
             <div class="overview-head">
                 <h2 id="overview-h">"Overview"</h2>
                 <p class="scope" aria-live="polite">{scope_text}</p>
