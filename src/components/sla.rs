@@ -154,11 +154,21 @@ pub(crate) fn SlaWatch() -> impl IntoView {
     Effect::new(move |_| {
         sla.watch.with(|w| {
             cells.with_value(|cells| {
+                // Only what changed: a cell rewritten every second would be announced and
+                // re-laid out for nothing.
+                let set = |el: &Element, text: &str| {
+                    if el.text_content().as_deref() != Some(text) {
+                        el.set_text_content(Some(text));
+                    }
+                };
                 for (id, left, badge) in cells {
                     if let Some(e) = w.entries.iter().find(|e| &e.id == id) {
-                        left.set_text_content(Some(&left_text(e)));
-                        let _ = badge.set_attribute("data-state", state_key(e.state));
-                        badge.set_text_content(Some(e.state.label()));
+                        set(left, &left_text(e));
+                        if badge.get_attribute("data-state").as_deref() != Some(state_key(e.state))
+                        {
+                            let _ = badge.set_attribute("data-state", state_key(e.state));
+                            set(badge, e.state.label());
+                        }
                     }
                 }
             })
@@ -292,13 +302,13 @@ pub(crate) fn SlaWatch() -> impl IntoView {
     };
     view! {
         <section class="sla panel" aria-labelledby="sla-h">
-            <div class="overview-head">
+            <div class="sla-head">
                 <h2 id="sla-h">"SLA watch"</h2>
                 <p class="scope" aria-live="polite">{coverage}</p>
                 <span class="cost">{cost}</span>
             </div>
             <p class="muted sla-summary">{summary}</p>
-            <p class="card-error">{error}</p>
+            <p class="sla-error">{error}</p>
             <div class="sla-notify">
                 <Show when=move || !opted.get() fallback=move || view! {
                     <button type="button" on:click=stop>"Stop notifications"</button>

@@ -77,11 +77,27 @@ impl Sla {
             dash,
             move || {
                 // After the table's first page, as the status cards (whose Pending call this is).
+                // If that page failed, its error stands for this answer too (not asked again).
                 let generation = dash.conn.generation.get();
-                dash.first_answer.get().filter(|(g, _)| *g == generation)?;
-                asked.get().map(|q| (vec![q], None))
+                let (_, refused) = dash.first_answer.get().filter(|(g, _)| *g == generation)?;
+                let sla = asked.get()?;
+                // The view's own first page first, when it may hold every pending request (no
+                // status filter, or Pending): if it does, the pending call is not made (as the
+                // cards do it). Untracked, as for the cards: paging must not ask again.
+                let view = dash.query.get_untracked().ok()?;
+                let first = RequestQuery {
+                    created_before: None,
+                    offset: 0,
+                    ..view
+                };
+                let queries = if matches!(first.status, None | Some(Status::Pending)) {
+                    vec![first, sla]
+                } else {
+                    vec![sla]
+                };
+                Some((queries, refused))
             },
-            false,
+            true,
         );
         let known = Memo::new(move |_| {
             let Some(f) = filters.get() else {
@@ -90,8 +106,7 @@ impl Sla {
             let set = covered.get().then(|| all.rows.get());
             let answer = pending.with_current(|p| {
                 p.and_then(|p| p.answer.as_ref().ok())
-                    .and_then(|pages| pages.first())
-                    .filter(|(q, _)| card_filters(q) == f)
+                    .and_then(|pages| pages.iter().find(|(q, _)| *q == sla_query(&f)))
                     .map(|(_, page)| Arc::clone(page))
             });
             let known = dash.shown.with(|s| {

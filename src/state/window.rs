@@ -124,10 +124,11 @@ impl Window {
         let count = pages_resource(
             dash,
             move || {
-                // After the table's first page, as the status cards: the rows come first.
+                // After the table's first page, as the status cards: the rows come first; if
+                // that page failed, its error stands for the count too (not asked again).
                 let generation = dash.conn.generation.get();
-                dash.first_answer.get().filter(|(g, _)| *g == generation)?;
-                asked.get().map(|q| (q, None))
+                let (_, refused) = dash.first_answer.get().filter(|(g, _)| *g == generation)?;
+                asked.get().map(|q| (q, refused))
             },
             false,
         );
