@@ -560,6 +560,31 @@ test.describe('the SLA watch', () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(1);
   });
 
+  test('says what it covers when it knows only some pending requests', async ({ dashboard, mock, page }) => {
+    // 200 new pending requests: more than the Pending card's list of the 100 oldest.
+    await change(mock, { create: 200 });
+    const { requests } = await mock.dataset();
+    const pending = requests.filter((r) => r.status === 'pending');
+    // What the watch reads: the page on screen (the 50 newest requests) and the 100 oldest pending.
+    const byAge = (a: any, b: any) => Date.parse(a.created_at) - Date.parse(b.created_at) || (a.id < b.id ? -1 : 1);
+    const oldest = [...pending].sort(byAge).slice(0, 100).map((r) => r.id);
+    const newest = requests.slice(0, 50).filter((r) => r.status === 'pending').map((r) => r.id);
+    const known = new Set([...oldest, ...newest]);
+    expect(known.size).toBeLessThan(pending.length);
+    await dashboard.open();
+    await dashboard.connect();
+    await dashboard.expectTotals();
+    await expect(page.locator('.sla .scope')).toHaveText(`Based on ${known.size} of ${pending.length} pending requests`);
+    await expect(page.locator('.status-card[data-status="pending"] .card-risk')).toHaveAttribute('title', `Based on ${known.size} of ${pending.length} pending requests`);
+    // Every request of the list is one the watch knows, soonest deadline first.
+    const w = watch(pending.filter((r) => known.has(r.id)), await page.evaluate(() => Date.now()));
+    await page.getByRole('button', { name: `Show all ${w.rows.length}` }).click();
+    await expect.poll(() => page.locator('.sla-table tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-id'))))
+      .toEqual(w.rows.map((x) => x.r.id));
+    await dashboard.settled();
+    expect((await listCalls(mock)).length).toBe(4);
+  });
+
   test('with the view on Pending the watch asks its one call (oldest first) and says so', async ({ dashboard, mock, page }) => {
     await change(mock, { create: 20 });
     const { requests } = await mock.dataset();
