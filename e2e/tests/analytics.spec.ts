@@ -436,6 +436,16 @@ test.describe('trends', () => {
       await expect(rates.locator('tbody tr').nth(i).locator('td').nth(3)).toHaveText(pct(b.rate));
     }
     await expect(rates.locator('legend, .legend li')).toHaveText(['Timeout rate']);
+
+    // On a phone the charts keep readable labels and scroll inside their box; the page does not.
+    await page.setViewportSize({ width: 390, height: 800 });
+    for (const id of ['chart-trend-counts', 'chart-trend-times', 'chart-trend-timeouts']) {
+      const label = page.locator(`#${id} svg text`).first();
+      await label.scrollIntoViewIfNeeded();
+      expect(await label.evaluate((el) => el.getBoundingClientRect().height), id).toBeGreaterThanOrEqual(8);
+      expect(await page.locator(`#${id}`).evaluate((el) => el.scrollWidth > el.clientWidth), id).toBe(true);
+    }
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(1);
   });
 
   test('per hour for the last 24 hours', async ({ dashboard, mock, page }) => {
