@@ -52,6 +52,9 @@ pub(super) fn window_bar(dash: Dashboard, win: Window) -> impl IntoView {
             ),
         }
     };
+    // What the window covers and what counting it costs: one memo for both, read by the view,
+    // so that no text closure reads the window and its count (derived from it) side by side
+    // (ARCHITECTURE.md, reactive rules).
     let covers = move || {
         let w = win.choice.get();
         match win.counted.get() {
@@ -81,6 +84,7 @@ pub(super) fn window_bar(dash: Dashboard, win: Window) -> impl IntoView {
             }
         })
     };
+    let texts = Memo::new(move |_| (covers(), cost()));
     view! {
         <div class="window-bar">
             <div class="field">
@@ -103,10 +107,10 @@ pub(super) fn window_bar(dash: Dashboard, win: Window) -> impl IntoView {
                 <input id="w-to" type="date" node_ref=to on:change=on_dates prop:value=move || custom(1)/>
             </div>
             <p class="window-covers" aria-live="polite">
-                <span class="window-count">{covers}</span>
+                <span class="window-count">{move || texts.with(|t| t.0.clone())}</span>
                 <span class="muted">{move || format!(" · requests by the day they were created, days in {}", zone())}</span>
             </p>
-            <span class="cost">{cost}</span>
+            <span class="cost">{move || texts.with(|t| t.1.clone())}</span>
         </div>
     }
 }
