@@ -47,6 +47,8 @@ scripts/sizes.sh dist-bench | tee "$BENCH_OUT/sizes.txt" || true
 if [ "${BENCH_SKIP_CORE:-0}" != 1 ]; then
   step "core benchmarks (criterion, native)"
   cargo bench -p hitl-core --bench core --locked 2>&1 | tee "$BENCH_OUT/criterion.txt"
+  # The operations analytics (time window, trends, breakdowns, SLA watch) over 100,000 requests.
+  cargo bench -p hitl-core --bench analytics --locked 2>&1 | tee -a "$BENCH_OUT/criterion.txt"
 
   step "core benchmarks in wasm (release profile, headless chromium)"
   CHROMEDRIVER=/usr/bin/chromedriver cargo test --release -p hitl-dashboard \

@@ -18,8 +18,9 @@ use crate::components::preferences::PreferenceToggles;
 use crate::components::quota_meter::QuotaMeter;
 use crate::components::settings::SettingsPanel;
 use crate::components::shortcuts::Shortcuts;
+use crate::components::sla::SlaWatch;
 use crate::components::table::RequestsTable;
-use crate::state::{AllMatching, Connection, Dashboard, History, Loops, TimeDisplay};
+use crate::state::{AllMatching, Connection, Dashboard, History, Loops, Sla, TimeDisplay, Window};
 
 /// How long the main area waits for the first page before it shows its loading state.
 const REVEAL_AFTER: std::time::Duration = std::time::Duration::from_millis(500);
@@ -33,15 +34,19 @@ pub(crate) fn App() -> impl IntoView {
     let all = AllMatching::new();
     let dash = Dashboard::new(url, conn, all, clock);
     provide_context(clock);
-    provide_context(TimeDisplay::restore());
+    let time = TimeDisplay::restore();
+    provide_context(time);
     provide_context(url);
     provide_context(conn);
     provide_context(dash);
     provide_context(all);
     let loops = Loops::new(conn);
     provide_context(loops);
-    let history = History::new(conn);
+    let history = History::new(conn, dash.paused);
     provide_context(history);
+    let window = Window::new(dash, time, clock);
+    provide_context(window);
+    provide_context(Sla::new(dash, clock));
 
     // The table shows the page, or every loaded matching request when the user asks for it.
     let show_all = RwSignal::new(false);
@@ -63,7 +68,7 @@ pub(crate) fn App() -> impl IntoView {
     );
     let error = Signal::derive(move || dash.error());
     // A memo: the quota part is read every second, and the banner changes far less often.
-    let banner = Memo::new(move |_| dash.banner(clock.secs()));
+    let banner = Memo::new(move |_| dash.banner(clock.secs(), window.error.get()));
     let loading = move || dash.loading();
     // The rows on screen are another view's while the current one loads (a page move, a slow
     // answer): said as loading, not as a failure.
@@ -200,6 +205,7 @@ pub(crate) fn App() -> impl IntoView {
                     <p class="empty">{empty_text}</p>
                 </Show>
             </section>
+            <SlaWatch/>
             <Overview/>
         </main>
         <DetailPanel/>

@@ -56,6 +56,46 @@ fn url_state_writes_the_query_string_with_replace_or_push() {
 }
 
 #[wasm_bindgen_test]
+fn url_state_keeps_the_time_window_beside_the_list_query() {
+    let owner = Owner::new();
+    owner.with(|| {
+        let history = window().history().unwrap();
+        let url = UrlState::install();
+        url.set_query(&RequestQuery::default(), HistoryMode::Replace);
+        let before = history.length().unwrap();
+        url.set_window(hitl_core::window::TimeWindow::Last7Days.to_pairs());
+        assert_eq!(window().location().search().unwrap(), "?window=7d");
+        assert_eq!(
+            history.length().unwrap(),
+            before,
+            "a window is a filter: replace"
+        );
+        let q = RequestQuery {
+            status: Some(Status::Completed),
+            ..Default::default()
+        };
+        url.set_query(&q, HistoryMode::Replace);
+        assert_eq!(
+            window().location().search().unwrap(),
+            "?status=completed&window=7d"
+        );
+        // Days as typed, even refused ones, so that the banner can say why.
+        url.set_window(vec![
+            ("from", "2026-11-07".to_owned()),
+            ("to", "2026-11-01".to_owned()),
+        ]);
+        let (w, errors) = url.time_window();
+        assert_eq!(w, hitl_core::window::TimeWindow::All);
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].data, "from must not be after to");
+        assert_eq!(url.request_query().unwrap(), q);
+        url.set_window(Vec::new());
+        assert_eq!(window().location().search().unwrap(), "?status=completed");
+        url.set_query(&RequestQuery::default(), HistoryMode::Replace);
+    });
+}
+
+#[wasm_bindgen_test]
 fn storage_round_trips_and_removes() {
     storage_set("hitl.test", "v");
     assert_eq!(storage_get("hitl.test").as_deref(), Some("v"));

@@ -1,16 +1,26 @@
 //! The core hot paths timed in WebAssembly, in headless chromium: the same functions as
-//! `crates/hitl-core/benches/core.rs` (criterion, native), built with the app's release profile
-//! (opt-level "z", LTO), so the report can say what running them in the browser costs.
+//! `crates/hitl-core/benches/core.rs` and `benches/analytics.rs` (criterion, native), built with
+//! the app's release profile (opt-level "z", LTO), so the report can say what running them in
+//! the browser costs. `overview_trends_breakdowns_100k` is what the Overview computes at once
+//! when its rows change (issue 22's target: under 50 ms in wasm).
 //! Not a test: nothing is asserted about time. Run by `make bench` (scripts/bench.sh):
 //!   cargo test --release -p hitl-dashboard --target wasm32-unknown-unknown \
 //!     --features wasm-bench --test wasm_bench
 //! Each result is printed as one line `WASM_BENCH {json}` (milliseconds per iteration).
 #![cfg(target_arch = "wasm32")]
 
+use chrono::{DateTime, Utc};
+use hitl_core::breakdown::Breakdowns;
 use hitl_core::csv::{to_csv, CsvOptions};
 use hitl_core::demo::{bench_requests, page_body};
+use hitl_core::sla::SlaWatch;
 use hitl_core::sorting::{sort_permutation, Column, Direction};
-use hitl_core::stats::ResponseTimeStats;
+use hitl_core::stats::{
+    DailySeries, Outcomes, PriorityDistribution, ResponseTimeStats, StatusCounts,
+};
+use hitl_core::trends::Trends;
+use hitl_core::window::TimeWindow;
+use hitl_core::HitlRequest;
 use hitl_core::{decode_response, RequestPage};
 use std::hint::black_box;
 use wasm_bindgen_test::*;
@@ -60,6 +70,7 @@ fn core_hot_paths_in_wasm() {
     bench("csv_100k", 7, 1, || {
         to_csv(black_box(&big), CsvOptions::default())
     });
+    analytics(&big);
     drop(big);
 
     let loaded = bench_requests(10_000);
@@ -77,4 +88,58 @@ fn core_hot_paths_in_wasm() {
     bench("decode_page_100", 15, 20, || {
         decode_response::<RequestPage>(200, black_box(&body), None).expect("decodes")
     });
+}
+
+/// The operations analytics over 100,000 requests (`benches/analytics.rs`), and the whole of
+/// what the Overview computes when its rows change, in a time window as the app does it: pick
+/// the window's rows, then every statistic, the breakdowns and the trends of them.
+fn analytics(big: &[HitlRequest]) {
+    // The "now" of `bench_requests`: 2026-11-28 12:00 UTC; a zone of UTC+01:00.
+    let now = DateTime::<Utc>::from_timestamp(1_795_867_200, 0).unwrap_or_default();
+    let zone = 60;
+    bench("window_select_30d_100k", 15, 1, || {
+        TimeWindow::Last30Days
+            .bounds(now, &zone)
+            .select(black_box(big))
+            .len()
+    });
+    for (name, w) in [
+        ("trends_30d_100k", TimeWindow::Last30Days),
+        ("trends_all_100k", TimeWindow::All),
+        ("trends_24h_100k", TimeWindow::Last24Hours),
+    ] {
+        bench(name, 15, 1, || {
+            Trends::compute(black_box(big), &w, now, &zone)
+        });
+    }
+    bench("breakdowns_100k", 15, 1, || {
+        Breakdowns::compute(black_box(big))
+    });
+    bench("sla_watch_100k", 15, 1, || {
+        SlaWatch::compute(black_box(big), now, Some(5_000))
+    });
+    for (name, w) in [
+        ("overview_trends_breakdowns_100k", TimeWindow::All),
+        (
+            "overview_trends_breakdowns_7d_of_100k",
+            TimeWindow::Last7Days,
+        ),
+    ] {
+        bench(name, 9, 1, || {
+            let bounds = w.bounds(now, &zone);
+            let rows: Vec<&HitlRequest> = black_box(big)
+                .iter()
+                .filter(|r| bounds.contains(r.created_at))
+                .collect();
+            (
+                ResponseTimeStats::compute(&rows),
+                Outcomes::compute(&rows),
+                PriorityDistribution::compute(&rows),
+                StatusCounts::compute(&rows),
+                DailySeries::compute(&rows, zone),
+                Breakdowns::compute(rows.iter().copied()),
+                Trends::compute(&rows, &w, now, &zone),
+            )
+        });
+    }
 }

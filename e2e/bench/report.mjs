@@ -63,7 +63,8 @@ const exp = readJson('export');
 const table = readJson('table');
 const hist = readJson('history');
 
-const benchNames = [...fs.readFileSync(path.join(ROOT, 'crates/hitl-core/benches/core.rs'), 'utf8').matchAll(/bench_function\("([^"]+)"/g)].map((m) => m[1]);
+// The criterion benches' names (core.rs; analytics.rs, whose overview benches are named in a list).
+const benchNames = ['core.rs', 'analytics.rs'].flatMap((f) => [...fs.readFileSync(path.join(ROOT, 'crates/hitl-core/benches', f), 'utf8').matchAll(/bench_function\("([a-z0-9_]+)"|\(\s*"([a-z0-9_]+)",\s*TimeWindow/g)].map((m) => m[1] ?? m[2]));
 const core = {};
 for (const name of benchNames) {
   const f = path.join(ROOT, 'target', 'criterion', name, 'new', 'estimates.json');
@@ -152,6 +153,14 @@ if (core.response_time_stats_100k) {
     target: 'Statistics over 100,000 requests < 20 ms native',
     measured: ns(core.response_time_stats_100k.median),
     ok: core.response_time_stats_100k.median < 20e6,
+  });
+}
+if (wasmCore.overview_trends_breakdowns_100k) {
+  const w = wasmCore.overview_trends_breakdowns_100k.median_ms;
+  targets.push({
+    target: 'Overview, trends and breakdowns over 100,000 requests < 50 ms in wasm',
+    measured: `${ms(w)} (all time; the last 7 days of them ${wasmCore.overview_trends_breakdowns_7d_of_100k ? ms(wasmCore.overview_trends_breakdowns_7d_of_100k.median_ms) : '—'})`,
+    ok: w < 50,
   });
 }
 if (Number.isFinite(gzipTotal)) {
@@ -351,6 +360,15 @@ const what = {
   sort_10k_priority: 'sort permutation of 10,000 rows by Priority',
   sort_10k_request_text: 'sort permutation of 10,000 rows by request text (heaviest keys)',
   decode_page_100: 'decoding one 100-row API page (status + body → typed page)',
+  window_select_30d_100k: 'the requests of the last 30 days among 100,000',
+  trends_30d_100k: 'trends per day, last 30 days, over 100,000 requests',
+  trends_all_100k: 'trends per day, all time, over 100,000 requests',
+  trends_24h_100k: 'trends per hour, last 24 hours, over 100,000 requests',
+  breakdowns_100k: 'breakdowns by loop, reviewer and response type of 100,000 requests',
+  breakdowns_7d_of_100k: 'the same for the last 7 days of them',
+  sla_watch_100k: 'the SLA watch over 100,000 requests',
+  overview_trends_breakdowns_100k: 'everything the Overview computes when its rows change (statistics, breakdowns, trends), 100,000 requests',
+  overview_trends_breakdowns_7d_of_100k: 'the same for the last 7 days of them',
 };
 for (const name of benchNames) {
   const c = core[name];

@@ -203,7 +203,7 @@ test('a cancel moves the request between the status cards and out of Urgent pend
   await expect(panel(page)).toHaveCount(0);
   await page.getByRole('button', { name: 'Refresh', exact: true }).click();
   await expect
-    .poll(async () => (await mock.stats()).log.slice(before).filter((c) => c.uri === '/v1/api/requests?status=pending&limit=1').length)
+    .poll(async () => (await mock.stats()).log.slice(before).filter((c) => c.uri === '/v1/api/requests?status=pending&sort=created_at_asc&limit=100').length)
     .toBe(1);
   await expect(count('pending')).toHaveText(String(total('pending') - 1));
   await expect(count('cancelled')).toHaveText(String(total('cancelled') + 1));
@@ -406,7 +406,9 @@ test.describe('a cancel whose answer is cut short', () => {
 });
 
 test.describe('a cancel held back by the quota', () => {
-  test.use({ mockFlags: ['--quota', '5', '--quota-window-secs', '8'] });
+  // Six calls: the first load of a Pending view is five (the page, three cards, and the SLA
+  // watch's list of the oldest pending requests, which the page's Pending card does not make).
+  test.use({ mockFlags: ['--quota', '6', '--quota-window-secs', '8'] });
 
   test('is never sent, and when the quota is back it costs nothing and Cancel is offered again', async ({ dashboard, mock, page }) => {
     await dashboard.open('?status=pending');
@@ -414,14 +416,14 @@ test.describe('a cancel held back by the quota', () => {
     await dashboard.expectTotals();
     const first = dashboard.rows.first();
     const id = (await first.getAttribute('data-id'))!;
-    await first.locator('.c-created').click(); // the detail: the fifth and last call
+    await first.locator('.c-created').click(); // the detail: the sixth and last call
     await expect.poll(() => callsFor(mock, id)).toBe(1);
     await panel(page).getByRole('button', { name: 'Cancel request' }).click();
     await panel(page).getByRole('button', { name: 'Yes, cancel it' }).click();
     await expect(panel(page)).toContainText('The request was not cancelled');
     expect(await callsFor(mock, id, 'DELETE')).toBe(0);
     const calls = await mock.calls();
-    expect(calls).toBe(5);
+    expect(calls).toBe(6);
     // The pause ends (8 s window): the refusal goes, the button stays, and nothing is asked
     // again, since nothing but the cancel was refused (and it was never sent).
     await expect(panel(page)).not.toContainText('The request was not cancelled', { timeout: 15_000 });

@@ -228,7 +228,8 @@ test('the Loop and Reviewer columns sort by the names they show', async ({ dashb
   await page.getByLabel('Loop ID').focus();
   await expect(dashboard.rows.first().locator('.c-loop span')).toBeVisible();
   for (const [name, cell] of [['Loop', '.c-loop'], ['Reviewer', '.c-reviewer']]) {
-    await page.locator('th', { has: page.getByRole('button', { name, exact: true }) }).getByRole('button').click();
+    // The requests table's header (the Overview's breakdowns have a Loop and a Reviewer column too).
+    await page.locator('table.requests th', { has: page.getByRole('button', { name, exact: true }) }).getByRole('button').click();
     const shown = (await dashboard.rows.locator(cell).allTextContents()).map((t) => t.trim());
     const filled = shown.filter((t) => t !== '');
     const sorted = [...filled].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0));

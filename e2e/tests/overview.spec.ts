@@ -79,7 +79,7 @@ test('status cards equal the mock totals and say what each status means', async 
   const pending = requests.filter((r) => r.status === 'pending').length;
   const share = Math.round((pending / requests.length) * 1000) / 10;
   await expect(card(page, 'pending').locator('.card-share')).toHaveText(`${share}% of all`);
-  await expect(page.locator('.cards-head .cost')).toHaveText('Totals: 3 calls (limit=1), cached for a minute');
+  await expect(page.locator('.cards-head .cost')).toHaveText("Totals: 3 calls (limit=1; Pending's lists the 100 oldest for the SLA watch), cached for a minute");
 });
 
 test('when the page holds every matching request, the cards count its rows: no call of their own', async ({ dashboard, mock, page }) => {
@@ -119,7 +119,8 @@ test('the first load (table + cards) costs at most 4 calls; paging costs no card
   expect(calls.length, calls.join('\n')).toBeLessThanOrEqual(4);
   expect(calls.filter((u) => u.includes('limit=1')).sort()).toEqual([
     '/v1/api/requests?status=completed&limit=1',
-    '/v1/api/requests?status=pending&limit=1',
+    // The Pending card's call also lists the 100 oldest pending requests, for the SLA watch.
+    '/v1/api/requests?status=pending&sort=created_at_asc&limit=100',
     '/v1/api/requests?status=timeout&limit=1',
   ]);
 
@@ -149,8 +150,10 @@ test.describe('a cold start with a remembered key', () => {
     const calls = await page.evaluate(() => (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
       .filter((e) => e.name.includes('/v1/api/requests'))
       .map((e) => ({ url: new URL(e.name).search, start: e.startTime, end: e.responseEnd })));
-    const table = calls.filter((c) => !/limit=1(&|$)/.test(c.url));
-    const cards = calls.filter((c) => /limit=1(&|$)/.test(c.url));
+    // The cards' calls: limit=1, and the Pending card's status=pending list (for the SLA watch).
+    const isCard = (u: string) => /limit=1(&|$)/.test(u) || u.includes('status=pending&sort=created_at_asc&limit=100');
+    const table = calls.filter((c) => !isCard(c.url));
+    const cards = calls.filter((c) => isCard(c.url));
     expect(table.length, JSON.stringify(calls)).toBe(1);
     expect(cards.length, JSON.stringify(calls)).toBe(3);
     for (const c of cards) expect(c.start, JSON.stringify(calls)).toBeGreaterThanOrEqual(table[0].end);
@@ -418,15 +421,16 @@ test.describe('analyze all matching', () => {
       await expect(row.locator('td').nth(1)).toHaveText(thousands(completed));
     }
 
-    // Every chart is a named image with a title, and its data table.
+    // Every chart is a named image with a title, and its data table (five, and the three
+    // trends charts).
     const charts = page.locator('.overview svg[role="img"]');
-    await expect(charts).toHaveCount(5);
+    await expect(charts).toHaveCount(8);
     for (const svg of await charts.all()) {
       const id = await svg.getAttribute('aria-labelledby');
       await expect(page.locator(`[id="${id}"]`)).not.toHaveText('');
       expect(await svg.locator('title').count()).toBeGreaterThan(1);
     }
-    await expect(page.locator('.overview .chart-data table')).toHaveCount(5);
+    await expect(page.locator('.overview .chart-data table')).toHaveCount(8);
   });
 
   test('cancel stops the load and keeps what arrived; resume finishes it', async ({ dashboard, mock, page }) => {

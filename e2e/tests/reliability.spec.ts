@@ -235,7 +235,7 @@ test.describe('a first page that fails', () => {
     expect(log.slice(1).sort()).toEqual([
       '/v1/api/requests',
       '/v1/api/requests?status=completed&limit=1',
-      '/v1/api/requests?status=pending&limit=1',
+      '/v1/api/requests?status=pending&sort=created_at_asc&limit=100',
       '/v1/api/requests?status=timeout&limit=1',
     ]);
   });

@@ -63,6 +63,8 @@ struct Inner {
     in_flight: RefCell<HashMap<String, WeakShared<LocalBoxFuture<'static, Answer>>>>,
     /// Calls sent and not yet answered: they use up what the last headers said was left.
     sending: Cell<u64>,
+    /// Calls sent since the client was made (retries included), for what an action cost.
+    sent: Cell<u64>,
 }
 
 /// Counts one call in [`Inner::sending`] while it is on its way.
@@ -104,8 +106,14 @@ impl ApiClient {
                 epoch: Cell::new(0),
                 in_flight: RefCell::new(HashMap::new()),
                 sending: Cell::new(0),
+                sent: Cell::new(0),
             }),
         }
+    }
+
+    /// Calls sent so far (retries included): what an action cost is the difference.
+    pub(crate) fn calls_sent(&self) -> u64 {
+        self.inner.sent.get()
     }
 
     /// One page of requests. `fresh` bypasses the cache (Refresh).
@@ -303,6 +311,7 @@ async fn send(inner: &Inner, builder: RequestBuilder, decode: Decode) -> Answer 
     };
     // Counted once, whatever happens next, including the future being dropped mid-flight.
     let mut record = CallRecord::new(inner.quota);
+    inner.sent.set(inner.sent.get() + 1);
     let response = match request.send().await {
         Ok(r) => r,
         Err(e) => {
@@ -333,13 +342,16 @@ async fn send(inner: &Inner, builder: RequestBuilder, decode: Decode) -> Answer 
         .redact(&inner.key)
     })?;
     let decoded = decode(status, &body, rate.map(|r| r.reset_at));
-    if let Err(ApiError::QuotaExceeded {
-        reset_at,
-        usage_limit,
-        ..
-    }) = &decoded
+    if let Err(
+        e @ ApiError::QuotaExceeded {
+            reset_at,
+            usage_limit,
+            ..
+        },
+    ) = &decoded
     {
         record.exhausted = Some((*reset_at, *usage_limit));
+        inner.quota.refused_with(e.clone().redact(&inner.key));
     }
     decoded.map_err(|e| e.redact(&inner.key))
 }

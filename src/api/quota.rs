@@ -12,6 +12,9 @@ use crate::browser::{storage_get, storage_set};
 pub(crate) struct QuotaStore {
     quota: RwSignal<Quota>,
     entry: StoredValue<String>,
+    /// The API's own 429 answer that started the current pause, if one did: the banner says
+    /// the quota is spent in the API's words, whichever call meets the end of it.
+    refused: RwSignal<Option<ApiError>>,
 }
 
 impl QuotaStore {
@@ -41,6 +44,7 @@ impl QuotaStore {
         QuotaStore {
             quota,
             entry: StoredValue::new(entry),
+            refused: RwSignal::new(None),
         }
     }
 
@@ -70,6 +74,15 @@ impl QuotaStore {
                 q.record_exhausted(reset_at, usage_limit, now);
             }
         });
+        // An answer that was not a 429: whatever 429 came before belongs to a past pause.
+        if exhausted.is_none() && self.refused.with_untracked(Option::is_some) {
+            self.refused.set(None);
+        }
+    }
+
+    /// Keeps the API's 429 answer for the banner.
+    pub(crate) fn refused_with(&self, e: ApiError) {
+        self.refused.set(Some(e));
     }
 
     /// When sending is paused, until when (tracked: for countdowns).
@@ -96,10 +109,14 @@ impl QuotaStore {
     /// (tracked). Whichever call met the end of the quota, the banner says it from this.
     pub(crate) fn refusal(&self, now: i64) -> Option<ApiError> {
         let v = self.view(now);
-        v.paused.then_some(ApiError::QuotaPaused {
+        if !v.paused {
+            return None;
+        }
+        // The API's own words when a 429 started this pause; else the same figures.
+        Some(self.refused.get().unwrap_or(ApiError::QuotaPaused {
             reset_at: v.reset_at,
             usage_count: Some(v.limit),
             usage_limit: Some(v.limit),
-        })
+        }))
     }
 }

@@ -1,6 +1,6 @@
 //! Time from the browser: now, and the zone times are shown in.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use hitl_core::format::Zone as _;
 
 /// Milliseconds since the Unix epoch.
@@ -37,6 +37,15 @@ impl ShownZone {
         let now = DateTime::from_timestamp(now_secs(), 0).unwrap_or_default();
         hitl_core::format::zone_label(self.offset_at(now))
     }
+}
+
+/// Today's date in `zone` (for file names).
+pub(crate) fn today_in(zone: ShownZone) -> NaiveDate {
+    let ms = now_ms() as i64;
+    let offset = zone.offset_at(DateTime::from_timestamp_millis(ms).unwrap_or_default());
+    DateTime::from_timestamp_millis(ms + i64::from(offset) * 60_000)
+        .unwrap_or_default()
+        .date_naive()
 }
 
 /// The local offset is read once per half hour of UTC time and remembered: zones change their

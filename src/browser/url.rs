@@ -5,6 +5,7 @@
 //! path is never touched, so the app works unchanged under any sub-path.
 
 use hitl_core::query::{decode_pairs, encode_pairs, PARAMS};
+use hitl_core::window::{TimeWindow, PARAMS as WINDOW_PARAMS};
 use hitl_core::{QueryError, RequestQuery};
 use leptos::prelude::*;
 
@@ -56,6 +57,27 @@ impl UrlState {
     pub(crate) fn lenient_query(&self) -> RequestQuery {
         self.search
             .with(|s| RequestQuery::from_query_string_lenient(s).0)
+    }
+
+    /// The analytics' time window (`window`, or `from` and `to`): what is usable, and every
+    /// problem with the parameters (tracked).
+    pub(crate) fn time_window(&self) -> (TimeWindow, Vec<QueryError>) {
+        self.search
+            .with(|s| TimeWindow::from_query_string_lenient(s))
+    }
+
+    /// Sets the time window's parameters to `window` (history replace, like a filter), keeping
+    /// every other parameter. Pairs as typed (`from` after `to`) are written as they are, so
+    /// that the banner can say what is wrong with them.
+    pub(crate) fn set_window(&self, window: Vec<(&'static str, String)>) {
+        let mut pairs: Vec<(String, String)> = self.search.with_untracked(|s| {
+            decode_pairs(s)
+                .into_iter()
+                .filter(|(k, _)| !WINDOW_PARAMS.contains(&k.as_str()))
+                .collect()
+        });
+        pairs.extend(window.into_iter().map(|(k, v)| (k.to_owned(), v)));
+        self.write(&pairs, HistoryMode::Replace);
     }
 
     /// One app-level parameter (e.g. `request`).

@@ -26,7 +26,9 @@ pub(crate) fn AutoRefresh() -> impl IntoView {
     let dash = expect_context::<Dashboard>();
     let clock = expect_context::<Clock>();
     let history = use_context::<History>();
-    let every = RwSignal::new(
+    // The interval lives in the dashboard's state: the SLA watch's notifications follow it.
+    let every = dash.auto_every;
+    every.set(
         storage_get(ENTRY)
             .and_then(|s| s.parse::<u32>().ok())
             .filter(|s| INTERVALS.iter().any(|(v, _)| v == s))

@@ -9,34 +9,32 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, NaiveDate};
+use chrono::NaiveDate;
 use hitl_core::csv::{to_csv, CsvOptions};
-use hitl_core::export::{export_filename, to_json, ExportFormat};
-use hitl_core::format::Zone as _;
+use hitl_core::export::{export_filename_in, to_json, ExportFormat};
 use hitl_core::format::{count, thousands};
+use hitl_core::sorting::sort_stable;
+use hitl_core::window::{Bounds, TimeWindow};
 use hitl_core::{contract, HitlRequest, RequestQuery};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::browser::clock::Clock;
 use crate::browser::download;
-use crate::browser::time::{now_ms, ShownZone};
-use crate::state::{gap_text, refetched_text, Afford, Dashboard, Phase, TimeDisplay};
+use crate::browser::time::{today_in, ShownZone};
+use crate::state::{gap_text, refetched_text, Afford, Dashboard, Phase, TimeDisplay, Window};
 
 /// Today's date in the zone times are shown in (Times: UTC or local), for the file name.
 fn today(time: Option<TimeDisplay>) -> NaiveDate {
-    let zone = time.map_or(ShownZone::Local, |t| untrack(|| t.zone()));
-    let ms = now_ms() as i64;
-    let offset = zone.offset_at(DateTime::from_timestamp_millis(ms).unwrap_or_default());
-    DateTime::from_timestamp_millis(ms + i64::from(offset) * 60_000)
-        .unwrap_or_default()
-        .date_naive()
+    today_in(time.map_or(ShownZone::Local, |t| untrack(|| t.zone())))
 }
 
-/// Writes the loaded set for `query` as `format` and offers it as a download.
+/// Writes the loaded set for `query` (in the time window `window`, whose instants are
+/// `bounds`) as `format` and offers it as a download.
 fn save(
     dash: Dashboard,
     query: &RequestQuery,
+    (window, bounds): (TimeWindow, Bounds),
     format: ExportFormat,
     bom: bool,
     time: Option<TimeDisplay>,
@@ -44,17 +42,20 @@ fn save(
     let (fetched, total) = dash.all.progress.get_untracked();
     let complete = dash.all.phase.get_untracked() == Phase::Done;
     // With this session's changes (a cancel), and only what still matches the filters: a
-    // request cancelled since it was loaded is no longer in a `status=pending` export.
+    // request cancelled since it was loaded is no longer in a `status=pending` export. Only
+    // the window's requests, in the view's order (a window's set is loaded newest first).
     let rows = dash.all.rows.with_untracked(|r| dash.with_updates_arc(r));
     let filters = query.filters_only();
-    let rows = if rows.iter().all(|r| contract::matches(r, &filters)) {
+    let keep = |r: &HitlRequest| contract::matches(r, &filters) && bounds.contains(r.created_at);
+    let same_order =
+        dash.all.key.with_untracked(|k| k.as_ref().map(|k| k.sort)) == Some(query.sort);
+    let rows = if rows.iter().all(keep) && same_order {
         rows
     } else {
-        let kept: Vec<HitlRequest> = rows
-            .iter()
-            .filter(|r| contract::matches(r, &filters))
-            .cloned()
-            .collect();
+        let mut kept: Vec<HitlRequest> = rows.iter().filter(|r| keep(r)).cloned().collect();
+        if !same_order {
+            sort_stable(&mut kept, &|a, b| contract::compare(query.sort, a, b));
+        }
         Arc::new(kept)
     };
     let body = match format {
@@ -62,7 +63,7 @@ fn save(
         ExportFormat::Json => to_json(&rows),
     };
     let partial = (!complete).then_some((rows.len() as u64, total.max(fetched)));
-    let name = export_filename(today(time), query, format.extension(), partial);
+    let name = export_filename_in(today(time), query, &window, format.extension(), partial);
     download(&name, format.mime_type(), &body)?;
     Ok(name)
 }
@@ -73,7 +74,11 @@ pub(crate) fn ExportBar() -> impl IntoView {
     let dash = expect_context::<Dashboard>();
     let clock = expect_context::<Clock>();
     let time = use_context::<TimeDisplay>();
+    let win = expect_context::<Window>();
     let all = dash.all;
+    // The time window the export is limited to, with its instants; its start when it has one.
+    let window = move || (win.choice.get(), win.bounds.get());
+    let start = move || win.bounds.with(|b| b.start);
     let bom = RwSignal::new(false);
     let saved = RwSignal::new(None::<String>);
     // True once this bar has started a load (see `stopped`).
@@ -87,6 +92,12 @@ pub(crate) fn ExportBar() -> impl IntoView {
     // The calls an export costs now; `None` when that is not known (no total for the view).
     let cost = move || {
         let (q, total) = view()?;
+        if start().is_some() {
+            let f = q.filters_only();
+            let since_start = win.counted.with(|c| c.map(|c| c.since_start));
+            let pages = win.bounds.with(|b| all.window_cost(&f, b, since_start))?;
+            return Some(dash.conn.source.with(|s| s.cost(pages)));
+        }
         if dash.complete_page(&q).is_some() || all.serves(&q) {
             return Some(0);
         }
@@ -116,13 +127,51 @@ pub(crate) fn ExportBar() -> impl IntoView {
         exported.set(true);
         let source = dash.conn.source.get_untracked();
         saved.set(None);
+        let window = untrack(window);
         // A complete set of wider filters (Analyze all over every status, then one status on
-        // screen) holds this export already: loading it again would replace that set.
-        if untrack(|| all.serves(&q)) {
-            match save(dash, &q, format, bom.get_untracked(), time) {
+        // screen), or one reaching back past the window's start, holds this export already:
+        // loading it again would replace that set.
+        let served = match window.1.start {
+            Some(_) => untrack(|| all.covers_window(&q.filters_only(), &window.1)),
+            None => untrack(|| all.serves(&q)),
+        };
+        if served {
+            match save(dash, &q, window, format, bom.get_untracked(), time) {
                 Ok(name) => saved.set(Some(format!("Saved {name}."))),
                 Err(e) => saved.set(Some(e)),
             }
+            return;
+        }
+        let refetched_before = all.refetched.get_untracked();
+        let budget = untrack(afford).budget();
+        let query = q.clone();
+        let finish = move |again: u64, source: crate::api::Source| {
+            let note = refetched_text(again, source.cost(again))
+                .map(|t| format!(" {t}"))
+                .unwrap_or_default();
+            match save(dash, &query, window, format, bom.get_untracked(), time) {
+                Ok(name) => saved.set(Some(format!("Saved {name}.{note}"))),
+                Err(e) => saved.set(Some(e)),
+            }
+        };
+        if let Some(since) = window.1.start {
+            let f = q.filters_only();
+            let since_start = win.counted.with_untracked(|c| c.map(|c| c.since_start));
+            if let Some(n) = since_start {
+                all.expect_window(&f, since, n);
+            }
+            spawn_local(async move {
+                let phase = all
+                    .load_window(source.clone(), &f, since, since_start, budget)
+                    .await;
+                if phase == Phase::Done {
+                    let again = all
+                        .refetched
+                        .get_untracked()
+                        .saturating_sub(refetched_before);
+                    finish(again, source);
+                }
+            });
             return;
         }
         // Every matching request is on screen: the export takes them from there.
@@ -131,8 +180,6 @@ pub(crate) fn ExportBar() -> impl IntoView {
         } else if let Some(total) = total {
             all.expect_total(&q, total);
         }
-        let refetched_before = all.refetched.get_untracked();
-        let budget = untrack(afford).budget();
         spawn_local(async move {
             if all.load(source.clone(), &q, budget).await == Phase::Done {
                 // Pages this export fetched again because the requests changed meanwhile.
@@ -140,19 +187,13 @@ pub(crate) fn ExportBar() -> impl IntoView {
                     .refetched
                     .get_untracked()
                     .saturating_sub(refetched_before);
-                let note = refetched_text(again, source.cost(again))
-                    .map(|t| format!(" {t}"))
-                    .unwrap_or_default();
-                match save(dash, &q, format, bom.get_untracked(), time) {
-                    Ok(name) => saved.set(Some(format!("Saved {name}.{note}"))),
-                    Err(e) => saved.set(Some(e)),
-                }
+                finish(again, source);
             }
         });
     };
     let save_partial = move |format: ExportFormat| {
         if let Some((q, _)) = view() {
-            match save(dash, &q, format, bom.get_untracked(), time) {
+            match save(dash, &q, untrack(window), format, bom.get_untracked(), time) {
                 Ok(name) => saved.set(Some(format!("Saved {name} (partial)."))),
                 Err(e) => saved.set(Some(e)),
             }
@@ -166,16 +207,28 @@ pub(crate) fn ExportBar() -> impl IntoView {
                 .unwrap_or_default(),
             short => short.note(clock.secs()),
         };
+        // The time window the export is limited to, when there is one.
+        let scope = win.choice.with(|w| {
+            let phrase = w.phrase();
+            if phrase.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " (the requests created {}: Time window)",
+                    phrase.trim_start_matches("created ")
+                )
+            }
+        });
         let Some(c) = cost() else {
             return Some(format!(
-                "Export costs one call per 100 matching requests{quota}"
+                "Export costs one call per 100 matching requests{scope}{quota}"
             ));
         };
         Some(if c == 0 {
-            format!("Export costs 0 calls{quota}")
+            format!("Export costs 0 calls{scope}{quota}")
         } else {
             format!(
-                "Export costs {c} call{}{quota}",
+                "Export costs {c} call{}{scope}{quota}",
                 if c == 1 { "" } else { "s" }
             )
         })
@@ -190,7 +243,12 @@ pub(crate) fn ExportBar() -> impl IntoView {
         }
     };
     let progress = move || all.progress.get();
-    let belongs = move || view().is_some_and(|(q, _)| all.belongs_to(&q));
+    let belongs = move || {
+        view().is_some_and(|(q, _)| match start() {
+            Some(s) => all.holds_window(&q.filters_only(), s),
+            None => all.belongs_to(&q),
+        })
+    };
     // Stopped, or changed while loading: not the whole set.
     // The loader is shared with "Analyze all matching": a load it stopped is offered here only
     // when something arrived (there is a partial file to save), or when an export started it.

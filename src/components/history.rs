@@ -18,7 +18,8 @@ pub(crate) fn HistoryControls(#[prop(into)] folded: Signal<bool>) -> impl IntoVi
     let dash = expect_context::<Dashboard>();
     let history = expect_context::<History>();
     let clock = expect_context::<Clock>();
-    let live = move || !dash.conn.is_demo();
+    // Offered once a key works (a page of it loaded): never for a key the API refused.
+    let live = move || dash.connected() || history.kept();
     let on_toggle = move |ev| {
         if event_target_checked(&ev) {
             history.keep();
@@ -78,8 +79,16 @@ pub(crate) fn HistoryControls(#[prop(into)] folded: Signal<bool>) -> impl IntoVi
                     count(p.calls, "call", "calls")
                 )
             }
-            HistoryState::Done(o) => match &o.check {
-                Check::InStep => format!("{held}. {}", o.summary()),
+            HistoryState::Unfinished => format!(
+                "{held}. The first load has not finished: Resume goes on from where it stopped."
+            ),
+            HistoryState::Done(o, spent) => match &o.check {
+                Check::InStep => format!(
+                    "{held}. Synced: {} new, {} changed · {}",
+                    thousands(o.new),
+                    thousands(o.changed),
+                    count(spent, "call", "calls")
+                ),
                 Check::OutOfStep { differs } => format!(
                     "History: out of step with the API ({}); the views use the live API.",
                     differs_text(differs)
@@ -96,10 +105,14 @@ pub(crate) fn HistoryControls(#[prop(into)] folded: Signal<bool>) -> impl IntoVi
     let state = move || history.state.get();
     let running = move || matches!(state(), HistoryState::Syncing(_));
     let repair = move || match state() {
-        HistoryState::Done(o) => o.repairs.first().cloned(),
+        HistoryState::Done(o, _) => o.repairs.first().cloned(),
         _ => None,
     };
-    let resumable = move || matches!(state(), HistoryState::Done(o) if matches!(o.check, Check::Interrupted(_)));
+    let resumable = move || match state() {
+        HistoryState::Unfinished => true,
+        HistoryState::Done(o, _) => matches!(o.check, Check::Interrupted(_)),
+        _ => false,
+    };
     let paused = move || dash.paused.get();
 
     view! {
@@ -122,7 +135,7 @@ pub(crate) fn HistoryControls(#[prop(into)] folded: Signal<bool>) -> impl IntoVi
                     </button>
                 </Show>
                 <Show when=running>
-                    <button type="button" on:click=move |_| history.stop()>"Cancel"</button>
+                    <button type="button" on:click=move |_| history.cancel()>"Cancel"</button>
                 </Show>
                 <Show when=resumable>
                     <button type="button" on:click=move |_| history.sync(None) disabled=paused>

@@ -15,4 +15,5 @@ pub(crate) mod preferences;
 pub(crate) mod quota_meter;
 pub(crate) mod settings;
 pub(crate) mod shortcuts;
+pub(crate) mod sla;
 pub(crate) mod table;

@@ -76,9 +76,12 @@ pub(crate) fn SettingsPanel() -> impl IntoView {
         <section class="settings" class:folded=folded aria-labelledby="settings-title">
             <h2 id="settings-title">"Connection"</h2>
             <p class="settings-line" hidden=move || !folded()>
-                "Live API · " <span class="settings-host">{host}</span> " · "
-                <button type="button" class="link" aria-expanded="false"
-                    on:click=move |_| editing.set(true)>"Change"</button>
+                "Live API · " <span class="settings-host">{host}</span>
+                <span class="nowrap">
+                    " · "
+                    <button type="button" class="link" aria-expanded="false"
+                        on:click=move |_| editing.set(true)>"Change"</button>
+                </span>
             </p>
             <p class="settings-mode" role="status" hidden=folded>{mode}</p>
             {move || conn.base_note.get().map(|n| view! { <p class="settings-note" hidden=folded>{n}</p> })}
@@ -123,6 +126,10 @@ pub(crate) fn SettingsPanel() -> impl IntoView {
                 {move || problem.get().map(|p| view! { <p class="field-error">{p}</p> })}
                 <div class="actions">
                     <button type="submit" class="primary">"Connect"</button>
+                    // Opened with Change while the key works: folded again as it is.
+                    <Show when=move || editing.get() && dash.connected()>
+                        <button type="button" on:click=move |_| editing.set(false)>"Close"</button>
+                    </Show>
                     <button type="button" on:click=move |_| dash.use_demo(false)>
                         "Demo data"
                     </button>

@@ -9,17 +9,26 @@
 //! bypassing the cache, up to [`REPAIR_ROUNDS`] times; a set that is still not consistent ends
 //! as [`Phase::Changed`], never as `Done`. Each page fetched again is a call, counted in
 //! [`AllMatching::refetched`] so the views can say what it cost.
+//!
+//! A time window's set ([`AllMatching::start_window`]) is the first rows of the same list newest
+//! first, down to the window's start ([`AllMatching::since`]): the pages its count says it needs
+//! (⌈N/100⌉), then one more at a time until a page ends before the start (requests created
+//! meanwhile push the window's oldest rows down). It serves every window that starts no
+//! earlier; a set of every matching request serves every window.
 
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
 use futures::future::{AbortHandle, Abortable};
 use futures::StreamExt;
 use hitl_core::format::thousands;
 use hitl_core::loader::{
-    calls_for, page_queries, set_key, Gap, Merge, CONCURRENCY, PAGE, REPAIR_ROUNDS,
+    calls_for, page_queries, page_queries_upto, set_key, Gap, Merge, CONCURRENCY, PAGE,
+    REPAIR_ROUNDS,
 };
 use hitl_core::overview::covers;
-use hitl_core::{contract, ApiError, HitlRequest, RequestPage, RequestQuery};
+use hitl_core::window::Bounds;
+use hitl_core::{contract, ApiError, HitlRequest, RequestPage, RequestQuery, Sort};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -94,6 +103,9 @@ pub(crate) fn refetched_text(pages: u64, calls: u64) -> Option<String> {
 pub(crate) struct AllMatching {
     /// The set the rows belong to (filters + server sort), if any.
     pub key: RwSignal<Option<RequestQuery>>,
+    /// For a time window's set: the start it reaches back to (its key's sort is newest first);
+    /// `None` for every matching request.
+    pub since: RwSignal<Option<DateTime<Utc>>>,
     /// Loaded rows in server order, de-duplicated (partial while not `Done`).
     pub rows: RwSignal<Arc<Vec<HitlRequest>>>,
     /// Rows received so far and the total the server reported.
@@ -123,6 +135,7 @@ impl AllMatching {
     pub(crate) fn new() -> Self {
         AllMatching {
             key: RwSignal::new(None),
+            since: RwSignal::new(None),
             rows: RwSignal::new(Arc::new(Vec::new())),
             progress: RwSignal::new((0, 0)),
             phase: RwSignal::new(Phase::Idle),
@@ -136,17 +149,65 @@ impl AllMatching {
 
     /// True when the loaded set is complete for `query`'s filters (tracked).
     pub(crate) fn is_complete_for(&self, query: &RequestQuery) -> bool {
-        self.phase.with(|p| *p == Phase::Done)
-            && self.key.with(|k| k.as_ref() == Some(&set_key(query)))
+        self.phase.with(|p| *p == Phase::Done) && self.belongs_to(query)
     }
 
     /// True when the set is complete and holds every request matching `view`'s filters,
     /// possibly as part of a wider set (`hitl_core::overview::covers`; tracked).
     pub(crate) fn covers(&self, view: &RequestQuery) -> bool {
         self.phase.with(|p| *p == Phase::Done)
+            && self.since.with(Option::is_none)
             && self
                 .key
                 .with(|k| k.as_ref().is_some_and(|k| covers(k, view)))
+    }
+
+    /// True when the set is complete and holds every request matching `filters` created in
+    /// the window `bounds`: a set of every matching request, or a window's set reaching back to
+    /// its start or earlier (tracked).
+    pub(crate) fn covers_window(&self, filters: &RequestQuery, bounds: &Bounds) -> bool {
+        let reaches = self.since.with(|since| match (since, bounds.start) {
+            (None, _) => true,
+            (Some(s), Some(start)) => *s <= start,
+            (Some(_), None) => false,
+        });
+        reaches
+            && self.phase.with(|p| *p == Phase::Done)
+            && self
+                .key
+                .with(|k| k.as_ref().is_some_and(|k| covers(k, filters)))
+    }
+
+    /// True when this set (complete or partial) is the load of `filters`' requests created
+    /// since `start`, newest first (tracked).
+    pub(crate) fn holds_window(&self, filters: &RequestQuery, start: DateTime<Utc>) -> bool {
+        self.since.with(|s| *s == Some(start))
+            && self.key.with(|k| k.as_ref() == Some(&window_key(filters)))
+    }
+
+    /// Calls that loading `filters`' requests created since `start` would still cost, given
+    /// how many there are (`since_start`, from a count): 0 when a loaded set covers them, the
+    /// missing pages of a partial load, ⌈N/100⌉ otherwise (0 for none); `None` without a count.
+    pub(crate) fn window_cost(
+        &self,
+        filters: &RequestQuery,
+        bounds: &Bounds,
+        since_start: Option<u64>,
+    ) -> Option<u64> {
+        if self.covers_window(filters, bounds) {
+            return Some(0);
+        }
+        let start = bounds.start?;
+        if self.holds_window(filters, start) && self.merge.with_value(|m| m.total > 0) {
+            if self.phase.with(|p| matches!(p, Phase::Changed(_))) {
+                return Some(self.merge.with_value(Merge::again));
+            }
+            return Some(self.merge.with_value(|m| {
+                let pages = calls_for(m.wanted());
+                pages - (0..pages).filter(|i| m.has(i * PAGE)).count() as u64
+            }));
+        }
+        since_start.map(|n| if n == 0 { 0 } else { calls_for(n) })
     }
 
     /// True when the set is complete, holds every request matching `view`'s filters, and is in
@@ -161,7 +222,7 @@ impl AllMatching {
 
     /// True when this set (complete or partial) belongs to `query`'s filters (tracked).
     pub(crate) fn belongs_to(&self, query: &RequestQuery) -> bool {
-        self.key.with(|k| k.as_ref() == Some(&set_key(query)))
+        self.since.with(Option::is_none) && self.key.with(|k| k.as_ref() == Some(&set_key(query)))
     }
 
     /// Calls that loading everything for `query` would still cost, given the matching `total`:
@@ -189,23 +250,36 @@ impl AllMatching {
     /// Tells the loader how many requests match before the first page arrives, so progress can
     /// say "0 of 1,234" at once. Switches to `query`'s set unless another load is running.
     pub(crate) fn expect_total(&self, query: &RequestQuery, total: u64) {
-        let key = set_key(query);
-        if self.key.with_untracked(|k| k.as_ref() == Some(&key)) {
+        self.expect(set_key(query), None, total);
+    }
+
+    /// [`Self::expect_total`] for a window's set: `since_start` requests to load.
+    pub(crate) fn expect_window(&self, filters: &RequestQuery, start: DateTime<Utc>, rows: u64) {
+        self.expect(window_key(filters), Some(start), rows);
+    }
+
+    fn expect(&self, key: RequestQuery, since: Option<DateTime<Utc>>, total: u64) {
+        if self.is_set_untracked(&key, since) {
             if self.progress.get_untracked().1 == 0 {
                 self.progress.update(|p| p.1 = total);
             }
         } else if self.phase.get_untracked() != Phase::Running {
-            self.switch_to(key);
+            self.switch_to(key, since);
             self.progress.set((0, total));
         }
     }
 
-    fn switch_to(&self, key: RequestQuery) {
+    fn is_set_untracked(&self, key: &RequestQuery, since: Option<DateTime<Utc>>) -> bool {
+        self.since.get_untracked() == since && self.key.with_untracked(|k| k.as_ref() == Some(key))
+    }
+
+    fn switch_to(&self, key: RequestQuery, since: Option<DateTime<Utc>>) {
         self.merge.set_value(Merge::default());
         self.refetched.set(0);
         self.rows.set(Arc::new(Vec::new()));
         self.progress.set((0, 0));
         self.phase.set(Phase::Idle);
+        self.since.set(since);
         self.key.set(Some(key));
     }
 
@@ -217,7 +291,7 @@ impl AllMatching {
         if self.phase.get_untracked() == Phase::Running || self.is_complete_for_untracked(&key) {
             return;
         }
-        self.switch_to(key);
+        self.switch_to(key, None);
         self.merge.update_value(|m| m.add(0, page));
         self.finish(Ok(()));
     }
@@ -241,14 +315,64 @@ impl AllMatching {
         query: &RequestQuery,
         budget: Option<u64>,
     ) -> Phase {
-        let key = set_key(query);
+        self.load_set(source, set_key(query), None, None, budget)
+            .await
+    }
+
+    /// Starts loading (or resumes) `filters`' requests created since `start`, newest first, in
+    /// the background: `since_start` is how many there are, when counted.
+    pub(crate) fn start_window(
+        &self,
+        source: Source,
+        filters: &RequestQuery,
+        start: DateTime<Utc>,
+        since_start: Option<u64>,
+        budget: Option<u64>,
+    ) {
+        let this = *self;
+        let key = window_key(filters);
+        spawn_local(async move {
+            this.load_set(source, key, Some(start), since_start, budget)
+                .await;
+        });
+    }
+
+    /// [`Self::load_window`] and [`Self::start_window`], awaited.
+    pub(crate) async fn load_window(
+        self,
+        source: Source,
+        filters: &RequestQuery,
+        start: DateTime<Utc>,
+        since_start: Option<u64>,
+        budget: Option<u64>,
+    ) -> Phase {
+        self.load_set(
+            source,
+            window_key(filters),
+            Some(start),
+            since_start,
+            budget,
+        )
+        .await
+    }
+
+    /// Loads (or resumes) the set `key` (for a window: down to `since`, about `rows` rows).
+    async fn load_set(
+        self,
+        source: Source,
+        key: RequestQuery,
+        since: Option<DateTime<Utc>>,
+        rows: Option<u64>,
+        budget: Option<u64>,
+    ) -> Phase {
         if self.phase.get_untracked() == Phase::Running {
-            if self.key.get_untracked().as_ref() == Some(&key) {
+            if self.is_set_untracked(&key, since) {
                 return self.wait().await;
             }
             self.cancel();
         }
-        if self.is_complete_for_untracked(&key) {
+        let same = self.is_set_untracked(&key, since);
+        if same && self.phase.get_untracked() == Phase::Done {
             return Phase::Done;
         }
         // A copy on this device that is in step holds the whole set: one pass over it, in the
@@ -260,8 +384,14 @@ impl AllMatching {
                 created_before: None,
                 ..key.clone()
             };
-            let page = contract::list(&copy.rows, &all);
-            self.switch_to(key);
+            // A window's set: the requests created since its start.
+            let rows: Vec<&HitlRequest> = copy
+                .rows
+                .iter()
+                .filter(|r| since.is_none_or(|s| r.created_at.is_some_and(|c| c >= s)))
+                .collect();
+            let page = contract::list(&rows, &all);
+            self.switch_to(key, since);
             self.merge.update_value(|m| m.add(0, Arc::new(page)));
             self.finish(Ok(()));
             return self.phase.get_untracked();
@@ -269,11 +399,17 @@ impl AllMatching {
         // A set that changed while loading, where no page can be named to fetch again (they
         // agree on a total they do not add up to), is loaded again from the start, past the
         // answer cache (which holds the pages just loaded).
-        let restart = self.key.get_untracked().as_ref() == Some(&key)
+        let restart = same
             && matches!(self.phase.get_untracked(), Phase::Changed(_))
             && self.merge.with_value(|m| m.refetch().is_empty());
-        if restart || self.key.get_untracked().as_ref() != Some(&key) {
-            self.switch_to(key.clone());
+        if restart || !same {
+            self.switch_to(key.clone(), since);
+        }
+        // A window's set wants the rows its count says (one page when not counted), and more
+        // pages only while the last one has not passed the window's start.
+        if since.is_some() && self.merge.with_value(|m| m.limit.is_none()) {
+            self.merge
+                .update_value(|m| m.limit = Some(rows.unwrap_or(1).max(1)));
         }
         self.phase.set(Phase::Running);
         self.budget.set_value(budget);
@@ -295,7 +431,7 @@ impl AllMatching {
     }
 
     fn is_complete_for_untracked(&self, key: &RequestQuery) -> bool {
-        self.phase.get_untracked() == Phase::Done && self.key.get_untracked().as_ref() == Some(key)
+        self.phase.get_untracked() == Phase::Done && self.is_set_untracked(key, None)
     }
 
     /// Stops a running load; what arrived is kept and can be resumed.
@@ -316,6 +452,7 @@ impl AllMatching {
         self.rows.set(Arc::new(Vec::new()));
         self.progress.set((0, 0));
         self.refetched.set(0);
+        self.since.set(None);
         self.key.set(None);
         self.phase.set(Phase::Idle);
     }
@@ -325,7 +462,7 @@ impl AllMatching {
         let rows = self.merge.with_value(Merge::rows);
         // Progress is throttled while loading: state the exact figures at the end (distinct
         // rows: a row seen on two pages is one request).
-        let total = self.merge.with_value(|m| m.total);
+        let total = self.merge.with_value(Merge::wanted);
         if !rows.is_empty() {
             self.progress.set(((rows.len() as u64).min(total), total));
         }
@@ -340,8 +477,8 @@ impl AllMatching {
     }
 
     fn record(&self, offset: u64, page: Arc<RequestPage>) {
-        let total = page.total;
         self.merge.update_value(|m| m.add(offset, page));
+        let total = self.merge.with_value(Merge::wanted);
         let received = self.merge.with_value(|m| m.received() as u64);
         // At most ~10 progress renders a second: a load of 100 pages must not spend its main
         // thread redrawing a progress bar.
@@ -352,7 +489,8 @@ impl AllMatching {
         }
     }
 
-    /// Loads the missing pages, then repairs the set if the requests changed meanwhile.
+    /// Loads the missing pages, then repairs the set if the requests changed meanwhile; a
+    /// window's set then takes one more page at a time until its last page passed the start.
     /// `fresh`: the first pass bypasses the answer cache too.
     async fn run(
         self,
@@ -360,6 +498,7 @@ impl AllMatching {
         key: RequestQuery,
         fresh: bool,
     ) -> Result<(), Option<ApiError>> {
+        let since = self.since.get_untracked();
         let first = RequestQuery {
             limit: PAGE as u32,
             ..key.clone()
@@ -373,49 +512,58 @@ impl AllMatching {
                 page.total
             }
         };
-        // Repeat if the total grew while loading (new requests arrived).
+        let mut rounds = 0;
         loop {
+            // Repeat if the total grew while loading (new requests arrived).
             let missing: Vec<RequestQuery> = self.merge.with_value(|m| {
-                page_queries(&key, total)
+                page_queries_upto(&key, total, m.limit)
                     .into_iter()
                     .filter(|q| !m.has(q.offset))
                     .collect()
             });
-            if missing.is_empty() {
-                break;
+            if !missing.is_empty() {
+                let (missing, cut) = self.within_budget(missing);
+                self.fetch(&source, missing, fresh, &mut |offset, page| {
+                    total = total.max(page.total);
+                    self.record(offset, page);
+                })
+                .await
+                .map_err(Some)?;
+                cut?;
+                continue;
             }
-            let (missing, cut) = self.within_budget(missing);
-            self.fetch(&source, missing, fresh, &mut |offset, page| {
-                total = total.max(page.total);
-                self.record(offset, page);
-            })
-            .await
-            .map_err(Some)?;
-            cut?;
-        }
-        // Every page is in. Pages served before the requests changed disagree with the latest
-        // total: fetch them again, fresh (the cache holds their old answers), so that every
-        // page was served in the same state; drop those past the new end. Bounded: the data
-        // may keep changing, and then `finish` reports the gap.
-        for _ in 0..REPAIR_ROUNDS {
+            // Every page is in. Pages served before the requests changed disagree with the
+            // latest total: fetch them again, fresh (the cache holds their old answers), so
+            // that every page was served in the same state; drop those past the new end.
+            // Bounded: the data may keep changing, and then `finish` reports the gap.
             self.merge.update_value(Merge::drop_past_end);
+            // From here on the latest total decides which pages are wanted: the pages just
+            // dropped lie past its end and must not count as missing again.
+            total = self.merge.with_value(|m| m.total);
             let again: Vec<RequestQuery> = self.merge.with_value(|m| {
                 m.refetch()
                     .into_iter()
                     .map(|offset| first.with_offset(offset))
                     .collect()
             });
-            if again.is_empty() {
-                break;
+            if !again.is_empty() && rounds < REPAIR_ROUNDS {
+                rounds += 1;
+                let (again, cut) = self.within_budget(again);
+                self.fetch(&source, again, true, &mut |offset, page| {
+                    self.refetched.update(|n| *n += 1);
+                    self.record(offset, page);
+                })
+                .await
+                .map_err(Some)?;
+                cut?;
+                continue;
             }
-            let (again, cut) = self.within_budget(again);
-            self.fetch(&source, again, true, &mut |offset, page| {
-                self.refetched.update(|n| *n += 1);
-                self.record(offset, page);
-            })
-            .await
-            .map_err(Some)?;
-            cut?;
+            match since {
+                Some(start) if again.is_empty() && !self.merge.with_value(|m| m.reached(start)) => {
+                    self.merge.update_value(Merge::want_next_page);
+                }
+                _ => break,
+            }
         }
         self.merge.update_value(Merge::drop_past_end);
         Ok(())
@@ -484,5 +632,14 @@ impl AllMatching {
             }
         }
         first_error.map_or(Ok(()), Err)
+    }
+}
+
+/// The set a window is loaded as: `filters`' requests newest first (the API's
+/// `sort=created_at_desc`), so that they come before every older request.
+pub(crate) fn window_key(filters: &RequestQuery) -> RequestQuery {
+    RequestQuery {
+        sort: Sort::CreatedAtDesc,
+        ..set_key(filters)
     }
 }

@@ -74,6 +74,8 @@ pub(crate) struct Dashboard {
     pub updated: RwSignal<HashMap<String, HitlRequest>>,
     /// True while the connected key's quota is paused (until its reset).
     pub paused: Memo<bool>,
+    /// The auto-refresh interval in seconds (0: off), as the Auto-refresh select sets it.
+    pub auto_every: RwSignal<u32>,
     /// Status changes made by the user this session, so that totals counted before them (the
     /// status cards) can say what the API would say now, without another call. Not a signal
     /// of its own: every change also goes through `updated`, which readers track instead.
@@ -212,6 +214,7 @@ impl Dashboard {
             all,
             updated: RwSignal::new(HashMap::new()),
             paused,
+            auto_every: RwSignal::new(0),
             moves: StoredValue::new(Vec::new()),
         }
     }
@@ -338,14 +341,29 @@ impl Dashboard {
 
     /// What the one banner shows (tracked): the page's error, or else, while the key's quota is
     /// spent, the quota's refusal, whichever call met it (cards, panels, detail, export…).
-    pub fn banner(&self, now: i64) -> Option<ApiError> {
-        self.error().or_else(|| {
-            self.conn
-                .quota
-                .get()
-                .filter(|_| self.paused.get())
-                .and_then(|q| q.refusal(now))
-        })
+    /// `invalid`: app parameters the URL holds that cannot be used (the time window's), said
+    /// with the list query's own invalid values, or alone.
+    pub fn banner(&self, now: i64, invalid: Option<QueryError>) -> Option<ApiError> {
+        let error = match (self.error(), invalid) {
+            (Some(ApiError::Invalid(q)), Some(w)) => {
+                QueryError::all(vec![q, w]).map(ApiError::Invalid)
+            }
+            (None, Some(w)) => Some(ApiError::Invalid(w)),
+            (e, _) => e,
+        };
+        let spent = self
+            .conn
+            .quota
+            .get()
+            .filter(|_| self.paused.get())
+            .and_then(|q| q.refusal(now));
+        match (error, spent) {
+            // One banner for a spent quota, whichever call met it: in the API's words when a
+            // 429 said so.
+            (Some(e), Some(spent)) if e.is_quota() => Some(spent),
+            (Some(e), _) => Some(e),
+            (None, spent) => spent,
+        }
     }
 
     /// True once a page of the live source has loaded: the key works (tracked).

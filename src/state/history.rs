@@ -12,11 +12,13 @@
 //!   runs; another tab that finds it held waits for the end (the `storage` event) and reads the
 //!   copy the first one wrote, at no call.
 
+use std::cell::Cell;
 use std::collections::HashMap;
+use std::rc::Rc;
 use std::sync::Arc;
 
-use futures::future::{AbortHandle, Abortable};
 use hitl_core::contract;
+use hitl_core::overview::card_query;
 use hitl_core::sync::{Call, Check, Outcome, Progress, Repair, StatusTotals, Step, Stored, Sync};
 use hitl_core::{ApiError, HitlRequest, RequestPage, RequestQuery, Sort, Status};
 use leptos::prelude::*;
@@ -40,16 +42,26 @@ pub(crate) enum HistoryState {
     Reading,
     /// Nothing stored yet: the first load is offered, with its cost.
     Empty,
+    /// A first load stopped before its end (Cancel, a closed tab): Resume goes on.
+    Unfinished,
     /// A sync (or the first load, or a repair) is running.
     Syncing(Progress),
     /// Another tab is bringing the same copy up to date.
     Waiting,
     /// Another tab brought it up to date; this one read what it wrote.
     Shared,
-    /// The last sync's outcome.
-    Done(Box<Outcome>),
+    /// The last sync's outcome, and the calls it sent (retries and status totals included).
+    Done(Box<Outcome>, u64),
     /// IndexedDB cannot be used: the dashboard works live.
     Unavailable(String),
+}
+
+/// What stops a running sync: nothing yet, Cancel, or Forget (nothing more may be written).
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Stop {
+    Go,
+    Cancel,
+    Forget,
 }
 
 /// The history's state and actions. Copy; provided as context.
@@ -57,7 +69,11 @@ pub(crate) enum HistoryState {
 pub(crate) struct History {
     conn: Connection,
     pub state: RwSignal<HistoryState>,
-    abort: StoredValue<Option<AbortHandle>>,
+    /// The running sync's stop switch.
+    running: StoredValue<Option<Rc<Cell<Stop>>>, LocalStorage>,
+    /// The copy this tab has open, closed when the source changes (an open connection would
+    /// block deleting it).
+    attached: StoredValue<Option<HistorySource>, LocalStorage>,
     /// This tab, for the lease.
     tab: StoredValue<String>,
 }
@@ -68,32 +84,53 @@ fn lease_entry(name: &str) -> String {
 }
 
 impl History {
-    /// The history of `conn`'s source: follows every change of source, and syncs a copy that
-    /// holds requests as soon as it is read.
-    pub(crate) fn new(conn: Connection) -> Self {
+    /// The history of `conn`'s source: follows every change of source, syncs a copy that holds
+    /// requests as soon as it is read, and again when a quota pause that stopped it ends.
+    pub(crate) fn new(conn: Connection, paused: Memo<bool>) -> Self {
         let history = History {
             conn,
             state: RwSignal::new(HistoryState::Off),
-            abort: StoredValue::new(None),
+            running: StoredValue::new_local(None),
+            attached: StoredValue::new_local(None),
             // Whole numbers only: printing or parsing a float would link core's float code.
             tab: StoredValue::new(((js_sys::Math::random() * 1e15) as u64).to_string()),
         };
         Effect::new(move |_| {
             conn.generation.track();
-            history.stop();
+            history.stop(Stop::Cancel);
+            if let Some(old) = history.attached.try_update_value(Option::take).flatten() {
+                old.close();
+            }
             match history.source() {
                 None => history.state.set(HistoryState::Off),
                 Some(h) => history.attach(h),
             }
         });
-        // Another tab ended a sync of the same copy: read what it wrote (no call).
         let _ = window_event_listener(leptos::ev::storage, move |ev| {
             let Some(h) = history.source() else { return };
-            if ev.key().as_deref() == Some(lease_entry(h.name()).as_str())
-                && ev.new_value().is_none()
-            {
-                history.reread(h);
+            let key = ev.key();
+            if ev.new_value().is_some() {
+                return;
             }
+            if key.as_deref() == Some(lease_entry(h.name()).as_str()) {
+                // Another tab ended a sync of the same copy: read what it wrote (no call).
+                history.reread(h);
+            } else if key.as_deref() == Some(kept_entry(h.name()).as_str()) {
+                // Another tab forgot it: let it go here too, so that it can be deleted.
+                history.let_go();
+            }
+        });
+        // A sync stopped by the quota goes on by itself when the quota is back.
+        Effect::new(move |was: Option<bool>| {
+            let now = paused.get();
+            let stopped = history.state.with_untracked(|s| {
+                matches!(s, HistoryState::Done(o, _)
+                    if matches!(&o.check, Check::Interrupted(e) if e.is_quota()))
+            });
+            if was == Some(true) && !now && stopped {
+                history.sync(None);
+            }
+            now
         });
         history
     }
@@ -117,6 +154,7 @@ impl History {
 
     /// Waits for the copy `h` to be read, then syncs it (or offers its first load).
     fn attach(self, h: HistorySource) {
+        self.attached.set_value(Some(h.clone()));
         self.state.set(HistoryState::Reading);
         spawn_local(async move {
             h.ready().await;
@@ -131,8 +169,12 @@ impl History {
         }
         // The copy read may already serve: the views ask again.
         self.conn.source.update(|_| {});
-        if h.copy().rows.is_empty() {
+        let copy = h.copy();
+        if copy.rows.is_empty() {
             self.state.set(HistoryState::Empty);
+        } else if copy.synced_at.is_none() {
+            // A first load that never ended: going on costs calls, so it waits for Resume.
+            self.state.set(HistoryState::Unfinished);
         } else {
             self.sync(None);
         }
@@ -155,17 +197,23 @@ impl History {
     }
 
     /// Stops keeping the history and deletes the copy ("Forget this device's history"): the
-    /// views go on from the live API.
+    /// views go on from the live API. Other tabs let it go too (the `storage` event).
     pub(crate) fn forget(&self) {
-        self.stop();
-        if let Some(h) = self.source() {
-            h.close();
-        }
-        if let Some(name) = self.conn.history_name.get_untracked() {
+        let name = self.conn.history_name.get_untracked();
+        self.let_go();
+        if let Some(name) = name {
             storage_remove(&kept_entry(&name));
             spawn_local(async move {
                 let _ = crate::browser::history_db::forget(&name).await;
             });
+        }
+    }
+
+    /// Stops using the copy here: no sync, the database closed, the views live.
+    fn let_go(&self) {
+        self.stop(Stop::Forget);
+        if let Some(h) = self.source() {
+            h.close();
         }
         if let Some(client) = self.conn.source.with_untracked(|s| s.live().cloned()) {
             self.conn.source.set(Source::Live(client));
@@ -173,13 +221,14 @@ impl History {
         self.state.set(HistoryState::Off);
     }
 
-    /// Stops a running sync; what it wrote stays.
-    pub(crate) fn stop(&self) {
-        if let Some(h) = self.abort.try_update_value(Option::take).flatten() {
-            h.abort();
-            if let Some(source) = self.source() {
-                release(source.name(), &self.tab.get_value());
-            }
+    /// Cancels a running sync; what it wrote stays, and a later one goes on from there.
+    pub(crate) fn cancel(&self) {
+        self.stop(Stop::Cancel);
+    }
+
+    fn stop(&self, how: Stop) {
+        if let Some(switch) = self.running.with_value(Clone::clone) {
+            switch.set(how);
         }
     }
 
@@ -188,7 +237,7 @@ impl History {
     /// pay for all of it).
     pub(crate) fn sync_with(&self, repair: Option<Repair>, budget: Option<u64>) {
         let Some(h) = self.source() else { return };
-        if self.abort.with_value(Option::is_some) {
+        if self.running.with_value(Option::is_some) {
             return;
         }
         let tab = self.tab.get_value();
@@ -197,8 +246,8 @@ impl History {
             return;
         }
         let this = *self;
-        let (handle, registration) = AbortHandle::new_pair();
-        self.abort.set_value(Some(handle));
+        let switch = Rc::new(Cell::new(Stop::Go));
+        self.running.set_value(Some(Rc::clone(&switch)));
         self.state.set(HistoryState::Syncing(Progress {
             new: 0,
             changed: 0,
@@ -206,21 +255,15 @@ impl History {
             total: None,
         }));
         spawn_local(async move {
-            let run = Abortable::new(
-                run(this, h.clone(), repair, budget, tab.clone()),
-                registration,
-            );
-            let outcome = run.await;
-            this.abort.set_value(None);
+            let sent = h.live().calls_sent();
+            let outcome = run(this, h.clone(), repair, budget, &tab, &switch).await;
+            this.running.set_value(None);
             release(h.name(), &tab);
-            match outcome {
-                Ok(outcome) => this.state.set(HistoryState::Done(Box::new(outcome))),
-                // Cancelled: the copy holds what arrived; a later sync goes on from there.
-                Err(_) => this.state.set(HistoryState::Done(Box::new(interrupted(
-                    ApiError::Aborted,
-                    &h,
-                )))),
+            if switch.get() == Stop::Forget {
+                return;
             }
+            let spent = h.live().calls_sent().saturating_sub(sent);
+            this.state.set(HistoryState::Done(Box::new(outcome), spent));
             this.conn.source.update(|_| {});
         });
     }
@@ -232,7 +275,7 @@ impl History {
 
     /// Reads the copy again, after another tab's sync.
     fn reread(self, h: HistorySource) {
-        if self.abort.with_value(Option::is_some) {
+        if self.running.with_value(Option::is_some) {
             return;
         }
         spawn_local(async move {
@@ -304,7 +347,8 @@ async fn run(
     h: HistorySource,
     repair: Option<Repair>,
     budget: Option<u64>,
-    tab: String,
+    tab: &str,
+    switch: &Cell<Stop>,
 ) -> Outcome {
     let copy = h.copy();
     let db = match h.db() {
@@ -329,9 +373,14 @@ async fn run(
     // fourth figure, without a call of its own.
     let mut last_total: Option<u64> = None;
     let mut calls = 0u64;
+    // Rows written by this sync: once some are, the copy mixes two moments until it ends.
+    let mut wrote = false;
     let outcome = loop {
         // Renewed while it runs: another tab waits meanwhile.
-        acquire(h.name(), &tab);
+        acquire(h.name(), tab);
+        if switch.get() != Stop::Go {
+            sync.fail(ApiError::Aborted);
+        }
         let step = sync.next();
         if matches!(step, Step::Call(_)) && budget.is_some_and(|b| calls >= b) {
             sync.fail(ApiError::QuotaPaused {
@@ -365,7 +414,12 @@ async fn run(
             Step::Done(outcome) => break outcome,
         }
         let changes = sync.take_changes();
+        if switch.get() == Stop::Forget {
+            // Forgotten meanwhile: nothing more is written.
+            continue;
+        }
         if !changes.is_empty() {
+            wrote = true;
             if let Err(e) = db.write(&changes, None).await {
                 history.state.set(HistoryState::Unavailable(e.0));
                 sync.fail(ApiError::Aborted);
@@ -391,12 +445,13 @@ async fn run(
     if in_step {
         let _ = db.write(&[], synced_at).await;
     }
-    // Out of step, the views go back to the live API; stopped (quota, network, Cancel), a copy
-    // that served goes on serving what it holds.
+    // Out of step, the views go back to the live API. Stopped (quota, network, Cancel), a copy
+    // that served goes on serving only if nothing was written meanwhile: else it would mix
+    // what it held with part of what changed.
     let serving = match &outcome.check {
         Check::InStep => true,
         Check::OutOfStep { .. } => false,
-        Check::Interrupted(_) => copy.serving,
+        Check::Interrupted(_) => copy.serving && !wrote,
     };
     h.serve(Copy {
         rows: Arc::new(newest_first(rows.into_values().collect())),
@@ -407,22 +462,25 @@ async fn run(
 }
 
 /// The four status totals: the unfiltered total (given, or one `limit=1` call) and the status
-/// cards' three `limit=1` calls, from the client's cache when the cards just asked them.
+/// cards' three calls, from the client's cache when the cards just asked them.
 async fn totals(
     client: &crate::api::ApiClient,
     unfiltered: Option<u64>,
 ) -> Result<StatusTotals, ApiError> {
-    let card = |status: Option<Status>| RequestQuery {
-        status,
-        limit: 1,
-        ..RequestQuery::default()
-    };
+    // The very queries of the status cards (filters: none), so that their cached answers serve.
+    let all = RequestQuery::default();
     let total = match unfiltered {
         Some(t) => t,
-        None => client.list(&card(None), false).await?.total,
+        None => {
+            let q = RequestQuery {
+                limit: 1,
+                ..RequestQuery::default()
+            };
+            client.list(&q, false).await?.total
+        }
     };
     let [pending, completed, timeout] =
-        [Status::Pending, Status::Completed, Status::Timeout].map(|s| card(Some(s)));
+        [Status::Pending, Status::Completed, Status::Timeout].map(|s| card_query(&all, &s));
     let (p, c, t) = futures::try_join!(
         client.list(&pending, false),
         client.list(&completed, false),

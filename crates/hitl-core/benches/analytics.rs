@@ -8,8 +8,12 @@ use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use hitl_core::breakdown::Breakdowns;
 use hitl_core::demo::bench_requests;
 use hitl_core::sla::SlaWatch;
+use hitl_core::stats::{
+    DailySeries, Outcomes, PriorityDistribution, ResponseTimeStats, StatusCounts,
+};
 use hitl_core::trends::Trends;
 use hitl_core::window::TimeWindow;
+use hitl_core::HitlRequest;
 
 fn benches(c: &mut Criterion) {
     let big = bench_requests(100_000);
@@ -49,6 +53,34 @@ fn benches(c: &mut Criterion) {
     c.bench_function("sla_watch_100k", |b| {
         b.iter(|| SlaWatch::compute(black_box(&big), now, Some(5_000)))
     });
+    // What the Overview computes at once when its rows change: the window's rows, every
+    // statistic, the breakdowns and the trends (tests/wasm_bench.rs times the same in wasm).
+    for (name, w) in [
+        ("overview_trends_breakdowns_100k", TimeWindow::All),
+        (
+            "overview_trends_breakdowns_7d_of_100k",
+            TimeWindow::Last7Days,
+        ),
+    ] {
+        c.bench_function(name, |b| {
+            b.iter(|| {
+                let bounds = w.bounds(now, &60);
+                let rows: Vec<&HitlRequest> = black_box(&big)
+                    .iter()
+                    .filter(|r| bounds.contains(r.created_at))
+                    .collect();
+                (
+                    ResponseTimeStats::compute(&rows),
+                    Outcomes::compute(&rows),
+                    PriorityDistribution::compute(&rows),
+                    StatusCounts::compute(&rows),
+                    DailySeries::compute(&rows, 60),
+                    Breakdowns::compute(rows.iter().copied()),
+                    Trends::compute(&rows, &w, now, &60),
+                )
+            })
+        });
+    }
 }
 
 criterion_group!(analytics_benches, benches);

@@ -459,3 +459,157 @@ impl Breakdowns {
         &self.by_loop.all
     }
 }
+
+/// A breakdown row as a view shows it: its key as people read it (a loop's name, a reviewer's
+/// email, a response type), the id it stands for, and its figures.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ShownRow {
+    /// The loop id or reviewer id (`None` for "No reviewer" and for response types).
+    pub id: Option<String>,
+    /// What the key column shows.
+    pub label: String,
+    /// The "no value" row (no reviewer): last in every order.
+    pub missing: bool,
+    /// The row's figures.
+    pub figures: Figures,
+}
+
+/// Which id a key stands for, for [`Breakdown::shown`].
+pub trait KeyId {
+    /// The id, if the key is one (a loop id, a reviewer id).
+    fn id(&self) -> Option<&str>;
+}
+
+impl KeyId for String {
+    fn id(&self) -> Option<&str> {
+        Some(self)
+    }
+}
+
+impl KeyId for Option<String> {
+    fn id(&self) -> Option<&str> {
+        self.as_deref()
+    }
+}
+
+impl KeyId for ResponseType {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+}
+
+impl<K: BreakdownKey + KeyId> Breakdown<K> {
+    /// The rows as shown, each key read through `name` (a loop's name for its id, a reviewer's
+    /// email for their user id) where it has one, else through [`BreakdownKey::label`] (the raw
+    /// id): so a view shows ids when the names could not be loaded.
+    pub fn shown(&self, name: &dyn Fn(&str) -> Option<String>) -> Vec<ShownRow> {
+        self.rows
+            .iter()
+            .map(|r| ShownRow {
+                id: r.key.id().map(str::to_owned),
+                label: r
+                    .key
+                    .id()
+                    .and_then(name)
+                    .unwrap_or_else(|| r.key.label().into_owned()),
+                missing: r.key.is_missing(),
+                figures: r.figures,
+            })
+            .collect()
+    }
+}
+
+/// Sorts shown rows by `column` in `direction`, stably, as [`Breakdown::sort`] does but with the
+/// key column ordered by what it shows (case-insensitively, then as written): a table sorted by
+/// "Loop" is in the order of the names on screen, not of ids nobody sees. The missing row and
+/// unknown times go last in both directions; ties are broken by the label, ascending.
+pub fn sort_shown(rows: &mut Vec<ShownRow>, column: BreakdownColumn, direction: Direction) {
+    let directed = |o: Ordering| match direction {
+        Direction::Asc => o,
+        Direction::Desc => o.reverse(),
+    };
+    let fold = |s: &str| -> String { s.chars().map(crate::sorting::fold_case).collect() };
+    let labels: Vec<(String, usize)> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (fold(&r.label), i))
+        .collect();
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    let by_label = |a: usize, b: usize| {
+        labels[a]
+            .0
+            .cmp(&labels[b].0)
+            .then_with(|| rows[a].label.cmp(&rows[b].label))
+    };
+    sort_stable(&mut order, &|&a, &b| {
+        let (x, y) = (&rows[a], &rows[b]);
+        let missing = x.missing.cmp(&y.missing);
+        if column == BreakdownColumn::Key {
+            return missing.then_with(|| directed(by_label(a, b)));
+        }
+        let by_value = match (column.value(&x.figures), column.value(&y.figures)) {
+            (Some(p), Some(q)) => directed(p.total_cmp(&q)),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => Ordering::Equal,
+        };
+        missing.then(by_value).then_with(|| by_label(a, b))
+    });
+    let mut taken: Vec<Option<ShownRow>> = std::mem::take(rows).into_iter().map(Some).collect();
+    rows.extend(order.into_iter().filter_map(|i| taken[i].take()));
+}
+
+/// A breakdown as CSV (RFC 4180, CRLF, formula-guarded cells as [`crate::csv`] writes them):
+/// the key column named `key_label`, the id, then `requests, completed, completion_rate,
+/// timeouts, timeout_rate, timed, median_seconds, p90_seconds, average_seconds`, one line per
+/// row in the given order and a last line "All" for every request together. Rates are
+/// fractions (0.25), times seconds; an unknown time is an empty cell.
+pub fn to_csv(key_label: &str, rows: &[ShownRow], all: &Figures) -> String {
+    use crate::csv::cell;
+    use crate::format::decimal;
+    let mut out = String::with_capacity(128 * (rows.len() + 2));
+    let header = [
+        key_label,
+        "id",
+        "requests",
+        "completed",
+        "completion_rate",
+        "timeouts",
+        "timeout_rate",
+        "timed",
+        "median_seconds",
+        "p90_seconds",
+        "average_seconds",
+    ];
+    let cells: Vec<String> = header.iter().map(|h| cell(h)).collect();
+    out.push_str(&cells.join(","));
+    out.push_str("\r\n");
+    let time = |t: Option<f64>| t.filter(|t| t.is_finite()).map(decimal).unwrap_or_default();
+    let line = |out: &mut String, label: &str, id: &str, f: &Figures| {
+        let values = [
+            cell(label),
+            cell(id),
+            f.requests.to_string(),
+            f.completed.to_string(),
+            decimal(f.completion_rate),
+            f.timeouts.to_string(),
+            decimal(f.timeout_rate),
+            f.timed.to_string(),
+            time(f.median),
+            time(f.p90),
+            time(f.average),
+        ];
+        out.push_str(&values.join(","));
+        out.push_str("\r\n");
+    };
+    for r in rows {
+        line(
+            &mut out,
+            &r.label,
+            r.id.as_deref().unwrap_or(""),
+            &r.figures,
+        );
+    }
+    line(&mut out, "All", "", all);
+    out
+}

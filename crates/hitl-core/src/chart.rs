@@ -132,3 +132,71 @@ pub fn stack(values: &[f64], width: f64) -> Vec<Segment> {
         })
         .collect()
 }
+
+/// A line chart's geometry: one series of points over categories, with gaps.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Line {
+    /// The point of each category (`None` where the value is unknown), in SVG user units: x at
+    /// the middle of the category's slot, y from the top (the scale's top is `top`).
+    pub points: Vec<Option<(f64, f64)>>,
+    /// An SVG path (`M x y L x y …`) through the points; an unknown value breaks the line, and
+    /// a point alone stays a point (the view marks every point).
+    pub path: String,
+}
+
+/// The line of `values` (one per category; `None` unknown, a negative or NaN value drawn as 0)
+/// in a `width × height` plot whose scale runs from 0 to `top` (the last tick of the axis the
+/// view draws; values above it are clipped to the top).
+pub fn line(values: &[Option<f64>], width: f64, height: f64, top: f64) -> Line {
+    let slot = if values.is_empty() {
+        width
+    } else {
+        width / values.len() as f64
+    };
+    let top = if top > 0.0 && top.is_finite() {
+        top
+    } else {
+        1.0
+    };
+    let points: Vec<Option<(f64, f64)>> = values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            v.map(|v| {
+                let v = if v > 0.0 { v.min(top) } else { 0.0 };
+                ((i as f64 + 0.5) * slot, height - v / top * height)
+            })
+        })
+        .collect();
+    let mut path = String::new();
+    let mut open = false;
+    for p in &points {
+        match p {
+            Some((x, y)) => {
+                path.push(if open { 'L' } else { 'M' });
+                path.push_str(&crate::format::one_decimal(*x));
+                path.push(' ');
+                path.push_str(&crate::format::one_decimal(*y));
+                open = true;
+            }
+            None => open = false,
+        }
+    }
+    Line { points, path }
+}
+
+/// A response-time axis up to `max_seconds`: its ticks in a unit people read (seconds under
+/// two minutes, minutes under two hours, then hours), the unit's name and its length in
+/// seconds. The ticks are [`axis_ticks`] of the maximum in that unit, so they read "0, 10, 20,
+/// 30 min", not "0, 600, 1200, 1800 s".
+pub fn duration_axis(max_seconds: f64) -> (Vec<f64>, &'static str, f64) {
+    // NaN and anything under two minutes: seconds.
+    let (unit, name) = if max_seconds.is_nan() || max_seconds < 120.0 {
+        (1.0, "s")
+    } else if max_seconds < 7200.0 {
+        (60.0, "min")
+    } else {
+        (3600.0, "h")
+    };
+    (axis_ticks(max_seconds / unit), name, unit)
+}

@@ -7,6 +7,7 @@ use std::borrow::Borrow;
 
 use crate::model::HitlRequest;
 use crate::query::RequestQuery;
+use crate::window::TimeWindow;
 
 /// The export formats the dashboard offers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -78,10 +79,60 @@ pub fn export_filename(
     ext: &str,
     partial: Option<(u64, u64)>,
 ) -> String {
+    export_filename_in(date, query, &TimeWindow::All, ext, partial)
+}
+
+/// [`export_filename`] of an export limited to a time window, named after the date:
+/// `-window-7d` for a preset, `-from-2026-11-01-to-2026-11-07` for days, nothing for all time.
+pub fn export_filename_in(
+    date: NaiveDate,
+    query: &RequestQuery,
+    window: &TimeWindow,
+    ext: &str,
+    partial: Option<(u64, u64)>,
+) -> String {
+    named("requests", date, query, window, ext, partial)
+}
+
+/// The file name of a breakdown's CSV, e.g. `hitl-by-loop-2026-11-28-window-7d.csv`: `what`
+/// ("by-loop") in place of "requests" in [`export_filename_in`].
+pub fn breakdown_filename(
+    what: &str,
+    date: NaiveDate,
+    query: &RequestQuery,
+    window: &TimeWindow,
+) -> String {
+    named(what, date, query, window, "csv", None)
+}
+
+fn named(
+    what: &str,
+    date: NaiveDate,
+    query: &RequestQuery,
+    window: &TimeWindow,
+    ext: &str,
+    partial: Option<(u64, u64)>,
+) -> String {
     let mut name = String::with_capacity(64);
-    name.push_str("hitl-requests-");
+    name.push_str("hitl-");
+    push_safe(&mut name, what);
+    name.push('-');
     // NaiveDate's Display is ISO 8601 (`2026-11-28`), without strftime's parser.
     push_safe(&mut name, &date.to_string());
+    match (window.key(), window) {
+        (Some("all"), _) => {}
+        (Some(key), _) => {
+            name.push_str("-window-");
+            push_safe(&mut name, key);
+        }
+        (None, TimeWindow::Custom { from, to }) => {
+            name.push_str("-from-");
+            push_safe(&mut name, &from.to_string());
+            name.push_str("-to-");
+            push_safe(&mut name, &to.to_string());
+        }
+        (None, _) => {}
+    }
     if let Some(status) = &query.status {
         name.push_str("-status-");
         push_safe(&mut name, status.as_str());

@@ -25,9 +25,20 @@
 //! whose total agrees cannot be told apart from one served in the latest state. A change that
 //! leaves the total as it was (one request in, one out) is invisible to this; the merged count
 //! then still catches a shortfall, and [`Merge::gap`] reports what could not be repaired.
+//!
+//! ## A time window: only the newest rows
+//!
+//! A [`crate::window::TimeWindow`] needs only the requests created since its start. Loaded
+//! newest first (`sort=created_at_desc`), those are the first rows of the list, so a merge can
+//! be limited to its first [`Merge::limit`] rows: the pages, the repair and the gap then look at
+//! those rows only. The limit is what a count said the window holds; [`Merge::reached`] tells
+//! whether the last page passed the window's start after all (requests created while loading
+//! push the window's oldest rows further down), and if not one more page is needed.
 
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
 
 use crate::model::{HitlRequest, RequestPage};
 use crate::query::{RequestQuery, MAX_LIMIT};
@@ -85,6 +96,16 @@ pub struct Gap {
     pub missing: u64,
 }
 
+/// The page queries that load the first `rows` rows of `filters`' list (a time window's
+/// requests, newest first), given the list's `total`: [`page_queries`] of the smaller.
+pub fn page_queries_upto(
+    filters: &RequestQuery,
+    total: u64,
+    rows: Option<u64>,
+) -> Vec<RequestQuery> {
+    page_queries(filters, rows.map_or(total, |r| r.min(total)))
+}
+
 /// Pages arriving in any order, merged by offset into one set without duplicate ids.
 #[derive(Clone, Debug, Default)]
 pub struct Merge {
@@ -92,6 +113,9 @@ pub struct Merge {
     pages: BTreeMap<u64, Arc<RequestPage>>,
     /// The total the server reported most recently.
     pub total: u64,
+    /// Only the first this many rows of the list are wanted (a time window's, newest first);
+    /// `None`: every row.
+    pub limit: Option<u64>,
 }
 
 impl Merge {
@@ -111,9 +135,42 @@ impl Merge {
         self.pages.values().map(|p| p.requests.len()).sum()
     }
 
-    /// The offset just past the last page the latest total needs.
+    /// The rows wanted: the latest total, or fewer under a [`Merge::limit`].
+    pub fn wanted(&self) -> u64 {
+        self.limit.map_or(self.total, |l| l.min(self.total))
+    }
+
+    /// The offset just past the last page the wanted rows need.
     fn end(&self) -> u64 {
-        calls_for(self.total) * PAGE
+        calls_for(self.wanted()) * PAGE
+    }
+
+    /// For a window loaded newest first: true when every wanted page is in and the last of them
+    /// shows that no later page holds a request of the window, because it ends the list or its
+    /// last row was created before `start` ([`crate::window::Bounds::reached_start`]). False
+    /// while a wanted page is missing.
+    pub fn reached(&self, start: DateTime<Utc>) -> bool {
+        let end = self.end();
+        if (0..end / PAGE).any(|i| !self.has(i * PAGE)) {
+            return false;
+        }
+        if end >= self.total {
+            return true;
+        }
+        let last = self
+            .pages
+            .get(&(end - PAGE))
+            .and_then(|p| p.requests.last());
+        let bounds = crate::window::Bounds {
+            start: Some(start),
+            end: None,
+        };
+        last.is_some_and(|r| bounds.reached_start(r.created_at))
+    }
+
+    /// Wants one more page than now (a window whose start the last page did not pass).
+    pub fn want_next_page(&mut self) {
+        self.limit = Some(self.end() + 1);
     }
 
     /// The pages inside the latest total's pages whose own total differs from it: served in
@@ -130,7 +187,7 @@ impl Merge {
     /// state the latest total describes: the missing pages and those whose total differs, in
     /// order. Empty when the set is consistent. Call [`Merge::drop_past_end`] too.
     pub fn refetch(&self) -> Vec<u64> {
-        (0..calls_for(self.total))
+        (0..calls_for(self.wanted()))
             .map(|i| i * PAGE)
             .filter(|o| self.pages.get(o).is_none_or(|p| p.total != self.total))
             .collect()
@@ -141,7 +198,7 @@ impl Merge {
     /// they do not add up to: the gap could be anywhere).
     pub fn again(&self) -> u64 {
         match self.refetch().len() {
-            0 => calls_for(self.total),
+            0 => calls_for(self.wanted()),
             n => n as u64,
         }
     }
@@ -172,19 +229,19 @@ impl Merge {
     /// the set may miss. Never `None` for a set whose pages disagree, even when the count adds
     /// up: the rows that left are then counted in place of the ones skipped.
     pub fn gap(&self) -> Option<Gap> {
-        let total = self.total;
-        let shortfall = total.saturating_sub(self.unique() as u64);
+        let wanted = self.wanted();
+        let shortfall = wanted.saturating_sub(self.unique() as u64);
         let mut changed = 0;
         let mut shifted = 0;
         for (_, p) in self.stale() {
-            let d = p.total.abs_diff(total);
+            let d = p.total.abs_diff(self.total);
             changed = changed.max(d);
             shifted += d;
         }
         let missing = shortfall.max(shifted);
         (missing > 0 || changed > 0).then_some(Gap {
             changed,
-            missing: missing.min(total),
+            missing: missing.min(wanted),
         })
     }
 

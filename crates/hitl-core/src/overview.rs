@@ -28,6 +28,33 @@ pub fn status_total_query(filters: &RequestQuery, status: &Status) -> RequestQue
     }
 }
 
+/// The query the SLA watch reads its pending requests from, for the card filters of `filters`:
+/// `status=pending&sort=created_at_asc&limit=100`, the 100 oldest pending requests.
+///
+/// Why this one: a request's deadline (`timeout_at`) is its creation plus its timeout, and the
+/// list sorts only by creation, priority or status, so for requests of the same timeout the
+/// oldest pending one is the soonest due; the newest ones (a short timeout set recently) are
+/// those the table's default page (newest first) already holds. It is also the Pending card's
+/// call (its `total` is the card): the watch costs no call of its own.
+pub fn sla_query(filters: &RequestQuery) -> RequestQuery {
+    RequestQuery {
+        status: Some(Status::Pending),
+        sort: Sort::CreatedAtAsc,
+        limit: crate::query::MAX_LIMIT,
+        ..card_filters(filters)
+    }
+}
+
+/// The call that gives `status`'s card: its `limit=1` total, or for Pending the SLA watch's
+/// query ([`sla_query`]), whose total is the same and whose rows the watch reads.
+pub fn card_query(filters: &RequestQuery, status: &Status) -> RequestQuery {
+    if *status == Status::Pending {
+        sla_query(filters)
+    } else {
+        status_total_query(filters, status)
+    }
+}
+
 /// Which card totals must be fetched and what the page on screen already tells.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CardPlan {

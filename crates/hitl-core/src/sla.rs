@@ -311,3 +311,48 @@ pub fn notifications_due(
         .cloned()
         .collect()
 }
+
+/// The requests of several answers, each id once, in its latest known state: the version with
+/// the latest `updated_at` (ties and unknown times: the first given). Sources are given newest
+/// answer first where that is known, so a row reloaded since wins even without `updated_at`.
+pub fn latest_by_id<'a>(rows: impl IntoIterator<Item = &'a HitlRequest>) -> Vec<&'a HitlRequest> {
+    let mut index: std::collections::HashMap<&'a str, usize> = std::collections::HashMap::new();
+    let mut out: Vec<&'a HitlRequest> = Vec::new();
+    for r in rows {
+        match index.get(r.id.as_str()) {
+            Some(&i) => {
+                if r.updated_at > out[i].updated_at {
+                    out[i] = r;
+                }
+            }
+            None => {
+                index.insert(r.id.as_str(), out.len());
+                out.push(r);
+            }
+        }
+    }
+    out
+}
+
+/// What may notify now: the watch's at-risk and overdue requests (see [`SlaWatch::flagged`]),
+/// and the requests of `rows` that timed out (status `timeout`) among those the watch has seen
+/// pending (`watched`): a request that was already timed out when it was first seen did not
+/// time out "while the dashboard was open".
+pub fn flagged_watched<R: Borrow<HitlRequest>>(
+    watch: &SlaWatch,
+    rows: &[R],
+    watched: &HashSet<String>,
+) -> Vec<Flagged> {
+    let mut out = watch.flagged();
+    out.extend(
+        rows.iter()
+            .map(Borrow::borrow)
+            .filter(|r| r.status == Status::Timeout && watched.contains(&r.id))
+            .map(|r| Flagged {
+                id: r.id.clone(),
+                priority: r.priority.clone(),
+                alert: Alert::TimedOut,
+            }),
+    );
+    out
+}

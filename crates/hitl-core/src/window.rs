@@ -31,7 +31,7 @@ use std::borrow::Borrow;
 use crate::format::{thousands, Zone};
 use crate::loader::{calls_for, PAGE};
 use crate::model::HitlRequest;
-use crate::query::{encode_pairs, QueryError};
+use crate::query::{encode_pairs, QueryError, RequestQuery};
 
 /// The query-string keys [`TimeWindow`] owns; other keys belong to the rest of the app.
 pub const PARAMS: [&str; 3] = ["window", "from", "to"];
@@ -217,6 +217,45 @@ impl TimeWindow {
         self.bounds(now, zone).covers(&narrower.bounds(now, zone))
     }
 
+    /// The window's part of a sentence about requests: "in the last 7 days", "created 1 Nov –
+    /// 7 Nov 2026"; empty for [`TimeWindow::All`].
+    pub fn phrase(&self) -> String {
+        match self {
+            TimeWindow::Last24Hours => "in the last 24 hours".to_owned(),
+            TimeWindow::Last7Days => "in the last 7 days".to_owned(),
+            TimeWindow::Last30Days => "in the last 30 days".to_owned(),
+            TimeWindow::All => String::new(),
+            TimeWindow::Custom { .. } => format!("created {}", self.label()),
+        }
+    }
+
+    /// What a figure over `loaded` of the window's `total` requests is based on: "Based on 1,204
+    /// of 1,204 requests in the last 7 days", "Based on 1 of 3 requests created 1 Nov 2026";
+    /// without a window "Based on 50 of 1,204 requests".
+    pub fn based_on(&self, loaded: u64, total: u64) -> String {
+        let noun = if total == 1 { "request" } else { "requests" };
+        let phrase = self.phrase();
+        let space = if phrase.is_empty() { "" } else { " " };
+        format!(
+            "Based on {} of {} {noun}{space}{phrase}",
+            thousands(loaded),
+            thousands(total)
+        )
+    }
+
+    /// The "now" a view evaluates the window at, given the clock: the minute, or for the
+    /// 24-hour window the start of the clock hour in `zone`. A window whose start moved every
+    /// second would ask for a new count and rebuild every figure each time; so the 24-hour
+    /// window runs from the start of the hour 24 hours ago to the end of this hour, in whole
+    /// hours of the zone, and its count (see [`older_query`]) is asked again once an hour.
+    pub fn now_for<Z: Zone + ?Sized>(&self, clock: DateTime<Utc>, zone: &Z) -> DateTime<Utc> {
+        if *self == TimeWindow::Last24Hours {
+            return first_instant(zone, local_index(zone, clock, HOUR), HOUR).unwrap_or(clock);
+        }
+        let secs = clock.timestamp();
+        DateTime::from_timestamp(secs - secs.rem_euclid(60), 0).unwrap_or(clock)
+    }
+
     /// Parses `key=value&…` (with or without a leading `?`): see [`TimeWindow::from_pairs`].
     pub fn from_query_string(qs: &str) -> Result<TimeWindow, QueryError> {
         let qs = qs.strip_prefix('?').unwrap_or(qs);
@@ -315,10 +354,10 @@ impl TimeWindow {
     pub fn to_pairs(&self) -> Vec<(&'static str, String)> {
         match self {
             TimeWindow::All => Vec::new(),
-            TimeWindow::Custom { from, to } => vec![
-                ("from", from.format("%Y-%m-%d").to_string()),
-                ("to", to.format("%Y-%m-%d").to_string()),
-            ],
+            // NaiveDate's Display is `YYYY-MM-DD`, without strftime's parser (kilobytes of wasm).
+            TimeWindow::Custom { from, to } => {
+                vec![("from", from.to_string()), ("to", to.to_string())]
+            }
             preset => preset
                 .key()
                 .map(|k| vec![("window", k.to_owned())])
@@ -329,6 +368,41 @@ impl TimeWindow {
     /// The canonical query string, without `?`; empty for the default.
     pub fn to_query_string(&self) -> String {
         encode_pairs(self.to_pairs().iter().map(|(k, v)| (*k, v.as_str())))
+    }
+}
+
+/// The `limit=1` query whose `total` counts the requests matching `filters` (status, priority,
+/// loop) created before `instant`: with the filters' own total, how many requests a window
+/// starting (or ending) there holds, for one call.
+pub fn older_query(filters: &RequestQuery, instant: DateTime<Utc>) -> RequestQuery {
+    RequestQuery {
+        limit: 1,
+        created_before: Some(instant),
+        ..filters.filters_only()
+    }
+}
+
+/// How many requests a window holds and how many a load newest first must reach, from counts:
+/// `total` requests match the filters, `before_start` of them were created before the
+/// window's start and `before_end` (when the window ended before now) before its end.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WindowCount {
+    /// Requests created in the window.
+    pub in_window: u64,
+    /// Requests created since the window's start, up to now: the first rows of the list newest
+    /// first, which a load must read to hold the window.
+    pub since_start: u64,
+}
+
+impl WindowCount {
+    /// The counts; a count taken a moment apart from another never makes one negative.
+    pub fn new(total: u64, before_start: u64, before_end: Option<u64>) -> WindowCount {
+        let since_start = total.saturating_sub(before_start);
+        WindowCount {
+            in_window: before_end
+                .map_or(since_start, |e| e.min(total).saturating_sub(before_start)),
+            since_start,
+        }
     }
 }
 

@@ -76,3 +76,52 @@ fn stacked_segments_handle_zero_values() {
     let one = stack(&[5.0], 100.0);
     assert_eq!((one[0].x, one[0].w, one[0].share), (0.0, 100.0, 1.0));
 }
+
+#[test]
+fn lines_break_at_unknown_values_and_clip_to_the_top() {
+    let l = line(
+        &[Some(0.0), Some(5.0), None, Some(10.0), Some(20.0)],
+        500.0,
+        100.0,
+        10.0,
+    );
+    assert_eq!(
+        l.points,
+        [
+            Some((50.0, 100.0)),
+            Some((150.0, 50.0)),
+            None,
+            Some((350.0, 0.0)),
+            Some((450.0, 0.0))
+        ]
+    );
+    assert_eq!(l.path, "M50 100L150 50M350 0L450 0");
+    // A point alone is a move only; no values, no path; a scale of 0 counts as 1.
+    assert_eq!(
+        line(&[None, Some(1.0), None], 300.0, 10.0, 1.0).path,
+        "M150 0"
+    );
+    assert_eq!(line(&[], 300.0, 10.0, 1.0).path, "");
+    assert_eq!(
+        line(&[Some(-3.0), Some(f64::NAN)], 200.0, 10.0, 0.0).path,
+        "M50 10L150 10"
+    );
+}
+
+#[test]
+fn duration_axes_pick_a_readable_unit() {
+    assert_eq!(
+        duration_axis(45.0),
+        (vec![0.0, 10.0, 20.0, 30.0, 40.0, 50.0], "s", 1.0)
+    );
+    assert_eq!(
+        duration_axis(1500.0),
+        (vec![0.0, 5.0, 10.0, 15.0, 20.0, 25.0], "min", 60.0)
+    );
+    assert_eq!(
+        duration_axis(5.0 * 3600.0),
+        (vec![0.0, 1.0, 2.0, 3.0, 4.0, 5.0], "h", 3600.0)
+    );
+    assert_eq!(duration_axis(0.0).1, "s");
+    assert_eq!(duration_axis(f64::NAN).0, [0.0, 1.0]);
+}

@@ -6,16 +6,16 @@ use std::sync::Arc;
 use hitl_core::contract;
 use hitl_core::format::{count, percent, thousands};
 use hitl_core::overview::{
-    apply_moves, card_filters, card_plan, cards_counted, cards_of, page_holds_all,
-    status_total_query, with_total, StatusCard,
+    apply_moves, card_filters, card_plan, card_query, cards_counted, cards_of, page_holds_all,
+    with_total, StatusCard,
 };
 use hitl_core::{ApiError, RequestQuery, Status};
 use leptos::prelude::*;
 
-use super::pages_resource;
 use super::panels::panels;
 use crate::browser::url::{HistoryMode, UrlState};
-use crate::state::Dashboard;
+use crate::state::pages_resource;
+use crate::state::{Dashboard, Sla};
 
 /// The status cards and the panels' disclosure.
 #[component]
@@ -57,7 +57,7 @@ pub(crate) fn StatusCards() -> impl IntoView {
                     card_plan(view.status.as_ref())
                         .fetch
                         .iter()
-                        .map(|s| status_total_query(&filters, s)),
+                        .map(|s| card_query(&filters, s)),
                 )
                 .collect();
             // A view with no status filter may hold every matching request on its first page:
@@ -197,9 +197,22 @@ pub(crate) fn StatusCards() -> impl IntoView {
                 .with(|s| s.free_because().unwrap_or("demo data"));
             format!("Totals: 0 calls ({why})")
         } else {
+            // The Pending card's call lists the oldest pending requests for the SLA watch.
+            let lists = dash.query.with(|q| {
+                q.as_ref().is_ok_and(|q| {
+                    card_plan(q.status.as_ref())
+                        .fetch
+                        .contains(&Status::Pending)
+                })
+            });
             format!(
-                "Totals: {} (limit=1), cached for a minute",
-                count(n, "call", "calls")
+                "Totals: {} (limit=1{}), cached for a minute",
+                count(n, "call", "calls"),
+                if lists {
+                    "; Pending's lists the 100 oldest for the SLA watch"
+                } else {
+                    ""
+                }
             )
         }
     };
@@ -225,6 +238,19 @@ pub(crate) fn StatusCards() -> impl IntoView {
     // Totals kept from the last load while the reload of the same filters failed.
     let stale = move || cards.with(|c| c.error.is_some() && c.totals.is_some());
 
+    // Pending requests at risk or overdue (the SLA watch, at the clock's second).
+    let sla = expect_context::<Sla>();
+    let at_risk = move || sla.watch.with(|w| w.needs_attention());
+    let risk_text = move || {
+        sla.watch.with(|w| match w.overdue {
+            0 => format!("{} at risk", thousands(w.needs_attention() as u64)),
+            n => format!(
+                "{} at risk ({} overdue)",
+                thousands(w.needs_attention() as u64),
+                thousands(n as u64)
+            ),
+        })
+    };
     let card = move |s: &'static Status| {
         let total = move || {
             let find = |cards: &[StatusCard]| cards.iter().find(|c| &c.status == s).cloned();
@@ -251,6 +277,12 @@ pub(crate) fn StatusCards() -> impl IntoView {
                     {move || total().map(|c| format!("{} of all", percent(c.share)))}
                 </span>
                 <span class="card-meaning">{s.meaning()}</span>
+                {(*s == Status::Pending).then(|| view! {
+                    <span class="card-risk" data-risk=move || (at_risk() > 0).to_string()
+                        title=move || sla.watch.with(|w| w.coverage())>
+                        {risk_text}
+                    </span>
+                })}
             </button>
         }
     };

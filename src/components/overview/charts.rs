@@ -8,7 +8,7 @@
 //! serves every bar chart, the tables share one row function, and numbers are printed with
 //! integer formatting only.
 
-use hitl_core::chart::stack;
+use hitl_core::chart::{line, stack};
 use hitl_core::format::{one_decimal, percent, thousands};
 use hitl_core::overview::{grouped_bars, label_step};
 use web_sys::Element;
@@ -53,6 +53,34 @@ pub(crate) struct BarSpec {
     pub value_labels: bool,
     /// Add each value's share of its series' sum (for distributions).
     pub shares: bool,
+}
+
+/// One line of a line chart.
+pub(crate) struct LineSeries {
+    /// Its name in the legend.
+    pub name: &'static str,
+    /// The class that colours it (`k-chart-1`, …), as for bars.
+    pub color: &'static str,
+    /// One value per category, in the axis' unit; `None` where unknown (the line breaks).
+    pub values: Vec<Option<f64>>,
+    /// The hover text of each point.
+    pub hover: Vec<String>,
+}
+
+/// What a line chart shows.
+pub(crate) struct LineSpec {
+    /// Unique on the page.
+    pub id: &'static str,
+    pub title: String,
+    pub x_label: &'static str,
+    pub y_label: String,
+    pub categories: Vec<String>,
+    pub series: Vec<LineSeries>,
+    /// The y-axis ticks, in the values' unit (the last is the top of the scale).
+    pub ticks: Vec<f64>,
+    pub width: f64,
+    /// The same numbers as a table: its header and one row per category.
+    pub table: (Vec<&'static str>, Vec<(String, Vec<String>)>),
 }
 
 /// One table row in `tbody`: a header cell, then data cells.
@@ -294,6 +322,137 @@ pub(crate) fn bar_chart(parent: &Element, spec: BarSpec) {
         })
         .collect();
     data_table(&fig, &title, &head, &rows);
+}
+
+/// Appends a line chart: one or more series over the same categories, every point marked
+/// with its hover value, gaps where a value is unknown.
+pub(crate) fn line_chart(parent: &Element, spec: LineSpec) {
+    let LineSpec {
+        id,
+        title,
+        x_label,
+        y_label,
+        categories,
+        series,
+        ticks,
+        width,
+        table,
+    } = spec;
+    let plot_w = width - LEFT - 8.0;
+    let top = ticks.last().copied().unwrap_or(1.0);
+    let (fig, root) = figure(parent, id, &title, width, TOP + PLOT_H + BOTTOM);
+    let plot = svg(
+        &root,
+        "g",
+        &[(
+            "transform",
+            &format!("translate({},{})", one_decimal(LEFT), one_decimal(TOP)),
+        )],
+    );
+    let plot_w_text = one_decimal(plot_w);
+    for &t in &ticks {
+        let y = one_decimal(PLOT_H - t / top * PLOT_H);
+        let tick = svg(&plot, "g", &[("class", "tick")]);
+        svg(
+            &tick,
+            "line",
+            &[("x1", "0"), ("x2", &plot_w_text), ("y1", &y), ("y2", &y)],
+        );
+        svg_text(
+            &tick,
+            "text",
+            &[
+                ("x", "-6"),
+                ("y", &y),
+                ("dy", "0.32em"),
+                ("text-anchor", "end"),
+            ],
+            &one_decimal(t),
+        );
+    }
+    let slot = plot_w / categories.len().max(1) as f64;
+    for s in &series {
+        let l = line(&s.values, plot_w, PLOT_H, top);
+        svg(
+            &plot,
+            "path",
+            &[("class", &format!("line {}", s.color)), ("d", &l.path)],
+        );
+        for (p, hover) in l.points.iter().zip(&s.hover) {
+            if let Some((x, y)) = p {
+                let dot = svg(
+                    &plot,
+                    "circle",
+                    &[
+                        ("class", s.color),
+                        ("cx", &one_decimal(*x)),
+                        ("cy", &one_decimal(*y)),
+                        ("r", "3"),
+                    ],
+                );
+                svg_text(&dot, "title", &[], hover);
+            }
+        }
+    }
+    svg(
+        &plot,
+        "line",
+        &[
+            ("class", "axis"),
+            ("x1", "0"),
+            ("x2", &plot_w_text),
+            ("y1", &one_decimal(PLOT_H)),
+            ("y2", &one_decimal(PLOT_H)),
+        ],
+    );
+    let longest = categories
+        .iter()
+        .map(|c| c.chars().count())
+        .max()
+        .unwrap_or(1) as f64;
+    let step = label_step(
+        categories.len(),
+        (plot_w / (longest * CHAR_W + 4.0)) as usize,
+    );
+    for (i, c) in categories.iter().enumerate().filter(|(i, _)| i % step == 0) {
+        svg_text(
+            &plot,
+            "text",
+            &[
+                ("x", &one_decimal((i as f64 + 0.5) * slot)),
+                ("y", &one_decimal(PLOT_H + 14.0)),
+                ("text-anchor", "middle"),
+            ],
+            c,
+        );
+    }
+    svg_text(
+        &plot,
+        "text",
+        &[
+            ("class", "axis-title"),
+            ("x", &one_decimal(plot_w / 2.0)),
+            ("y", &one_decimal(PLOT_H + 34.0)),
+            ("text-anchor", "middle"),
+        ],
+        x_label,
+    );
+    svg_text(
+        &plot,
+        "text",
+        &[
+            ("class", "axis-title"),
+            (
+                "transform",
+                &format!("translate(-36,{}) rotate(-90)", one_decimal(PLOT_H / 2.0)),
+            ),
+            ("text-anchor", "middle"),
+        ],
+        &y_label,
+    );
+    let keys: Vec<(&str, &str)> = series.iter().map(|s| (s.color, s.name)).collect();
+    legend(&fig, &keys);
+    data_table(&fig, &title, &table.0, &table.1);
 }
 
 /// One part of a stacked bar.

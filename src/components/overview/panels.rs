@@ -17,10 +17,10 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 
-use super::pages_resource;
 use crate::browser::clock::Clock;
 use crate::browser::url::{HistoryMode, UrlState, REQUEST_PARAM};
 use crate::components::dom::{self, el, el_text, fill};
+use crate::state::pages_resource;
 use crate::state::Dashboard;
 
 /// The disclosure and, once opened, the two lists.

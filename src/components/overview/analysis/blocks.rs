@@ -2,16 +2,20 @@
 //! status shares, priorities and the per-day series.
 
 use chrono::Datelike;
+use hitl_core::chart::{axis_ticks, duration_axis};
 use hitl_core::format::{format_duration, one_decimal, percent, thousands, zone_label};
 use hitl_core::stats::{
     DailySeries, Outcomes, PriorityDistribution, ResponseRange, StatusCounts, HISTOGRAM_LABELS,
 };
+use hitl_core::trends::{BucketUnit, TrendCounts, Trends};
 use hitl_core::{Priority, Status};
 use web_sys::Element;
 
 use super::Analysis;
 use crate::components::dom::{el, el_text};
-use crate::components::overview::charts::{bar_chart, row, stacked_bar, BarSpec, Part, Series};
+use crate::components::overview::charts::{
+    bar_chart, line_chart, row, stacked_bar, BarSpec, LineSeries, LineSpec, Part, Series,
+};
 
 fn status_color(s: &Status) -> &'static str {
     match s {
@@ -344,4 +348,234 @@ pub(super) fn daily_block(grid: &Element, d: &DailySeries) {
         )
     });
     line(&div, "muted", dropped.as_deref());
+}
+
+/// "2 completed and 1 timed out", for the events outside the buckets; empty when none.
+fn events(c: &TrendCounts) -> String {
+    let mut parts = Vec::new();
+    if c.created > 0 {
+        parts.push(format!("{} created", thousands(c.created as u64)));
+    }
+    if c.completed > 0 {
+        parts.push(format!("{} completed", thousands(c.completed as u64)));
+    }
+    if c.timeouts > 0 {
+        parts.push(format!("{} timed out", thousands(c.timeouts as u64)));
+    }
+    parts.join(" and ")
+}
+
+/// Trends of the window: counts as bars, the median and 90th percentile response times and the
+/// timeout rate as lines, per day (per hour for the last 24 hours) in `zone`.
+pub(super) fn trends_block(grid: &Element, t: &Trends, zone: &str) {
+    let hourly = t.unit == BucketUnit::Hour;
+    let (per, unit) = if hourly {
+        ("per hour", "Hour")
+    } else {
+        ("per day", "Day")
+    };
+    let note = format!(
+        "{} {zone}. Created counts when a request was created, completed when it was answered, timed out at its deadline (timeout_at). Response times of the requests answered in each {}: median = sorted[n/2] (the vendor's definition), 90th percentile nearest rank.",
+        if hourly { "Per hour in" } else { "Per day in" },
+        if hourly { "hour" } else { "day" },
+    );
+    let div = block(
+        grid,
+        "ov-block ov-wide",
+        "trends",
+        &format!("Trends {per}"),
+        &note,
+    );
+    line(
+        &div,
+        "empty",
+        t.buckets
+            .is_empty()
+            .then_some("No dated requests in this window to chart."),
+    );
+    let (Some(first), Some(last)) = (t.buckets.first(), t.buckets.last()) else {
+        return;
+    };
+    let label = |i: usize| {
+        let b = &t.buckets[i];
+        match b.hour {
+            Some(h) => format!("{h:02}:00"),
+            None => format!("{:02}-{:02}", b.date.month(), b.date.day()),
+        }
+    };
+    let row_head = |i: usize| {
+        let b = &t.buckets[i];
+        match b.hour {
+            Some(h) => format!("{} {h:02}:00", b.date),
+            None => b.date.to_string(),
+        }
+    };
+    let n = t.buckets.len();
+    let categories: Vec<String> = (0..n).map(label).collect();
+    let span = if hourly {
+        format!(
+            "{} {:02}:00 to {} {:02}:00",
+            first.date,
+            first.hour.unwrap_or(0),
+            last.date,
+            last.hour.unwrap_or(0)
+        )
+    } else {
+        format!("{} to {}", first.date, last.date)
+    };
+    // Each chart on a line of its own: 960 wide, drawn at full size from 1280 px up.
+    let pair = &div;
+    bar_chart(
+        pair,
+        BarSpec {
+            id: "chart-trend-counts",
+            title: format!("Requests created, completed and timed out {per}, {span}"),
+            x_label: if hourly { "Hour" } else { "Day (month-day)" },
+            y_label: "Requests",
+            categories: categories.clone(),
+            series: vec![
+                Series {
+                    name: "Created",
+                    color: "k-chart-1",
+                    values: t.buckets.iter().map(|b| b.created as f64).collect(),
+                },
+                Series {
+                    name: "Completed",
+                    color: "k-chart-2",
+                    values: t.buckets.iter().map(|b| b.completed as f64).collect(),
+                },
+                Series {
+                    name: "Timed out",
+                    color: "k-timeout",
+                    values: t.buckets.iter().map(|b| b.timeouts as f64).collect(),
+                },
+            ],
+            width: 960.0,
+            value_labels: n <= 10,
+            shares: false,
+        },
+    );
+    // Response times in a unit people read (s, min or h).
+    let max = t.buckets.iter().filter_map(|b| b.p90).fold(0.0, f64::max);
+    let (ticks, unit_name, unit_secs) = duration_axis(max);
+    let in_unit = |v: Option<f64>| v.map(|s| s / unit_secs);
+    let time = |v: Option<f64>| v.map_or_else(|| "—".to_owned(), format_duration);
+    let hover = |i: usize, what: &str, v: Option<f64>| {
+        let b = &t.buckets[i];
+        format!(
+            "{}: {what} {} (n = {})",
+            row_head(i),
+            time(v),
+            thousands(b.timed as u64)
+        )
+    };
+    line_chart(
+        pair,
+        LineSpec {
+            id: "chart-trend-times",
+            title: format!("Median and 90th percentile response time {per}, {span}"),
+            x_label: if hourly { "Hour" } else { "Day (month-day)" },
+            y_label: format!("Response time ({unit_name})"),
+            categories: categories.clone(),
+            series: vec![
+                LineSeries {
+                    name: "Median",
+                    color: "k-chart-1",
+                    values: t.buckets.iter().map(|b| in_unit(b.median)).collect(),
+                    hover: (0..n)
+                        .map(|i| hover(i, "median", t.buckets[i].median))
+                        .collect(),
+                },
+                LineSeries {
+                    name: "90th percentile",
+                    color: "k-chart-3",
+                    values: t.buckets.iter().map(|b| in_unit(b.p90)).collect(),
+                    hover: (0..n)
+                        .map(|i| hover(i, "90th percentile", t.buckets[i].p90))
+                        .collect(),
+                },
+            ],
+            ticks,
+            width: 960.0,
+            table: (
+                vec![unit, "Answered with a time", "Median", "90th percentile"],
+                (0..n)
+                    .map(|i| {
+                        let b = &t.buckets[i];
+                        (
+                            row_head(i),
+                            vec![thousands(b.timed as u64), time(b.median), time(b.p90)],
+                        )
+                    })
+                    .collect(),
+            ),
+        },
+    );
+    let finished = |i: usize| t.buckets[i].completed + t.buckets[i].timeouts;
+    let rate = |i: usize| (finished(i) > 0).then(|| t.buckets[i].timeout_rate * 100.0);
+    let top = t
+        .buckets
+        .iter()
+        .map(|b| b.timeout_rate * 100.0)
+        .fold(0.0, f64::max);
+    line_chart(
+        pair,
+        LineSpec {
+            id: "chart-trend-timeouts",
+            title: format!("Timeout rate {per} (timed out of completed + timed out), {span}"),
+            x_label: if hourly { "Hour" } else { "Day (month-day)" },
+            y_label: "Timeout rate (%)".to_owned(),
+            categories,
+            series: vec![LineSeries {
+                name: "Timeout rate",
+                color: "k-timeout",
+                values: (0..n).map(rate).collect(),
+                hover: (0..n)
+                    .map(|i| {
+                        let b = &t.buckets[i];
+                        format!(
+                            "{}: {} ({} of {})",
+                            row_head(i),
+                            percent(b.timeout_rate),
+                            thousands(b.timeouts as u64),
+                            thousands(finished(i) as u64)
+                        )
+                    })
+                    .collect(),
+            }],
+            ticks: axis_ticks(top.min(100.0)),
+            width: 960.0,
+            table: (
+                vec![unit, "Created", "Completed", "Timed out", "Timeout rate"],
+                (0..n)
+                    .map(|i| {
+                        let b = &t.buckets[i];
+                        (
+                            row_head(i),
+                            vec![
+                                thousands(b.created as u64),
+                                thousands(b.completed as u64),
+                                thousands(b.timeouts as u64),
+                                percent(b.timeout_rate),
+                            ],
+                        )
+                    })
+                    .collect(),
+            ),
+        },
+    );
+    let outside = [
+        (
+            events(&t.later),
+            "after the window (requests created in it, answered or timed out after its end)",
+        ),
+        (events(&t.earlier), "before the first bucket charted"),
+        (events(&t.undated), "without a usable time"),
+    ]
+    .into_iter()
+    .filter(|(e, _)| !e.is_empty())
+    .map(|(e, when)| format!("{e} {when}"))
+    .collect::<Vec<_>>();
+    let outside = (!outside.is_empty()).then(|| format!("Not charted: {}.", outside.join("; ")));
+    line(&div, "muted", outside.as_deref());
 }

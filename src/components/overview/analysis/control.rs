@@ -7,12 +7,14 @@ use hitl_core::RequestQuery;
 use leptos::prelude::*;
 
 use crate::browser::clock::Clock;
-use crate::state::{gap_text, refetched_text, Dashboard, Phase};
+use crate::state::{gap_text, refetched_text, window_key, Dashboard, Phase, Window};
 
 /// The "Analyze all matching" button with its cost, progress, cancel and resume. `complete`:
-/// the analysed rows are every matching request already.
+/// the analysed rows are every matching request (of the time window) already. With a time
+/// window it loads only the window's requests, newest first (`AllMatching::start_window`).
 pub(super) fn analyze_all(
     dash: Dashboard,
+    win: Window,
     complete: Signal<bool>,
     page_total: Memo<Option<u64>>,
 ) -> impl IntoView {
@@ -21,10 +23,21 @@ pub(super) fn analyze_all(
     let running = move || all.phase.with(|p| *p == Phase::Running);
     // Nothing can be sent until the quota resets: Start and Resume wait for it.
     let paused = move || dash.paused.get();
+    // The window's start, when the analytics are limited to one that has a start.
+    let start = move || win.bounds.with(|b| b.start);
+    let filters = move || {
+        dash.query
+            .with(|q| q.as_ref().ok().map(RequestQuery::filters_only))
+    };
     // Pages still to load for the current view (0 when the analysed rows are all of them).
     let pages = move || {
         if complete.get() {
             return Some(0);
+        }
+        if start().is_some() {
+            let f = filters()?;
+            let since_start = win.counted.with(|c| c.map(|c| c.since_start));
+            return win.bounds.with(|b| all.window_cost(&f, b, since_start));
         }
         let total = page_total.get()?;
         dash.query
@@ -32,15 +45,36 @@ pub(super) fn analyze_all(
     };
     let resumable = move || {
         all.phase.with(Phase::resumable)
-            && dash
-                .query
-                .with(|q| q.as_ref().is_ok_and(|q| all.belongs_to(q)))
+            && match (start(), filters()) {
+                (Some(s), Some(f)) => all.holds_window(&f, s),
+                _ => dash
+                    .query
+                    .with(|q| q.as_ref().is_ok_and(|q| all.belongs_to(q))),
+            }
     };
     let cursor = move || {
         dash.query
             .with(|q| q.as_ref().is_ok_and(|q| q.created_before.is_some()))
     };
+    // Which requests a window's load is for, e.g. "created in the last 7 days".
+    let created = move || {
+        let phrase = win.choice.with(|w| w.phrase());
+        format!("created {}", phrase.trim_start_matches("created "))
+    };
+    let what = move || {
+        if start().is_some() {
+            format!(" of the requests {}", created())
+        } else {
+            String::new()
+        }
+    };
     let cost = move || {
+        if start().is_some() && pages().is_none() {
+            return Some(format!(
+                "Loads the requests {}, newest first: one call per 100 of them, until a page ends before the window's start",
+                created()
+            ));
+        }
         if cursor() && pages().is_none() {
             return Some("Back to newest to see what loading everything costs".to_owned());
         }
@@ -61,7 +95,8 @@ pub(super) fn analyze_all(
             // What the quota allows, said before the click.
             let note = dash.afford(calls, clock.secs()).note(clock.secs());
             format!(
-                "Loads {n}{more} {unit}: {}{demo}{note}",
+                "Loads {n}{more} {unit}{}: {}{demo}{note}",
+                what(),
                 count(calls, "call", "calls")
             )
         })
@@ -69,7 +104,24 @@ pub(super) fn analyze_all(
     // The loader is shared with Export: the button is labelled "Resume" only for a set it
     // started itself (Export has its own Resume); either way, a click resumes what is there.
     let started = RwSignal::new(None::<RequestQuery>);
-    let start = move |_| {
+    let start_load = move |_| {
+        if let (Some(since), Some(f)) = (untrack(start), untrack(filters)) {
+            let since_start = win.counted.with_untracked(|c| c.map(|c| c.since_start));
+            if let Some(n) = since_start {
+                all.expect_window(&f, since, n);
+            }
+            let calls = untrack(|| pages().map(|n| dash.conn.source.with(|s| s.cost(n))));
+            let budget = untrack(|| dash.afford(calls.unwrap_or(0), clock.secs()).budget());
+            all.start_window(
+                dash.conn.source.get_untracked(),
+                &f,
+                since,
+                since_start,
+                budget,
+            );
+            started.set(Some(window_key(&f)));
+            return;
+        }
         if let Ok(q) = dash.query.get_untracked() {
             // Progress says "0 of 900" at once, and so does a load cancelled before a page.
             if let Some(total) = untrack(|| dash.matching_total(&q)) {
@@ -125,8 +177,9 @@ pub(super) fn analyze_all(
     };
     view! {
         <div class="analyze">
-            <button type="button" class="primary" on:click=start
-                disabled=move || running() || paused() || pages().is_none_or(|n| n == 0)>
+            <button type="button" class="primary" on:click=start_load
+                disabled=move || running() || paused() || pages() == Some(0)
+                    || (start().is_none() && pages().is_none())>
                 {move || if resumable() && changed() {
                     "Load again"
                 } else if resumable() && started_here() {
