@@ -121,11 +121,10 @@ pub(crate) fn App() -> impl IntoView {
         if conn.is_demo() {
             return "Demo data".to_owned();
         }
-        match history.copy().filter(|c| c.serving) {
-            Some(copy) => {
+        match history.answering() {
+            Some(synced_at) => {
                 let now = clock.instant();
-                let ago = copy
-                    .synced_at
+                let ago = synced_at
                     .and_then(|ms| chrono::DateTime::from_timestamp_millis(ms as i64))
                     .map(|t| format!(" · synced {}", relative(t.min(now), now)))
                     .unwrap_or_default();

@@ -432,7 +432,8 @@ async fn a_refresh_while_the_answer_is_on_its_way_asks_again_when_it_arrives() {
 
 #[wasm_bindgen_test]
 async fn the_history_database_keeps_writes_across_opens_and_forgets() {
-    use crate::browser::history_db::{db_name, forget, HistoryDb};
+    use crate::browser::history_db::{db_name, forget, HistoryDb, Stored, Written};
+    use hitl_core::contract::Head;
     let name = db_name("unit-test-key", "http://127.0.0.1:9");
     assert!(!name.contains("unit-test-key"), "no key in the name");
     let _ = forget(&name).await;
@@ -443,33 +444,58 @@ async fn the_history_database_keeps_writes_across_opens_and_forgets() {
         ..Default::default()
     };
     let db = HistoryDb::open(&name).await.expect("opens");
-    assert_eq!(db.read().await.expect("reads"), (Vec::new(), None));
+    assert_eq!(db.read().await.expect("reads"), Stored::default());
+    assert_eq!(db.read_head().await.expect("reads"), None);
     db.write(
         &[
             request("a", Status::Pending),
             request("b", Status::Completed),
         ],
-        None,
+        Written::PartOfSync,
     )
     .await
     .expect("writes");
-    // A later write replaces a request by id, and records when the copy was in step.
-    db.write(
-        &[request("a", Status::Cancelled)],
-        Some(1_700_000_000_000.0),
-    )
-    .await
-    .expect("writes");
+    assert!(db.read().await.expect("reads").mixed, "part of a sync");
+    // A later write replaces a request by id; a sync that ends in step records when, with
+    // the head, and the copy is no longer mixed.
+    db.write(&[request("a", Status::Cancelled)], Written::PartOfSync)
+        .await
+        .expect("writes");
+    let head = Head {
+        rows: vec![request("a", Status::Cancelled)],
+        total: 2,
+    };
+    db.in_step(1_700_000_000_000.0, &head)
+        .await
+        .expect("writes");
+    assert_eq!(
+        db.read_head().await.expect("reads"),
+        Some((head.clone(), 1_700_000_000_000.0))
+    );
+    // A confirmed change keeps the copy in step but lets the head go (it may be stale).
+    db.write(&[request("b", Status::Completed)], Written::Confirmed)
+        .await
+        .expect("writes");
+    assert_eq!(db.read_head().await.expect("reads"), None);
+    db.in_step(1_700_000_000_000.0, &head)
+        .await
+        .expect("writes");
     db.remove(&["b".to_owned()]).await.expect("removes");
+    assert_eq!(db.read_head().await.expect("reads"), None, "a removal too");
     drop(db);
     let again = HistoryDb::open(&name).await.expect("opens again");
-    let (rows, synced_at) = again.read().await.expect("reads");
-    assert_eq!(rows, vec![request("a", Status::Cancelled)]);
-    assert_eq!(synced_at, Some(1_700_000_000_000.0));
+    assert_eq!(
+        again.read().await.expect("reads"),
+        Stored {
+            rows: vec![request("a", Status::Cancelled)],
+            synced_at: Some(1_700_000_000_000.0),
+            mixed: false,
+        }
+    );
     drop(again);
     forget(&name).await.expect("deletes");
     let fresh = HistoryDb::open(&name).await.expect("opens");
-    assert_eq!(fresh.read().await.expect("reads").0, Vec::new());
+    assert_eq!(fresh.read().await.expect("reads"), Stored::default());
     drop(fresh);
     let _ = forget(&name).await;
 }

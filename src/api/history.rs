@@ -5,8 +5,10 @@
 //! fields, loops, cancels), the live client answers.
 //!
 //! The copy is read from IndexedDB when the source is made: a returning visit's first view
-//! waits for that read instead of calling the API. Bringing it up to date (the sync) is the
-//! state layer's job; it hands the result back with [`HistorySource::serve`].
+//! waits for that read instead of calling the API. Its head (the newest rows, kept apart when
+//! a sync ends in step) is read first and answers the unfiltered first pages meanwhile: the
+//! first rows need not wait for the whole copy to be parsed. Bringing it up to date (the sync)
+//! is the state layer's job; it hands the result back with [`HistorySource::serve`].
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -14,12 +16,13 @@ use std::sync::Arc;
 
 use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use hitl_core::cancel::Cancelled;
+use hitl_core::contract::Head;
 use hitl_core::{
     contract, ApiError, HitlRequest, LoopList, RequestDetail, RequestPage, RequestQuery,
 };
 
 use super::ApiClient;
-use crate::browser::history_db::{HistoryDb, HistoryDbError};
+use crate::browser::history_db::{HistoryDb, HistoryDbError, Written};
 
 /// The copy as it stands.
 #[derive(Clone, Debug, Default)]
@@ -45,7 +48,11 @@ struct Inner {
     copy: RefCell<Copy>,
     /// The open database, or why there is none.
     db: RefCell<Option<Result<Rc<HistoryDb>, HistoryDbError>>>,
-    /// Resolves once the database has been opened and read (or has failed to be).
+    /// The copy's head and when it was in step, until the whole copy is read.
+    head: RefCell<Option<(Head, f64)>>,
+    /// Resolves once the database has been opened and its head read (or has failed to be).
+    head_read: Shared<LocalBoxFuture<'static, ()>>,
+    /// Resolves once the whole copy has been read (or has failed to be).
     ready: Shared<LocalBoxFuture<'static, ()>>,
 }
 
@@ -55,39 +62,61 @@ impl HistorySource {
     /// says whether it still is).
     pub(crate) fn open(live: ApiClient, name: String) -> Self {
         let inner = Rc::new_cyclic(|weak: &std::rc::Weak<Inner>| {
-            let weak = weak.clone();
-            let db_name = name.clone();
-            let ready = async move {
-                let opened = HistoryDb::open(&db_name).await;
-                let read = match &opened {
-                    Ok(db) => db.read().await.map(Some),
-                    Err(e) => Err(e.clone()),
-                };
-                let Some(inner) = weak.upgrade() else { return };
-                match read {
-                    Ok(Some((mut rows, synced_at))) => {
-                        hitl_core::sorting::sort_stable(&mut rows, &|a, b| {
-                            contract::compare(hitl_core::Sort::CreatedAtDesc, a, b)
-                        });
-                        let serving = !rows.is_empty() && synced_at.is_some();
-                        *inner.copy.borrow_mut() = Copy {
-                            rows: Arc::new(rows),
-                            synced_at,
-                            serving,
-                        };
-                        *inner.db.borrow_mut() = opened.map(Rc::new).ok().map(Ok);
-                    }
-                    Ok(None) => {}
-                    Err(e) => *inner.db.borrow_mut() = Some(Err(e)),
+            let head_read = {
+                let weak = weak.clone();
+                let db_name = name.clone();
+                async move {
+                    let opened = HistoryDb::open(&db_name).await.map(Rc::new);
+                    let head = match &opened {
+                        Ok(db) => db.read_head().await.ok().flatten(),
+                        Err(_) => None,
+                    };
+                    let Some(inner) = weak.upgrade() else { return };
+                    *inner.head.borrow_mut() = head;
+                    *inner.db.borrow_mut() = Some(opened);
                 }
-            }
-            .boxed_local()
-            .shared();
+                .boxed_local()
+                .shared()
+            };
+            let ready = {
+                let weak = weak.clone();
+                let head_read = head_read.clone();
+                async move {
+                    head_read.await;
+                    let Some(db) = weak.upgrade().and_then(|i| i.db.borrow().clone()) else {
+                        return;
+                    };
+                    let Ok(db) = db else { return };
+                    let read = db.read().await;
+                    let Some(inner) = weak.upgrade() else { return };
+                    inner.head.borrow_mut().take();
+                    match read {
+                        Ok(stored) => {
+                            let mut rows = stored.rows;
+                            hitl_core::sorting::sort_stable(&mut rows, &|a, b| {
+                                contract::compare(hitl_core::Sort::CreatedAtDesc, a, b)
+                            });
+                            let serving =
+                                !rows.is_empty() && stored.synced_at.is_some() && !stored.mixed;
+                            *inner.copy.borrow_mut() = Copy {
+                                rows: Arc::new(rows),
+                                synced_at: stored.synced_at,
+                                serving,
+                            };
+                        }
+                        Err(e) => *inner.db.borrow_mut() = Some(Err(e)),
+                    }
+                }
+                .boxed_local()
+                .shared()
+            };
             Inner {
                 live,
                 name,
                 copy: RefCell::new(Copy::default()),
                 db: RefCell::new(None),
+                head: RefCell::new(None),
+                head_read,
                 ready,
             }
         });
@@ -95,6 +124,24 @@ impl HistorySource {
         let ready = inner.ready.clone();
         leptos::task::spawn_local(ready);
         HistorySource { inner }
+    }
+
+    /// Waits until the copy's head has been read (before the whole copy).
+    pub(crate) async fn head_read(&self) {
+        self.inner.head_read.clone().await;
+    }
+
+    /// `Some(synced_at)` while the views are answered from this device: the copy serves, or,
+    /// until it is read, its head does.
+    pub(crate) fn answering(&self) -> Option<Option<f64>> {
+        let copy = self.inner.copy.borrow();
+        if copy.serving {
+            return Some(copy.synced_at);
+        }
+        if self.inner.ready.peek().is_some() {
+            return None;
+        }
+        self.inner.head.borrow().as_ref().map(|(_, at)| Some(*at))
     }
 
     /// The live client behind the copy.
@@ -142,6 +189,17 @@ impl HistorySource {
         q: &RequestQuery,
         fresh: bool,
     ) -> Result<Arc<RequestPage>, ApiError> {
+        if self.inner.ready.peek().is_none() {
+            // Before the whole copy is read, its head answers the pages it holds.
+            self.inner.head_read.clone().await;
+            let page = self.inner.head.borrow().as_ref().and_then(|(head, _)| {
+                q.validate().ok()?;
+                head.list(q)
+            });
+            if let Some(page) = page {
+                return Ok(Arc::new(page));
+            }
+        }
         self.ready().await;
         let copy = self.copy();
         if copy.serving {
@@ -176,7 +234,7 @@ impl HistorySource {
                 i.is_some()
             };
             if let (true, Ok(db)) = (stored, self.db()) {
-                let _ = db.write(&[after], None).await;
+                let _ = db.write(&[after], Written::Confirmed).await;
             }
         }
         Ok(done)

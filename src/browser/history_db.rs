@@ -1,7 +1,10 @@
 //! The copy of a key's requests kept in this browser's IndexedDB ("Keep history on this
 //! device"), through `indexed_db_futures`. One database per key and API base URL, named by
 //! their fingerprints (never the key): a store `requests` (each request as its JSON text, keyed
-//! by id) and a store `meta` (when the copy was last in step with the API).
+//! by id) and a store `meta`: when the copy was last in step with the API, its head (the newest
+//! rows, written when a sync ends in step and deleted by any other write, so that a returning
+//! visit shows its first rows before the whole copy is read), and a mark while a sync has
+//! written part of what changed.
 //!
 //! Every failure is an [`HistoryDbError`] with a sentence for the user: IndexedDB missing
 //! (private browsing, policies), a database blocked by another tab, storage full.
@@ -13,8 +16,9 @@ use indexed_db_futures::transaction::TransactionMode;
 use indexed_db_futures::error::{Error, OpenDbError};
 use wasm_bindgen::JsCast;
 
+use hitl_core::contract::Head;
 use hitl_core::quota::key_fingerprint;
-use hitl_core::{FromJson, HitlRequest};
+use hitl_core::{FromJson, HitlRequest, RequestPage};
 
 /// The schema this code writes. A database of another version is rebuilt empty: the copy is
 /// loaded again from the API (the dashboard works live meanwhile).
@@ -23,6 +27,29 @@ const REQUESTS: &str = "requests";
 const META: &str = "meta";
 /// The `meta` record: when the copy was last found in step (ms since the epoch).
 const SYNCED_AT: &str = "synced_at";
+/// The `meta` record: the head as JSON text, a page of the API's shape.
+const HEAD: &str = "head";
+/// The `meta` record present while a sync has written part of what changed.
+const MIXED: &str = "mixed";
+
+/// What was written to the copy, besides its rows.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Written {
+    /// Part of a sync: until it ends in step the copy mixes two moments.
+    PartOfSync,
+    /// A change the API confirmed (a cancel): the copy stays in step.
+    Confirmed,
+}
+
+/// What [`HistoryDb::read`] found.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Stored {
+    pub rows: Vec<HitlRequest>,
+    /// When the copy was last found in step (ms since the epoch).
+    pub synced_at: Option<f64>,
+    /// A sync wrote part of what changed and did not end in step.
+    pub mixed: bool,
+}
 
 /// Why the copy cannot be read or written, said for the user.
 #[derive(Clone, Debug, PartialEq)]
@@ -103,9 +130,9 @@ impl HistoryDb {
         Ok(HistoryDb { db: opened })
     }
 
-    /// Every stored request, and when the copy was last in step (ms since the epoch). Records
-    /// that cannot be read are skipped (the next sync finds them missing and reads them again).
-    pub(crate) async fn read(&self) -> Result<(Vec<HitlRequest>, Option<f64>), HistoryDbError> {
+    /// Every stored request, and where the copy stands. Records that cannot be read are
+    /// skipped (the next sync finds them missing and reads them again).
+    pub(crate) async fn read(&self) -> Result<Stored, HistoryDbError> {
         let fail = |e| HistoryDbError::from_js("The history could not be read", e);
         let tx = self
             .db
@@ -122,30 +149,56 @@ impl HistoryDb {
             .map_err(fail)?
             .filter_map(Result::ok)
             .collect();
-        let synced_at: Option<f64> = tx
-            .object_store(META)
-            .map_err(fail)?
+        let meta = tx.object_store(META).map_err(fail)?;
+        let synced_at: Option<f64> = meta
             .get::<f64, _, _>(SYNCED_AT)
             .primitive()
             .map_err(fail)?
             .await
             .map_err(fail)?;
-        let rows = texts
-            .iter()
-            .filter_map(|t| {
-                hitl_core::json::parse(t)
-                    .ok()
-                    .and_then(|v| HitlRequest::from_json(v).ok())
-            })
-            .collect();
-        Ok((rows, synced_at))
+        let mixed: Option<f64> = meta
+            .get::<f64, _, _>(MIXED)
+            .primitive()
+            .map_err(fail)?
+            .await
+            .map_err(fail)?;
+        let rows = texts.iter().filter_map(|t| request_of(t)).collect();
+        Ok(Stored {
+            rows,
+            synced_at,
+            mixed: mixed.is_some(),
+        })
     }
 
-    /// Writes `rows` (new or changed requests) in one transaction, and `synced_at` when given.
+    /// The head and when the copy was in step, if it was at its last write (small records,
+    /// read before the whole copy).
+    pub(crate) async fn read_head(&self) -> Result<Option<(Head, f64)>, HistoryDbError> {
+        let fail = |e| HistoryDbError::from_js("The history could not be read", e);
+        let tx = self.db.transaction(META).build().map_err(fail)?;
+        let meta = tx.object_store(META).map_err(fail)?;
+        let synced_at: Option<f64> = meta
+            .get::<f64, _, _>(SYNCED_AT)
+            .primitive()
+            .map_err(fail)?
+            .await
+            .map_err(fail)?;
+        let text: Option<String> = meta
+            .get::<String, _, _>(HEAD)
+            .primitive()
+            .map_err(fail)?
+            .await
+            .map_err(fail)?;
+        // The head is deleted by every write but the end of a sync in step: when present, it
+        // is the copy's top as of `synced_at`.
+        Ok(text.and_then(|t| head_of(&t)).zip(synced_at))
+    }
+
+    /// Writes `rows` (new or changed requests) in one transaction. Any write but the end of a
+    /// sync in step lets the head go; part of a sync marks the copy mixed.
     pub(crate) async fn write(
         &self,
         rows: &[HitlRequest],
-        synced_at: Option<f64>,
+        written: Written,
     ) -> Result<(), HistoryDbError> {
         let fail = |e| HistoryDbError::from_js("The history could not be saved", e);
         let tx = self
@@ -163,14 +216,33 @@ impl HistoryDb {
                 .primitive()
                 .map_err(fail)?;
         }
-        if let Some(at) = synced_at {
-            tx.object_store(META)
-                .map_err(fail)?
-                .put(at)
-                .with_key(SYNCED_AT)
-                .primitive()
-                .map_err(fail)?;
+        let meta = tx.object_store(META).map_err(fail)?;
+        meta.delete(HEAD).primitive().map_err(fail)?;
+        if written == Written::PartOfSync {
+            meta.put(1.0).with_key(MIXED).primitive().map_err(fail)?;
         }
+        tx.commit().await.map_err(fail)
+    }
+
+    /// Records that a sync ended in step at `synced_at`, with the copy's `head`.
+    pub(crate) async fn in_step(&self, synced_at: f64, head: &Head) -> Result<(), HistoryDbError> {
+        let fail = |e| HistoryDbError::from_js("The history could not be saved", e);
+        let tx = self
+            .db
+            .transaction(META)
+            .with_mode(TransactionMode::Readwrite)
+            .build()
+            .map_err(fail)?;
+        let meta = tx.object_store(META).map_err(fail)?;
+        meta.put(synced_at)
+            .with_key(SYNCED_AT)
+            .primitive()
+            .map_err(fail)?;
+        meta.put(head_text(head))
+            .with_key(HEAD)
+            .primitive()
+            .map_err(fail)?;
+        meta.delete(MIXED).primitive().map_err(fail)?;
         tx.commit().await.map_err(fail)
     }
 
@@ -179,7 +251,7 @@ impl HistoryDb {
         let fail = |e| HistoryDbError::from_js("The history could not be saved", e);
         let tx = self
             .db
-            .transaction(REQUESTS)
+            .transaction([REQUESTS, META])
             .with_mode(TransactionMode::Readwrite)
             .build()
             .map_err(fail)?;
@@ -187,8 +259,38 @@ impl HistoryDb {
         for id in ids {
             store.delete(id.clone()).primitive().map_err(fail)?;
         }
+        tx.object_store(META)
+            .map_err(fail)?
+            .delete(HEAD)
+            .primitive()
+            .map_err(fail)?;
         tx.commit().await.map_err(fail)
     }
+}
+
+fn request_of(text: &str) -> Option<HitlRequest> {
+    hitl_core::json::parse(text)
+        .ok()
+        .and_then(|v| HitlRequest::from_json(v).ok())
+}
+
+/// The head kept as a page of the API's shape: its reader is the one every page goes through.
+fn head_text(head: &Head) -> String {
+    let page = RequestPage {
+        requests: head.rows.clone(),
+        total: head.total,
+        ..Default::default()
+    };
+    serde_json::to_string(&page).unwrap_or_default()
+}
+
+/// The head written by [`head_text`]; none if it cannot be read.
+fn head_of(text: &str) -> Option<Head> {
+    let page = RequestPage::from_json(hitl_core::json::parse(text).ok()?).ok()?;
+    Some(Head {
+        rows: page.requests,
+        total: page.total,
+    })
 }
 
 impl Drop for HistoryDb {

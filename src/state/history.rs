@@ -17,8 +17,9 @@ use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use hitl_core::contract;
+use hitl_core::contract::{self, Head};
 use hitl_core::overview::card_query;
+use hitl_core::query::MAX_LIMIT;
 use hitl_core::sync::{Call, Check, Outcome, Progress, Repair, StatusTotals, Step, Stored, Sync};
 use hitl_core::{ApiError, HitlRequest, RequestPage, RequestQuery, Sort, Status};
 use leptos::prelude::*;
@@ -26,7 +27,7 @@ use leptos::task::spawn_local;
 
 use super::connection::Connection;
 use crate::api::{Copy, HistorySource, Source};
-use crate::browser::history_db::kept_entry;
+use crate::browser::history_db::{kept_entry, Written};
 use crate::browser::time::now_ms;
 use crate::browser::{storage_get, storage_remove, storage_set};
 
@@ -157,9 +158,21 @@ impl History {
         self.attached.set_value(Some(h.clone()));
         self.state.set(HistoryState::Reading);
         spawn_local(async move {
+            h.head_read().await;
+            if h.answering().is_some() {
+                // The head answers the first pages: the badge says where they come from.
+                self.conn.source.update(|_| {});
+            }
             h.ready().await;
             self.after_read(&h);
         });
+    }
+
+    /// `Some(synced_at)` while the views are answered from this device (tracked).
+    pub(crate) fn answering(&self) -> Option<Option<f64>> {
+        self.conn
+            .source
+            .with(|s| s.history().and_then(HistorySource::answering))
     }
 
     fn after_read(self, h: &HistorySource) {
@@ -280,11 +293,12 @@ impl History {
         }
         spawn_local(async move {
             let Ok(db) = h.db() else { return };
-            if let Ok((rows, synced_at)) = db.read().await {
-                let serving = synced_at.is_some() && !rows.is_empty();
+            if let Ok(stored) = db.read().await {
+                let serving =
+                    stored.synced_at.is_some() && !stored.rows.is_empty() && !stored.mixed;
                 h.serve(Copy {
-                    rows: Arc::new(newest_first(rows)),
-                    synced_at,
+                    rows: Arc::new(newest_first(stored.rows)),
+                    synced_at: stored.synced_at,
                     serving,
                 });
                 if self.state.with_untracked(|s| *s == HistoryState::Waiting) {
@@ -420,7 +434,7 @@ async fn run(
         }
         if !changes.is_empty() {
             wrote = true;
-            if let Err(e) = db.write(&changes, None).await {
+            if let Err(e) = db.write(&changes, Written::PartOfSync).await {
                 history.state.set(HistoryState::Unavailable(e.0));
                 sync.fail(ApiError::Aborted);
             }
@@ -436,14 +450,16 @@ async fn run(
     if !outcome.not_in_api.is_empty() {
         let _ = db.remove(&outcome.not_in_api).await;
     }
+    let rows = newest_first(rows.into_values().collect());
     let in_step = outcome.check == Check::InStep;
     let synced_at = if in_step {
         Some(now_ms())
     } else {
         copy.synced_at
     };
-    if in_step {
-        let _ = db.write(&[], synced_at).await;
+    if let (true, Some(at)) = (in_step, synced_at) {
+        let head = Head::of(&rows, MAX_LIMIT as usize);
+        let _ = db.in_step(at, &head).await;
     }
     // Out of step, the views go back to the live API. Stopped (quota, network, Cancel), a copy
     // that served goes on serving only if nothing was written meanwhile: else it would mix
@@ -454,7 +470,7 @@ async fn run(
         Check::Interrupted(_) => copy.serving && !wrote,
     };
     h.serve(Copy {
-        rows: Arc::new(newest_first(rows.into_values().collect())),
+        rows: Arc::new(rows),
         synced_at,
         serving,
     });

@@ -92,6 +92,51 @@ fn page_of(mut matching: Vec<&HitlRequest>, q: &RequestQuery) -> RequestPage {
     }
 }
 
+/// The newest rows of a stored copy and how many it holds: enough to answer the unfiltered
+/// first pages before the rest is read (a returning visit's first rows).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Head {
+    /// The newest rows, newest first (ties as [`compare`] breaks them).
+    pub rows: Vec<HitlRequest>,
+    /// How many requests the whole copy holds.
+    pub total: u64,
+}
+
+impl Head {
+    /// The newest `n` of `all` (in any order).
+    pub fn of<R: Borrow<HitlRequest>>(all: &[R], n: usize) -> Head {
+        let mut rows: Vec<&HitlRequest> = all.iter().map(Borrow::borrow).collect();
+        let total = rows.len() as u64;
+        // The whole sort, not `select_nth_unstable_by`: that one would add a sort to the wasm.
+        crate::sorting::sort_stable(&mut rows, &|a, b| compare(Sort::CreatedAtDesc, a, b));
+        rows.truncate(n);
+        Head {
+            rows: rows.into_iter().cloned().collect(),
+            total,
+        }
+    }
+
+    /// The page `q` asks for, when these rows alone answer it exactly as [`list`] over the
+    /// whole copy would: no filter, no cursor, newest first, and the page inside the head (or
+    /// the head is the whole copy). `q` must be valid.
+    pub fn list(&self, q: &RequestQuery) -> Option<RequestPage> {
+        let unfiltered = q.status.is_none()
+            && q.priority.is_none()
+            && q.loop_id.is_none()
+            && q.created_before.is_none()
+            && q.sort == Sort::CreatedAtDesc;
+        let held = self.rows.len() as u64;
+        let inside = q.offset.saturating_add(u64::from(q.limit)) <= held || held == self.total;
+        if !unfiltered || !inside {
+            return None;
+        }
+        let mut page = list(&self.rows, q);
+        page.total = self.total;
+        page.has_more = q.offset + page.count < self.total;
+        Some(page)
+    }
+}
+
 /// Finds a request by id.
 pub fn find<'a>(all: &'a [RequestDetail], id: &str) -> Option<&'a RequestDetail> {
     all.iter().find(|r| r.request.id == id)

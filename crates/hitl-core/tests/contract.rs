@@ -272,3 +272,94 @@ fn the_demo_normal_deviates_have_mean_0_and_variance_1() {
     assert!((within(1.0) - 0.6827).abs() < 0.01);
     assert!((within(2.0) - 0.9545).abs() < 0.005);
 }
+
+mod head {
+    use super::*;
+    use hitl_core::contract::Head;
+    use hitl_core::{Priority, Status};
+    use proptest::prelude::*;
+
+    fn query(status: Option<Status>, sort: Sort, limit: u32, offset: u64) -> RequestQuery {
+        RequestQuery {
+            status,
+            priority: None,
+            loop_id: None,
+            sort,
+            limit,
+            offset,
+            created_before: None,
+        }
+    }
+
+    #[test]
+    fn answers_the_default_first_page_and_nothing_it_cannot_answer_exactly() {
+        let all: Vec<HitlRequest> = data().list_objects().cloned().collect();
+        let head = Head::of(&all, 100);
+        assert_eq!(head.total, 500);
+        let first = RequestQuery::default();
+        assert_eq!(head.list(&first), Some(contract::list(&all, &first)));
+        assert_eq!(
+            head.list(&query(None, Sort::CreatedAtDesc, 50, 50)),
+            Some(contract::list(
+                &all,
+                &query(None, Sort::CreatedAtDesc, 50, 50)
+            ))
+        );
+        // Past the head, filtered, another order: the whole copy is needed.
+        assert_eq!(head.list(&query(None, Sort::CreatedAtDesc, 50, 60)), None);
+        assert_eq!(
+            head.list(&query(Some(Status::Pending), Sort::CreatedAtDesc, 1, 0)),
+            None
+        );
+        assert_eq!(head.list(&query(None, Sort::CreatedAtAsc, 50, 0)), None);
+        let by_priority = RequestQuery {
+            priority: Some(Priority::High),
+            ..RequestQuery::default()
+        };
+        assert_eq!(head.list(&by_priority), None);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Whenever the head answers, it answers as the whole copy would, ties at its edge
+        /// included (many requests share one `created_at` here).
+        #[test]
+        fn answers_as_the_whole_copy(
+            n in 0usize..120,
+            keep in 0usize..130,
+            same_time in any::<bool>(),
+            status in prop::option::of(prop::sample::select(Status::ALL.to_vec())),
+            sort in prop::sample::select(vec![Sort::CreatedAtDesc, Sort::CreatedAtAsc, Sort::PriorityDesc]),
+            limit in 1u32..=100,
+            offset in 0u64..140,
+            seed in 0u64..1000,
+        ) {
+            let mut all: Vec<HitlRequest> = Dataset::generate(
+                seed,
+                n,
+                Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap(),
+            )
+            .list_objects()
+            .cloned()
+            .collect();
+            if same_time {
+                let t = all.first().and_then(|r| r.created_at);
+                for r in all.iter_mut().step_by(2) {
+                    r.created_at = t;
+                }
+            }
+            let head = Head::of(&all, keep);
+            prop_assert_eq!(head.total, n as u64);
+            prop_assert_eq!(head.rows.len(), keep.min(n));
+            let filtered = status.is_some();
+            let q = query(status, sort, limit, offset);
+            if let Some(page) = head.list(&q) {
+                prop_assert_eq!(page, contract::list(&all, &q));
+            } else {
+                prop_assert!(filtered || sort != Sort::CreatedAtDesc
+                    || (offset + u64::from(limit) > keep.min(n) as u64 && keep < n));
+            }
+        }
+    }
+}
