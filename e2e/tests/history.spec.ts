@@ -286,9 +286,9 @@ test.describe('a slow first load', () => {
 test.describe('a sync stopped after it wrote part of the changes', () => {
   test.use({ mockFlags: ['--fail-every', '50', '--fail-kind', 'malformed'] });
 
-  test('does not serve the mixed copy: the views go live until a sync ends in step', async ({ dashboard, mock, page }) => {
-    const { requests } = await mock.dataset();
-    const n = requests.length;
+  /** Keeps the history, creates 150 requests and reloads: the sync reads 100, then fails. */
+  async function stopASyncMidway(dashboard: Dashboard, mock: MockApi, page: Page) {
+    const n = (await mock.dataset()).requests.length;
     await keepHistory(dashboard, page, n);
     await dashboard.settled();
     await change(mock, { create: 150 });
@@ -303,10 +303,27 @@ test.describe('a sync stopped after it wrote part of the changes', () => {
       `History: ${(n + 100).toLocaleString('en-US')} requests on this device, synced just now. The last sync stopped`,
     );
     await expect(page.locator('.source-badge')).toHaveText('Live API');
+    return n;
+  }
+
+  test('does not serve the mixed copy: the views go live until a sync ends in step', async ({ dashboard, mock, page }) => {
+    const n = await stopASyncMidway(dashboard, mock, page);
     await dashboard.openConnection();
     await page.getByRole('button', { name: 'Resume' }).click();
     await expect(status(page)).toContainText(`History: ${(n + 150).toLocaleString('en-US')} requests on this device, synced just now. Synced: 50 new`);
     await expect(page.locator('.source-badge')).toHaveText('History on this device · synced just now');
+  });
+
+  test('nor on the next visit, when that visit cannot sync', async ({ dashboard, mock, page }) => {
+    await stopASyncMidway(dashboard, mock, page);
+    // Spend the rest of the hour's calls: the next visit's sync is held back by the quota.
+    for (let i = 0; i < 200; i++) {
+      const r = await fetch(`${mock.url}/v1/api/requests?limit=1`, { headers: { Authorization: `Bearer ${KEY}` } });
+      if (r.status === 429) break;
+    }
+    await page.reload();
+    await expect(status(page)).toContainText('The last sync stopped: API key request limit');
+    await expect(page.locator('.source-badge')).toHaveText('Live API');
   });
 });
 
