@@ -14,8 +14,6 @@ use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 
 use indexed_db_futures::error::{Error, OpenDbError};
-use indexed_db_futures::object_store::ObjectStore;
-use indexed_db_futures::primitive::TryFromJs;
 use wasm_bindgen::JsCast;
 
 use hitl_core::contract::Head;
@@ -152,8 +150,18 @@ impl HistoryDb {
             .filter_map(Result::ok)
             .collect();
         let meta = tx.object_store(META).map_err(fail)?;
-        let synced_at = meta_get::<f64>(&meta, SYNCED_AT).await.map_err(fail)?;
-        let mixed = meta_get::<f64>(&meta, MIXED).await.map_err(fail)?;
+        let synced_at: Option<f64> = meta
+            .get::<f64, _, _>(SYNCED_AT)
+            .primitive()
+            .map_err(fail)?
+            .await
+            .map_err(fail)?;
+        let mixed: Option<f64> = meta
+            .get::<f64, _, _>(MIXED)
+            .primitive()
+            .map_err(fail)?
+            .await
+            .map_err(fail)?;
         let rows = texts.iter().filter_map(|t| request_of(t)).collect();
         Ok(Stored {
             rows,
@@ -168,8 +176,18 @@ impl HistoryDb {
         let fail = |e| HistoryDbError::from_js("The history could not be read", e);
         let tx = self.db.transaction(META).build().map_err(fail)?;
         let meta = tx.object_store(META).map_err(fail)?;
-        let synced_at = meta_get::<f64>(&meta, SYNCED_AT).await.map_err(fail)?;
-        let text = meta_get::<String>(&meta, HEAD).await.map_err(fail)?;
+        let synced_at: Option<f64> = meta
+            .get::<f64, _, _>(SYNCED_AT)
+            .primitive()
+            .map_err(fail)?
+            .await
+            .map_err(fail)?;
+        let text: Option<String> = meta
+            .get::<String, _, _>(HEAD)
+            .primitive()
+            .map_err(fail)?
+            .await
+            .map_err(fail)?;
         // The head is deleted by every write but the end of a sync in step: when present, it
         // is the copy's top as of `synced_at`.
         Ok(text.and_then(|t| head_of(&t)).zip(synced_at))
@@ -248,14 +266,6 @@ impl HistoryDb {
             .map_err(fail)?;
         tx.commit().await.map_err(fail)
     }
-}
-
-/// The `meta` record `key`, if there is one.
-async fn meta_get<V>(meta: &ObjectStore<'_>, key: &str) -> indexed_db_futures::Result<Option<V>>
-where
-    Option<V>: TryFromJs,
-{
-    meta.get::<V, _, _>(key).primitive()?.await
 }
 
 fn request_of(text: &str) -> Option<HitlRequest> {
