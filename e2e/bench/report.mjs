@@ -171,10 +171,12 @@ if (wasmCore.overview_trends_breakdowns_100k) {
 }
 if (Number.isFinite(gzipTotal)) {
   targets.push({
-    target: 'App transfer size (wasm + JS + CSS, gzip) ≤ 150 KB',
-    measured: `${(gzipTotal / 1000).toFixed(1)} KB (${int(gzipTotal)} B as served, zopfli; budget file: ${int(sizeBudget)} B)` +
+    // The size policy in docs/PERFORMANCE.md: the budget file guards growth (the 150 KB target
+    // was withdrawn).
+    target: 'App transfer size (wasm + JS + CSS, gzip) within the budget file (bench/size-budget.txt)',
+    measured: `${(gzipTotal / 1000).toFixed(1)} KB (${int(gzipTotal)} B as served, zopfli; budget: ${int(sizeBudget)} B)` +
       (Number.isFinite(brotliTotal) ? `; brotli ${(brotliTotal / 1000).toFixed(1)} KB` : ''),
-    ok: gzipTotal <= 150_000,
+    ok: Number.isFinite(sizeBudget) ? gzipTotal <= sizeBudget : null,
   });
 }
 
@@ -205,7 +207,7 @@ if (Number.isFinite(gzipTotal)) p(`- **Transfer size**: ${(gzipTotal / 1000).toF
   (Number.isFinite(brotliTotal) ? ` (${(brotliTotal / 1000).toFixed(1)} KB brotli).` : '.'));
 p('');
 
-p('## Targets (issue 8)', '', '| target | measured (medians) | |', '|---|---|---|');
+p('## Targets', '', '| target | measured (medians) | |', '|---|---|---|');
 for (const t of targets) p(`| ${t.target} | ${t.measured} | ${mark(t.ok)} |`);
 p('', 'Scrolling has no numeric target in the issue; its figures are below.', '');
 
