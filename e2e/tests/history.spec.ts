@@ -303,6 +303,9 @@ test.describe('a sync stopped after it wrote part of the changes', () => {
       `History: ${(n + 100).toLocaleString('en-US')} requests on this device, synced just now. The last sync stopped`,
     );
     await expect(page.locator('.source-badge')).toHaveText('Live API');
+    // The views are the API's: its first page, with the 150 new requests.
+    await dashboard.expectRowIds((await mock.dataset()).requests.slice(0, 50).map((r) => r.id));
+    await expect(page.locator('.pager')).toContainText(`of ${(n + 150).toLocaleString('en-US')}`);
     return n;
   }
 

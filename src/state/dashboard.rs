@@ -394,10 +394,8 @@ impl Dashboard {
         self.conn.use_demo(forget_key);
     }
 
-    /// Before the source changes: the resources that track `refresh` (the open detail, the
-    /// cards, the panels) see a change first, for the reason given in [`Dashboard::refresh`]
-    /// (an open detail otherwise kept the previous source's answer, and its Cancel went to
-    /// the new one); the loaded set and this session's changes belong to the old source.
+    /// Before the source changes: the source-bound resources ask again, and the loaded set and
+    /// this session's changes, which belong to the old source, go.
     fn switching_source(&self) {
         self.refresh.update(|n| *n += 1);
         self.forget_session_data();
@@ -428,11 +426,7 @@ impl Dashboard {
         }
         self.refreshing.set(true);
         self.conn.source.with_untracked(Source::clear_cache);
-        // The bump before anything else changes: a resource that tracks `refresh` (the open
-        // detail) must look at its sources before any of its readers does. A reader woken by
-        // the changes below would find the resource marked changed, clear that mark while
-        // checking its own sources, and the resource would then keep its old answer
-        // (reactive_graph's `AsyncDerived::update_if_necessary`; woken tasks run in order).
+        // Every source-bound resource (the open detail too) asks again.
         self.refresh.update(|n| *n += 1);
         self.forget_session_data();
     }

@@ -9,21 +9,20 @@
 //!   generation's ([`SourceBound::with_current`]). Right after Connect the resource still holds
 //!   the demo's (or the previous key's) answer, which must not be shown, or acted on, as the
 //!   live API's.
-//! - A future that was in flight while it was asked for again (another source, Refresh, another
-//!   question) marks the resource again as it ends. Leptos' resource awaits a running future
-//!   before it looks at a newer key, and meanwhile a reader that checks its sources
-//!   (`AsyncDerived::update_if_necessary`) can clear the change's dirty mark: the resource would
-//!   then keep the old answer and never ask again (found by a double Connect: the table stayed
-//!   empty; a Refresh while a detail loaded kept the detail as it was).
-//! - A change meant to re-run these resources bumps its trigger first, before it changes
-//!   anything their readers track ([`super::Dashboard::refresh`]): woken tasks run in order, and
-//!   a reader woken first would clear the resource's mark the same way.
+//! - One call at a time: asked again while a call is on its way, it asks once more, with what
+//!   is current, when that call ends (so a double Connect asks the last source once).
+//!
+//! It is an effect and a signal, not a `LocalResource`: an async derived's "changed" mark can
+//! be cleared by any reader that checks its sources first (reactive_graph's
+//! `AsyncDerived::update_if_necessary`), and the resource then keeps its old answer (seen: the
+//! table kept the copy's rows under "Live API" after a sync stopped). An effect's mark is
+//! its own.
 
 use std::future::Future;
-use std::rc::Rc;
 
 use hitl_core::ApiError;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
 use super::connection::Connection;
 use crate::api::Source;
@@ -50,7 +49,7 @@ pub(crate) struct Binding {
 
 /// A resource bound to the connected source. Copy.
 pub(crate) struct SourceBound<A: 'static, T: 'static> {
-    resource: LocalResource<Option<Stamped<A, T>>>,
+    answer: RwSignal<Option<Stamped<A, T>>, LocalStorage>,
     generation: RwSignal<u64>,
 }
 
@@ -74,47 +73,49 @@ impl<A: Clone + PartialEq + 'static, T: Clone + 'static> SourceBound<A, T> {
         Fut: Future<Output = Result<T, ApiError>> + 'static,
     {
         let conn = b.conn;
+        let answer = RwSignal::new_local(None::<Stamped<A, T>>);
         let retry = RwSignal::new(0u32);
-        let rerun = RwSignal::new(0u32);
-        let ask = Rc::new(ask);
-        let resource = LocalResource::new(move || {
+        // A call on its way, and whether the resource was asked again meanwhile.
+        let running = StoredValue::new(false);
+        let again = StoredValue::new(false);
+        let next = RwSignal::new(0u32);
+        Effect::new(move |_| {
             let source = conn.source.get();
-            let triggers = (
-                conn.generation.get_untracked(),
-                b.refresh.get(),
-                retry.get(),
-            );
-            rerun.track();
-            let generation = triggers.0;
-            let call = ask().map(|asked| (asked.clone(), fetch(source, generation, asked)));
-            let ask = Rc::clone(&ask);
-            async move {
-                let (asked, call) = call?;
-                let answer = call.await;
-                // Asked for again meanwhile (another source, Refresh, another question): see
-                // the module's third rule.
-                let now = (
-                    conn.generation.get_untracked(),
-                    b.refresh.get_untracked(),
-                    retry.get_untracked(),
-                );
-                if now != triggers || untrack(|| ask()).as_ref() != Some(&asked) {
-                    rerun.update(|n| *n = n.wrapping_add(1));
-                }
-                Some(Stamped {
+            b.refresh.track();
+            retry.track();
+            next.track();
+            let asked = ask();
+            if running.get_value() {
+                again.set_value(true);
+                return;
+            }
+            let Some(asked) = asked else {
+                answer.set(None);
+                return;
+            };
+            let generation = conn.generation.get_untracked();
+            let call = fetch(source, generation, asked.clone());
+            running.set_value(true);
+            spawn_local(async move {
+                let result = call.await;
+                let _ = running.try_set_value(false);
+                let _ = answer.try_set(Some(Stamped {
                     generation,
                     at_ms: now_ms(),
                     asked,
-                    answer,
-                })
-            }
+                    answer: result,
+                }));
+                if again.try_update_value(std::mem::take) == Some(true) {
+                    next.try_update(|n| *n = n.wrapping_add(1));
+                }
+            });
         });
         let paused = b.paused;
         Effect::new(move |was: Option<bool>| {
             let now = paused.get();
             let refused = || {
-                resource.with_untracked(
-                    |r| matches!(r, Some(Some(Stamped { answer: Err(e), .. })) if e.is_quota()),
+                answer.with_untracked(
+                    |r| matches!(r, Some(Stamped { answer: Err(e), .. }) if e.is_quota()),
                 )
             };
             if was == Some(true) && !now && refused() {
@@ -123,7 +124,7 @@ impl<A: Clone + PartialEq + 'static, T: Clone + 'static> SourceBound<A, T> {
             now
         });
         SourceBound {
-            resource,
+            answer,
             generation: conn.generation,
         }
     }
@@ -132,8 +133,8 @@ impl<A: Clone + PartialEq + 'static, T: Clone + 'static> SourceBound<A, T> {
     /// (tracked): nothing asked, the first answer on its way, or only another source's.
     pub(crate) fn with_current<R>(&self, f: impl FnOnce(Option<&Stamped<A, T>>) -> R) -> R {
         let generation = self.generation.get();
-        self.resource.with(|r| {
-            f(r.as_ref().and_then(Option::as_ref).filter(|s| {
+        self.answer.with(|r| {
+            f(r.as_ref().filter(|s| {
                 s.generation == generation && !matches!(s.answer, Err(ApiError::Aborted))
             }))
         })
