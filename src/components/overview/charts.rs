@@ -170,15 +170,6 @@ pub(crate) fn bar_chart(parent: &Element, spec: BarSpec) {
             thousands(v as u64)
         }
     };
-    let longest = categories
-        .iter()
-        .map(|c| c.chars().count())
-        .max()
-        .unwrap_or(1) as f64;
-    let step = label_step(
-        categories.len(),
-        (plot_w / (longest * CHAR_W + 4.0)) as usize,
-    );
     let many = series.len() > 1;
 
     let (fig, root) = figure(parent, id, &title, width, TOP + PLOT_H + BOTTOM);
@@ -252,53 +243,7 @@ pub(crate) fn bar_chart(parent: &Element, spec: BarSpec) {
             );
         }
     }
-    svg(
-        &plot,
-        "line",
-        &[
-            ("class", "axis"),
-            ("x1", "0"),
-            ("x2", &plot_w_text),
-            ("y1", &one_decimal(PLOT_H)),
-            ("y2", &one_decimal(PLOT_H)),
-        ],
-    );
-    for (i, c) in categories.iter().enumerate().filter(|(i, _)| i % step == 0) {
-        svg_text(
-            &plot,
-            "text",
-            &[
-                ("x", &one_decimal((i as f64 + 0.5) * g.slot)),
-                ("y", &one_decimal(PLOT_H + 14.0)),
-                ("text-anchor", "middle"),
-            ],
-            c,
-        );
-    }
-    svg_text(
-        &plot,
-        "text",
-        &[
-            ("class", "axis-title"),
-            ("x", &one_decimal(plot_w / 2.0)),
-            ("y", &one_decimal(PLOT_H + 34.0)),
-            ("text-anchor", "middle"),
-        ],
-        x_label,
-    );
-    svg_text(
-        &plot,
-        "text",
-        &[
-            ("class", "axis-title"),
-            (
-                "transform",
-                &format!("translate(-36,{}) rotate(-90)", one_decimal(PLOT_H / 2.0)),
-            ),
-            ("text-anchor", "middle"),
-        ],
-        y_label,
-    );
+    x_axis(&plot, plot_w, g.slot, &categories, x_label, y_label);
 
     let keys: Vec<(&str, &str)> = if many {
         series.iter().map(|s| (s.color, s.name)).collect()
@@ -322,6 +267,74 @@ pub(crate) fn bar_chart(parent: &Element, spec: BarSpec) {
         })
         .collect();
     data_table(&fig, &title, &head, &rows);
+}
+
+/// The x axis of a chart over `categories` (one slot each): its line, as many category
+/// labels as fit without overlapping, and both axis titles.
+fn x_axis(
+    plot: &Element,
+    plot_w: f64,
+    slot: f64,
+    categories: &[String],
+    x_label: &str,
+    y_label: &str,
+) {
+    svg(
+        plot,
+        "line",
+        &[
+            ("class", "axis"),
+            ("x1", "0"),
+            ("x2", &one_decimal(plot_w)),
+            ("y1", &one_decimal(PLOT_H)),
+            ("y2", &one_decimal(PLOT_H)),
+        ],
+    );
+    let longest = categories
+        .iter()
+        .map(|c| c.chars().count())
+        .max()
+        .unwrap_or(1) as f64;
+    let step = label_step(
+        categories.len(),
+        (plot_w / (longest * CHAR_W + 4.0)) as usize,
+    );
+    for (i, c) in categories.iter().enumerate().filter(|(i, _)| i % step == 0) {
+        svg_text(
+            plot,
+            "text",
+            &[
+                ("x", &one_decimal((i as f64 + 0.5) * slot)),
+                ("y", &one_decimal(PLOT_H + 14.0)),
+                ("text-anchor", "middle"),
+            ],
+            c,
+        );
+    }
+    svg_text(
+        plot,
+        "text",
+        &[
+            ("class", "axis-title"),
+            ("x", &one_decimal(plot_w / 2.0)),
+            ("y", &one_decimal(PLOT_H + 34.0)),
+            ("text-anchor", "middle"),
+        ],
+        x_label,
+    );
+    svg_text(
+        plot,
+        "text",
+        &[
+            ("class", "axis-title"),
+            (
+                "transform",
+                &format!("translate(-36,{}) rotate(-90)", one_decimal(PLOT_H / 2.0)),
+            ),
+            ("text-anchor", "middle"),
+        ],
+        y_label,
+    );
 }
 
 /// Appends a line chart: one or more series over the same categories, every point marked
@@ -394,62 +407,7 @@ pub(crate) fn line_chart(parent: &Element, spec: LineSpec) {
             }
         }
     }
-    svg(
-        &plot,
-        "line",
-        &[
-            ("class", "axis"),
-            ("x1", "0"),
-            ("x2", &plot_w_text),
-            ("y1", &one_decimal(PLOT_H)),
-            ("y2", &one_decimal(PLOT_H)),
-        ],
-    );
-    let longest = categories
-        .iter()
-        .map(|c| c.chars().count())
-        .max()
-        .unwrap_or(1) as f64;
-    let step = label_step(
-        categories.len(),
-        (plot_w / (longest * CHAR_W + 4.0)) as usize,
-    );
-    for (i, c) in categories.iter().enumerate().filter(|(i, _)| i % step == 0) {
-        svg_text(
-            &plot,
-            "text",
-            &[
-                ("x", &one_decimal((i as f64 + 0.5) * slot)),
-                ("y", &one_decimal(PLOT_H + 14.0)),
-                ("text-anchor", "middle"),
-            ],
-            c,
-        );
-    }
-    svg_text(
-        &plot,
-        "text",
-        &[
-            ("class", "axis-title"),
-            ("x", &one_decimal(plot_w / 2.0)),
-            ("y", &one_decimal(PLOT_H + 34.0)),
-            ("text-anchor", "middle"),
-        ],
-        x_label,
-    );
-    svg_text(
-        &plot,
-        "text",
-        &[
-            ("class", "axis-title"),
-            (
-                "transform",
-                &format!("translate(-36,{}) rotate(-90)", one_decimal(PLOT_H / 2.0)),
-            ),
-            ("text-anchor", "middle"),
-        ],
-        &y_label,
-    );
+    x_axis(&plot, plot_w, slot, &categories, x_label, &y_label);
     let keys: Vec<(&str, &str)> = series.iter().map(|s| (s.color, s.name)).collect();
     legend(&fig, &keys);
     data_table(&fig, &title, &table.0, &table.1);
